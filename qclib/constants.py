@@ -1,0 +1,117 @@
+"""Named vocabularies used across qclib (no logic here).
+
+Every validator and every indicator function checks its categorical arguments
+against these tuples and names the allowed values in its error.
+"""
+from __future__ import annotations
+
+#: Plan cities (each has ``params/<city_id>.yml``).
+PLAN_CITIES: tuple[str, ...] = ("zhengzhou", "xinxiang", "zhuzhou", "qinhuangdao")
+
+#: Reference areas: used for "below the national average" targets and as
+#: context lines on charts.  They are entities with observations but no plan.
+REFERENCE_ENTITIES: dict[str, dict[str, str]] = {
+    "henan": {"name_zh": "河南省", "name_en": "Henan province", "level": "province"},
+    "hebei": {"name_zh": "河北省", "name_en": "Hebei province", "level": "province"},
+    "hunan": {"name_zh": "湖南省", "name_en": "Hunan province", "level": "province"},
+    "china": {"name_zh": "全国", "name_en": "China (national)", "level": "nation"},
+}
+
+#: Every entity id an observation may carry.
+ENTITIES: tuple[str, ...] = PLAN_CITIES + tuple(REFERENCE_ENTITIES)
+
+#: The four qualities plus quality culture/foundation.
+DOMAINS: tuple[str, ...] = ("product", "engineering", "service", "environment", "culture")
+DOMAIN_NAMES_ZH: dict[str, str] = {
+    "product": "产品质量",
+    "engineering": "工程质量",
+    "service": "服务质量",
+    "environment": "环境质量",
+    "culture": "质量文化及质量基础",
+}
+
+#: Target kinds.
+#:
+#: - ``threshold``: value compared with a fixed level (pass rate >= 90 %).
+#: - ``count``: number of things compared with a level (>= 1 national pilot).
+#: - ``reduction_vs_base``: percent reduction of a level since a base year
+#:   (COD -14.8 % vs 2010); ``target_value`` is the reduction in percent.
+#: - ``change_vs_base``: signed percent change of a level since a base year
+#:   (PM2.5 -5 % vs 2016 is ``comparator '<=' target_value -5``).
+#: - ``trajectory``: a planned path from (base_year, base_value) to
+#:   (target_year, target_value) (PM2.5 108 in 2013 -> 95 in 2016).
+#: - ``trend``: direction sustained for ``n_years`` consecutive years
+#:   (satisfaction rising 3 years running); ``comparator`` '>' rising, '<' falling.
+#: - ``rank``: rank compared with a level (within the top 10: '<=' 10).
+#: - ``vs_reference``: value compared with a reference entity's value for the
+#:   same indicator and year (below the national average: '<' reference).
+#: - ``boolean``: a state achieved or not (value 1 = achieved, 0 = not).
+TARGET_KINDS: tuple[str, ...] = (
+    "threshold",
+    "count",
+    "reduction_vs_base",
+    "change_vs_base",
+    "trajectory",
+    "trend",
+    "rank",
+    "vs_reference",
+    "boolean",
+)
+
+#: Comparators.  Chinese wording: 超过/大于/高于 -> '>'; 以上/不低于/达到 -> '>=';
+#: 不高于/以下/≤ -> '<='; 低于/小于 -> '<'; 均为/消除 -> '=='.
+COMPARATORS: tuple[str, ...] = (">", ">=", "<=", "<", "==")
+
+#: What kind of quantity an indicator measures.  Decides validation ranges and
+#: whether changes are in percentage points (``rate``) or percent (the rest).
+MEASURES: tuple[str, ...] = (
+    "rate",  # a percentage 0-100; changes in percentage points
+    "index",  # a score (satisfaction 0-100 index); changes in points and percent
+    "level",  # a non-negative amount (money, emissions, counts of things per population)
+    "concentration",  # a non-negative pollutant concentration
+    "count",  # a non-negative number of things (integers)
+    "rank",  # a position, 1 = best
+    "boolean",  # 1 achieved, 0 not
+    "signed",  # can be negative (e.g. a reported change)
+)
+
+#: Which direction is better for an indicator.
+DIRECTIONS: tuple[str, ...] = ("higher_is_better", "lower_is_better", "none")
+
+#: Basis of an observation.
+BASES: tuple[str, ...] = (
+    "official",  # published by a government body / statistical bulletin
+    "research",  # a study's monitoring average, not an official figure
+    "partial_year",  # covers part of the year only (note says which months)
+    "derived",  # computed from other figures (note says how, both sources kept)
+    "plan_text",  # a figure stated in a plan text (a goal or a baseline)
+    "computed",  # computed by qclib from monitoring data (qclib.air)
+)
+
+#: Attainment statuses (scorecard ``status`` column).
+STATUSES: tuple[str, ...] = (
+    "met",
+    "not_met",
+    "on_track",
+    "off_track",
+    "no_data",
+    "not_assessable",
+)
+STATUS_NAMES_ZH: dict[str, str] = {
+    "met": "已达标",
+    "not_met": "未达标",
+    "on_track": "进度正常",
+    "off_track": "进度滞后",
+    "no_data": "无数据",
+    "not_assessable": "无法评估",
+}
+
+#: Eurostat-style progress categories.
+PROGRESS_CATEGORIES: tuple[str, ...] = (
+    "achieved",
+    "significant",
+    "moderate",
+    "insufficient",
+    "moving_away",
+    "not_assessable",
+)
