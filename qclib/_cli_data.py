@@ -1,0 +1,113 @@
+"""``qc validate`` and ``qc template``: thin adapters over the catalog/data API."""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+
+import pandas as pd
+
+from .constants import DOMAINS
+from .exceptions import DataValidationError, Issue, OutputExistsError, QclibError, QclibWarning
+
+
+def validate_all(paths: list[str]) -> tuple[dict, list[Issue], list[str]]:
+    """Validate the catalog, the shipped data and ``paths``.
+
+    Returns
+    -------
+    summary : dict
+        ``targets`` and ``observations`` frames (empty when invalid).
+    errors : list of Issue
+    warnings : list of str
+
+    Examples
+    --------
+    >>> summary, errors, warns = validate_all([])
+    >>> errors
+    []
+    """
+    from .catalog import load_catalog
+    from .observations import load_observations
+
+    try:
+        catalog = load_catalog()
+    except DataValidationError as exc:
+        return {}, exc.issues, []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", QclibWarning)
+        try:
+            obs = load_observations(paths or None, catalog=catalog)
+        except DataValidationError as exc:
+            return {"catalog": catalog}, exc.issues, [str(w.message) for w in caught]
+    return {"catalog": catalog, "observations": obs}, [], [str(w.message) for w in caught if issubclass(w.category, QclibWarning)]
+
+
+def _summary_tables(catalog, obs: pd.DataFrame) -> str:
+    t = catalog.targets
+    targets = (
+        t.assign(numeric=t["numeric"].map({True: "numeric", False: "non_numeric"}))
+        .pivot_table(index="city", columns="numeric", values="target_id", aggfunc="count", fill_value=0)
+    )
+    by_domain = t.pivot_table(index="city", columns="domain", values="target_id", aggfunc="count", fill_value=0)
+    by_domain = by_domain.reindex(columns=[d for d in DOMAINS if d in by_domain.columns])
+    obs_city = obs.pivot_table(index="city", columns="basis", values="value", aggfunc="count", fill_value=0)
+    obs_dom = (
+        obs.assign(domain=obs["indicator_id"].map(catalog.indicators.set_index("indicator_id")["domain"]))
+        .pivot_table(index="city", columns="domain", values="value", aggfunc="count", fill_value=0)
+    )
+    parts = [
+        f"Catalog: {len(catalog.cities)} cities, {len(catalog.indicators)} indicators, {len(t)} targets",
+        "Targets per city (numeric / non-numeric):", targets.to_string(),
+        "Targets per city and domain:", by_domain.to_string(),
+        f"Observations: {len(obs)} rows from {obs['file'].nunique()} file(s)",
+        "Observations per entity and basis:", obs_city.to_string(),
+        "Observations per entity and domain:", obs_dom.to_string(),
+    ]
+    return "\n".join(parts)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    summary, errors, warns = validate_all(args.paths)
+    if errors:
+        print(f"INVALID: {len(errors)} error(s)", file=sys.stderr)
+        for issue in errors:
+            print(f"  ERROR {issue}", file=sys.stderr)
+        for w in warns:
+            print(f"  warning: {w}", file=sys.stderr)
+        return 1
+    print(_summary_tables(summary["catalog"], summary["observations"]))
+    if warns:
+        print(f"\n{len(warns)} warning(s):")
+        for w in warns:
+            print(f"  warning: {w}")
+    print("\nOK: catalog and data are valid")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .template import make_template
+
+    try:
+        out = make_template(args.city, args.year, args.out, force=args.force)
+    except OutputExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except QclibError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``validate`` and ``template`` commands."""
+    p = subparsers.add_parser("validate", help="validate the catalog, the shipped data and the given files")
+    p.add_argument("paths", nargs="*", help="extra observation files or folders (CSV or Excel)")
+    p.set_defaults(func=cmd_validate)
+    p = subparsers.add_parser("template", help="write an Excel data-entry sheet for a city and year")
+    p.add_argument("--city", required=True, help="city id, e.g. zhengzhou")
+    p.add_argument("--year", required=True, type=int, help="year the figures are for")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("out", help="output .xlsx file")
+    p.set_defaults(func=cmd_template)

@@ -1,0 +1,77 @@
+"""Atomic file writes: write to a temporary file beside the target, then rename.
+
+A crash or kill mid-write leaves the previous good file untouched (the
+temporary file is removed on error; ``os.replace`` is atomic on POSIX).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from .exceptions import OutputExistsError
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path, *, force: bool = True) -> Iterator[Path]:
+    """Yield a temporary path; on success it replaces ``path`` atomically.
+
+    Parameters
+    ----------
+    path : str or Path
+        Final destination.  Its folder is created if missing.
+    force : bool, default True
+        When False and ``path`` exists, raise :class:`OutputExistsError` before
+        anything is written.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> dest = os.path.join(tempfile.mkdtemp(), "out.txt")
+    >>> with atomic_path(dest) as tmp:
+    ...     _ = tmp.write_text("ok")
+    >>> open(dest).read()
+    'ok'
+    """
+    path = Path(path)
+    if not force and path.exists():
+        raise OutputExistsError(f"{path} exists; use --force (force=True) to overwrite it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def atomic_write_bytes(path: str | Path, data: bytes, *, force: bool = True) -> Path:
+    """Write ``data`` to ``path`` atomically and return the path.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = atomic_write_bytes(os.path.join(tempfile.mkdtemp(), "a.bin"), b"x")
+    >>> p.read_bytes()
+    b'x'
+    """
+    with atomic_path(path, force=force) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def atomic_write_text(path: str | Path, text: str, *, force: bool = True) -> Path:
+    """Write UTF-8 ``text`` to ``path`` atomically and return the path.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> atomic_write_text(os.path.join(tempfile.mkdtemp(), "a.txt"), "郑州").read_text(encoding="utf-8")
+    '郑州'
+    """
+    return atomic_write_bytes(path, text.encode("utf-8"), force=force)
