@@ -82,7 +82,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
         elif suffix in (".xlsx", ".xlsm"):
             with pd.ExcelFile(path, engine="openpyxl") as xl:
                 sheet = "observations" if "observations" in xl.sheet_names else xl.sheet_names[0]
-                df = xl.parse(sheet, dtype=str, keep_default_na=False)
+                df = pd.read_excel(xl, sheet_name=sheet, dtype=str, keep_default_na=False)
         else:
             raise DataValidationError([Issue(name, None, "", suffix, "unsupported file type", ", ".join(DATA_SUFFIXES))])
     except DataValidationError:
