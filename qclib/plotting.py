@@ -1,0 +1,497 @@
+"""Charts for the report notebooks (display only: no I/O besides the font file).
+
+Chinese labels need a CJK font.  :func:`use_cjk_font` registers the Noto Sans
+CJK SC font shipped by the ``mplfonts`` package explicitly with matplotlib's
+font manager, so charts never depend on the fonts installed on the machine.
+
+Every plotting function takes plain DataFrames / mappings, draws on a given
+(or new) :class:`matplotlib.axes.Axes` and returns it; nothing is shown or
+saved here.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+
+from .constants import STATUS_NAMES_ZH, STATUSES
+from .exceptions import InvalidChoiceError
+from .trajectory import trajectory_path
+
+#: File name of the CJK font used for every chart (shipped by ``mplfonts``).
+CJK_FONT_FILE: str = "NotoSansCJKsc-Regular.otf"
+
+#: Colour of each attainment status (charts and the scorecard table).
+STATUS_COLORS: dict[str, str] = {
+    "met": "#2e7d32",
+    "not_met": "#c62828",
+    "on_track": "#7cb342",
+    "off_track": "#ef6c00",
+    "no_data": "#9e9e9e",
+    "not_assessable": "#bdbdbd",
+}
+
+#: Light background colour of each status (table cells).
+STATUS_BACKGROUNDS: dict[str, str] = {
+    "met": "#c8e6c9",
+    "not_met": "#ffcdd2",
+    "on_track": "#dcedc8",
+    "off_track": "#ffe0b2",
+    "no_data": "#eeeeee",
+    "not_assessable": "#f5f5f5",
+}
+
+_COMPARATOR_ZH: dict[str, str] = {">": "＞", ">=": "≥", "<=": "≤", "<": "＜", "==": "="}
+
+#: Units as printed on axes and in text.
+UNIT_LABELS: dict[str, str] = {
+    "%": "%",
+    "ug/m3": "微克/立方米",
+    "mg/m3": "毫克/立方米",
+    "score": "分",
+    "count": "个",
+    "t": "吨",
+    "10k t": "万吨",
+    "days": "天",
+    "rank": "位",
+    "CNY 10k": "万元",
+    "dB(A)": "分贝",
+    "bool": "",
+    "pH": "",
+}
+
+
+def cjk_font_path() -> Path:
+    """Path of the CJK font file shipped by ``mplfonts``.
+
+    Returns
+    -------
+    Path
+        ``.../mplfonts/fonts/NotoSansCJKsc-Regular.otf``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the installed ``mplfonts`` does not ship the font.
+
+    Examples
+    --------
+    >>> cjk_font_path().name
+    'NotoSansCJKsc-Regular.otf'
+    """
+    import mplfonts
+
+    path = Path(mplfonts.__file__).resolve().parent / "fonts" / CJK_FONT_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"mplfonts does not ship {CJK_FONT_FILE} (looked in {path.parent})")
+    return path
+
+
+def use_cjk_font() -> str:
+    """Register the shipped CJK font and make it matplotlib's default.
+
+    Adds the font file with ``matplotlib.font_manager.fontManager.addfont``
+    (never relying on system fonts), puts its family first in
+    ``font.sans-serif``, sets ``font.family`` to ``sans-serif`` and turns off
+    ``axes.unicode_minus`` (the CJK font has no Unicode minus glyph).
+    Calling it again is harmless.
+
+    Returns
+    -------
+    str
+        The registered family name.
+
+    Examples
+    --------
+    >>> use_cjk_font()
+    'Noto Sans CJK SC'
+    >>> import matplotlib
+    >>> matplotlib.rcParams["font.sans-serif"][0], matplotlib.rcParams["axes.unicode_minus"]
+    ('Noto Sans CJK SC', False)
+    """
+    path = cjk_font_path()
+    font_manager.fontManager.addfont(str(path))
+    name = font_manager.FontProperties(fname=str(path)).get_name()
+    rc = matplotlib.rcParams
+    rc["font.family"] = "sans-serif"
+    rc["font.sans-serif"] = [name] + [f for f in rc["font.sans-serif"] if f != name]
+    rc["axes.unicode_minus"] = False
+    return name
+
+
+def unit_label(unit: str) -> str:
+    """Chinese label of a registry unit (the unit itself when not known).
+
+    Parameters
+    ----------
+    unit : str
+        Unit as written in ``params/indicators.yml``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> unit_label("ug/m3"), unit_label("%"), unit_label("per 10k")
+    ('微克/立方米', '%', 'per 10k')
+    """
+    if unit is None or (isinstance(unit, float) and math.isnan(unit)):
+        return ""
+    return UNIT_LABELS.get(str(unit), str(unit))
+
+
+def _num(x: Any) -> float:
+    """Float of ``x``; NaN for None/NA/non-numbers."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return float("nan")
+    return v
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".") if not math.isnan(v) else ""
+
+
+def target_level_points(target: Mapping[str, Any], method: str = "linear") -> pd.DataFrame:
+    """Points of a target drawn in the indicator's own unit.
+
+    Parameters
+    ----------
+    target : mapping
+        A scorecard or targets row with ``kind``, ``target_value``,
+        ``target_year`` and, for base-relative kinds, ``base_year`` and
+        ``base_value``.
+    method : {"linear", "geometric"}
+        Interpolation of a trajectory (:func:`qclib.trajectory.trajectory_path`).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``year`` and ``value``: one row (the level to reach in the
+        target year) for ``threshold``, ``count``, ``rank`` and ``boolean``;
+        the base point and the level implied in the target year for
+        ``reduction_vs_base`` (``base * (1 - target/100)``) and
+        ``change_vs_base`` (``base * (1 + target/100)``); the straight planned
+        path from the base year to the target year, one point per year, for
+        ``trajectory``.  Empty when the target has no drawable level (trend,
+        vs_reference, missing numbers).
+
+    Examples
+    --------
+    >>> pm = {"kind": "trajectory", "base_year": 2013, "base_value": 108,
+    ...       "target_year": 2016, "target_value": 95}
+    >>> target_level_points(pm).round(1).to_dict("list")
+    {'year': [2013, 2014, 2015, 2016], 'value': [108.0, 103.7, 99.3, 95.0]}
+    >>> cod = {"kind": "reduction_vs_base", "base_year": 2010, "base_value": 20.0,
+    ...        "target_year": 2015, "target_value": 14.8}
+    >>> target_level_points(cod).round(2).to_dict("list")
+    {'year': [2010, 2015], 'value': [20.0, 17.04]}
+    >>> target_level_points({"kind": "trend", "target_value": None}).empty
+    True
+    """
+    kind = target.get("kind")
+    tv = _num(target.get("target_value"))
+    ty = _num(target.get("target_year"))
+    by = _num(target.get("base_year"))
+    bv = _num(target.get("base_value"))
+    empty = pd.DataFrame({"year": pd.Series([], dtype=int), "value": pd.Series([], dtype=float)})
+    if math.isnan(tv) or math.isnan(ty):
+        return empty
+    if kind in ("threshold", "count", "rank", "boolean"):
+        return pd.DataFrame({"year": [int(ty)], "value": [tv]})
+    if kind in ("reduction_vs_base", "change_vs_base"):
+        if math.isnan(by) or math.isnan(bv):
+            return empty
+        sign = -1.0 if kind == "reduction_vs_base" else 1.0
+        return pd.DataFrame({"year": [int(by), int(ty)], "value": [bv, bv * (1 + sign * tv / 100.0)]})
+    if kind == "trajectory":
+        if math.isnan(by) or math.isnan(bv) or ty <= by:
+            return empty
+        path = trajectory_path(int(by), bv, int(ty), tv, range(int(by), int(ty) + 1), method)
+        return pd.DataFrame({"year": path.index.astype(int), "value": path.to_numpy(dtype=float)})
+    return empty
+
+
+def target_label(target: Mapping[str, Any]) -> str:
+    """Short Chinese legend label of a target.
+
+    Parameters
+    ----------
+    target : mapping
+        A scorecard or targets row.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> target_label({"kind": "threshold", "comparator": ">=", "target_value": 90,
+    ...               "unit": "%", "target_year": 2015})
+    '目标：≥90%（2015年）'
+    >>> target_label({"kind": "reduction_vs_base", "comparator": ">=", "target_value": 14.8,
+    ...               "unit": "%", "base_year": 2010, "target_year": 2015})
+    '目标：较2010年下降≥14.8%（2015年）'
+    >>> target_label({"kind": "trajectory", "base_year": 2013, "base_value": 108,
+    ...               "target_value": 95, "unit": "ug/m3", "target_year": 2016})
+    '规划路径：2013年108→2016年95微克/立方米'
+    """
+    kind = target.get("kind")
+    tv = _num(target.get("target_value"))
+    ty = _num(target.get("target_year"))
+    year = f"（{int(ty)}年）" if not math.isnan(ty) else ""
+    unit = unit_label(target.get("unit"))
+    comp = _COMPARATOR_ZH.get(str(target.get("comparator")), "")
+    if kind == "trajectory":
+        by, bv = _num(target.get("base_year")), _num(target.get("base_value"))
+        return f"规划路径：{int(by)}年{_fmt(bv)}→{int(ty)}年{_fmt(tv)}{unit}"
+    if kind == "reduction_vs_base":
+        return f"目标：较{int(_num(target.get('base_year')))}年下降{comp}{_fmt(tv)}%{year}"
+    if kind == "change_vs_base":
+        return f"目标：较{int(_num(target.get('base_year')))}年变化{comp}{_fmt(tv)}%{year}"
+    return f"目标：{comp}{_fmt(tv)}{unit}{year}"
+
+
+def plot_indicator_history(
+    history: pd.DataFrame,
+    target: Mapping[str, Any] | None = None,
+    *,
+    ax: Axes | None = None,
+    title: str = "",
+    unit: str = "",
+    label: str = "实际值",
+    references: Mapping[str, pd.DataFrame] | None = None,
+) -> Axes:
+    """Draw one indicator's history against its target line or planned path.
+
+    Parameters
+    ----------
+    history : DataFrame
+        Columns ``year`` and ``value`` (one row per year; other columns are
+        ignored, duplicated years keep the last row).
+    target : mapping, optional
+        Scorecard/targets row (see :func:`target_level_points`).  A threshold
+        is drawn as a dashed horizontal line, a trajectory as the planned path,
+        a base-relative target as the line from the base value to the level it
+        implies in the target year.
+    ax : Axes, optional
+        Axes to draw on (a new figure when omitted).
+    title : str
+        Axes title.
+    unit : str
+        Registry unit, used for the y label.
+    label : str
+        Legend label of the history line.
+    references : mapping of str to DataFrame, optional
+        Context series (e.g. ``{"河南省": df}``), drawn thin and grey.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> hist = pd.DataFrame({"year": [2013, 2014, 2015], "value": [108.0, 102.0, 96.0]})
+    >>> pm = {"kind": "trajectory", "base_year": 2013, "base_value": 108,
+    ...       "target_year": 2016, "target_value": 95, "unit": "ug/m3"}
+    >>> ax = plot_indicator_history(hist, pm, title="PM2.5", unit="ug/m3")
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['实际值', '规划路径：2013年108→2016年95微克/立方米']
+    >>> plt.close("all")
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 3.6))
+    for i, (name, ref) in enumerate((references or {}).items()):
+        r = ref.drop_duplicates("year", keep="last").sort_values("year")
+        ax.plot(r["year"], r["value"], color="0.6", lw=1, ls=(0, (1, 1 + i)), marker=".", label=name)
+    h = history.drop_duplicates("year", keep="last").sort_values("year")
+    if not h.empty:
+        ax.plot(h["year"], h["value"], color="#1565c0", lw=2, marker="o", label=label)
+        for x, y in zip(h["year"], h["value"]):
+            ax.annotate(_fmt(float(y)), (x, y), textcoords="offset points", xytext=(0, 6),
+                        ha="center", fontsize=8, color="#1565c0")
+    if target is not None:
+        pts = target_level_points(target)
+        if len(pts) == 1:
+            ax.axhline(pts["value"].iloc[0], color="#c62828", ls="--", lw=1.2, label=target_label(target))
+            ax.axvline(pts["year"].iloc[0], color="#c62828", ls=":", lw=0.8)
+        elif len(pts) > 1:
+            ax.plot(pts["year"], pts["value"], color="#c62828", ls="--", lw=1.2, marker="x",
+                    label=target_label(target))
+    ax.set_title(title)
+    ax.set_xlabel("年份")
+    ax.set_ylabel(unit_label(unit))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.grid(True, alpha=0.3)
+    if ax.get_lines():
+        ax.legend(fontsize=8, loc="best")
+    return ax
+
+
+def plot_cities_indicator(
+    histories: Mapping[str, pd.DataFrame],
+    targets: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    ax: Axes | None = None,
+    title: str = "",
+    unit: str = "",
+) -> Axes:
+    """Draw one indicator for several cities on shared axes.
+
+    Parameters
+    ----------
+    histories : mapping of str to DataFrame
+        Legend label (city name) → frame with ``year`` and ``value``.
+    targets : mapping of str to mapping, optional
+        Same labels → target row; each city's target is drawn dashed in the
+        city's colour.
+    ax : Axes, optional
+        Axes to draw on.
+    title, unit : str
+        Title and registry unit (y label).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> h = {"郑州市": pd.DataFrame({"year": [2014, 2015], "value": [80.0, 82.0]}),
+    ...      "新乡市": pd.DataFrame({"year": [2015], "value": [79.0]})}
+    >>> t = {"郑州市": {"kind": "threshold", "comparator": ">=", "target_value": 80,
+    ...                "unit": "score", "target_year": 2015}}
+    >>> ax = plot_cities_indicator(h, t, unit="score")
+    >>> len(ax.get_lines())
+    3
+    >>> plt.close("all")
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 3.6))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (name, hist) in enumerate(histories.items()):
+        color = colors[i % len(colors)]
+        h = hist.drop_duplicates("year", keep="last").sort_values("year")
+        if not h.empty:
+            ax.plot(h["year"], h["value"], color=color, marker="o", lw=2, label=name)
+        t = (targets or {}).get(name)
+        if t is not None:
+            pts = target_level_points(t)
+            if len(pts) == 1:
+                ax.axhline(pts["value"].iloc[0], color=color, ls="--", lw=1,
+                           label=f"{name} {target_label(t)}")
+            elif len(pts) > 1:
+                ax.plot(pts["year"], pts["value"], color=color, ls="--", lw=1,
+                        label=f"{name} {target_label(t)}")
+    ax.set_title(title)
+    ax.set_xlabel("年份")
+    ax.set_ylabel(unit_label(unit))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.grid(True, alpha=0.3)
+    if ax.get_lines():
+        ax.legend(fontsize=7, loc="best")
+    return ax
+
+
+def plot_status_counts(counts: pd.DataFrame, *, ax: Axes | None = None, title: str = "") -> Axes:
+    """Stacked horizontal bars of status counts (one bar per row).
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Index = bar labels (cities, domains…), columns = status ids from
+        :data:`qclib.constants.STATUSES` (missing statuses count 0).
+    ax : Axes, optional
+        Axes to draw on.
+    title : str
+        Axes title.
+
+    Returns
+    -------
+    Axes
+
+    Raises
+    ------
+    InvalidChoiceError
+        If a column is not a status id.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"met": [3, 1], "not_met": [1, 2]}, index=["郑州市", "新乡市"])
+    >>> ax = plot_status_counts(c)
+    >>> len(ax.patches)
+    4
+    >>> plt.close("all")
+    """
+    for col in counts.columns:
+        if col not in STATUSES:
+            raise InvalidChoiceError("counts column", col, STATUSES)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 0.5 + 0.5 * max(len(counts), 1)))
+    left = np.zeros(len(counts))
+    labels = [str(i) for i in counts.index]
+    for status in STATUSES:
+        if status not in counts.columns:
+            continue
+        vals = counts[status].fillna(0).to_numpy(dtype=float)
+        if not vals.any():
+            continue
+        ax.barh(labels, vals, left=left, color=STATUS_COLORS[status], label=STATUS_NAMES_ZH[status])
+        left += vals
+    ax.invert_yaxis()
+    ax.set_xlabel("指标数")
+    ax.set_title(title)
+    if ax.patches:
+        ax.legend(fontsize=8, loc="lower right", ncol=3)
+    return ax
+
+
+def small_multiples(n: int, *, ncols: int = 2, width: float = 6.4, height: float = 3.4) -> Sequence[Axes]:
+    """A figure with ``n`` axes in a grid (extra grid cells hidden).
+
+    Parameters
+    ----------
+    n : int
+        Number of charts (>= 1).
+    ncols : int
+        Columns of the grid.
+    width, height : float
+        Size of one chart in inches.
+
+    Returns
+    -------
+    list of Axes
+        Exactly ``n`` axes, row by row.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` < 1 or ``ncols`` < 1.
+
+    Examples
+    --------
+    >>> axes = small_multiples(3)
+    >>> len(axes)
+    3
+    >>> plt.close("all")
+    """
+    if n < 1 or ncols < 1:
+        raise ValueError(f"n and ncols must be >= 1 (got n={n}, ncols={ncols})")
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False)
+    flat = list(grid.ravel())
+    for extra in flat[n:]:
+        extra.set_visible(False)
+    fig.set_layout_engine("constrained")
+    return flat[:n]
