@@ -357,7 +357,7 @@ def _load_city_file(path: Path, registry: dict[str, dict[str, Any]], c: _Collect
             c.add(doc.line_of("plan"), "plan", plan, "must be a mapping or null")
             plan = None
         else:
-            for key in ("title_zh", "date", "seed_file", "deadline_year"):
+            for key in ("title_zh", "seed_file", "deadline_year"):
                 c.require(plan, key, where="plan.")
             deadline = plan.get("deadline_year")
             if deadline is not None and not isinstance(deadline, int):
@@ -486,7 +486,7 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     --------
     >>> t = load_targets()
     >>> row = t.loc[t["target_id"] == "zhengzhou_environment_7"].iloc[0]
-    >>> row["kind"], row["target_value"], int(row["base_year"])
+    >>> row["kind"], float(row["target_value"]), int(row["base_year"])
     ('reduction_vs_base', 14.8, 2010)
     """
     if path is None:
