@@ -1,0 +1,45 @@
+"""Air-quality statistics from monitoring data (GB 3095-2012, HJ 633-2012, HJ 663-2013).
+
+Modules: :mod:`~qclib.air.standards` (tables as data), :mod:`~qclib.air.validity`
+(hourly -> daily, 324/27/25-day rules), :mod:`~qclib.air.aqi` (IAQI/AQI),
+:mod:`~qclib.air.flags` (data-quality flags), :mod:`~qclib.air.annual`
+(annual statistics, percentile, rounding), :mod:`~qclib.air.io` (files) and
+``_cli`` (``qc air annual``).  Maths modules do no I/O.
+"""
+from __future__ import annotations
+
+from qclib.air.annual import (
+    annual_air_quality,
+    annual_statistics,
+    grouped_percentile,
+    hj663_percentile,
+    round_half_even,
+    to_observations,
+)
+from qclib.air.aqi import aqi_category, daily_aqi, iaqi
+from qclib.air.flags import apply_flag_rules, quality_flags, resolve_duplicates
+from qclib.air.io import (
+    annual_statistics_from_files,
+    city_id,
+    read_daily,
+    read_monitoring_file,
+    write_csv_atomic,
+)
+from qclib.air.standards import (
+    AIR_INDICATORS,
+    AQI_CATEGORIES,
+    STANDARDS,
+    UnconfirmedStandardError,
+    default_standard,
+    get_standard,
+)
+from qclib.air.validity import daily_from_hourly, year_is_valid
+
+__all__ = [
+    "AIR_INDICATORS", "AQI_CATEGORIES", "STANDARDS", "UnconfirmedStandardError",
+    "annual_air_quality", "annual_statistics", "annual_statistics_from_files", "apply_flag_rules",
+    "aqi_category", "city_id", "daily_aqi", "daily_from_hourly", "default_standard", "get_standard",
+    "grouped_percentile", "hj663_percentile", "iaqi", "quality_flags", "read_daily",
+    "read_monitoring_file", "resolve_duplicates", "round_half_even", "to_observations",
+    "write_csv_atomic", "year_is_valid",
+]
