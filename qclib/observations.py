@@ -145,7 +145,7 @@ def load_observations(
     --------
     >>> obs = load_observations()
     >>> obs.loc[(obs.city == "zhengzhou") & (obs.indicator_id == "pm25_annual_mean")
-    ...         & (obs.basis == "plan_text"), ["year", "value"]].to_dict("records")
+    ...         & (obs.basis == "plan_text") & (obs.year == 2013), ["year", "value"]].to_dict("records")
     [{'year': 2013, 'value': 108.0}]
     """
     if paths is None:
