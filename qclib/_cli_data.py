@@ -45,24 +45,24 @@ def validate_all(paths: list[str]) -> tuple[dict, list[Issue], list[str]]:
 
 def _summary_tables(catalog, obs: pd.DataFrame) -> str:
     t = catalog.targets
+    cities = sorted(catalog.cities)
     targets = (
-        t.assign(numeric=t["numeric"].map({True: "numeric", False: "non_numeric"}))
-        .pivot_table(index="city", columns="numeric", values="target_id", aggfunc="count", fill_value=0)
+        pd.crosstab(t["city"], t["numeric"].map({True: "numeric", False: "non_numeric"}))
+        .reindex(index=cities, columns=["numeric", "non_numeric"], fill_value=0)
     )
-    by_domain = t.pivot_table(index="city", columns="domain", values="target_id", aggfunc="count", fill_value=0)
-    by_domain = by_domain.reindex(columns=[d for d in DOMAINS if d in by_domain.columns])
-    obs_city = obs.pivot_table(index="city", columns="basis", values="value", aggfunc="count", fill_value=0)
-    obs_dom = (
-        obs.assign(domain=obs["indicator_id"].map(catalog.indicators.set_index("indicator_id")["domain"]))
-        .pivot_table(index="city", columns="domain", values="value", aggfunc="count", fill_value=0)
-    )
+    by_domain = pd.crosstab(t["city"], t["domain"]).reindex(index=cities, columns=list(DOMAINS), fill_value=0)
+    obs_city = pd.crosstab(obs["city"], obs["basis"])
+    domain = obs["indicator_id"].map(catalog.indicators.set_index("indicator_id")["domain"])
+    obs_dom = pd.crosstab(obs["city"], domain).reindex(columns=list(DOMAINS), fill_value=0)
+    for frame in (targets, by_domain, obs_city, obs_dom):
+        frame.index.name, frame.columns.name = "city", None
     parts = [
         f"Catalog: {len(catalog.cities)} cities, {len(catalog.indicators)} indicators, {len(t)} targets",
-        "Targets per city (numeric / non-numeric):", targets.to_string(),
-        "Targets per city and domain:", by_domain.to_string(),
-        f"Observations: {len(obs)} rows from {obs['file'].nunique()} file(s)",
-        "Observations per entity and basis:", obs_city.to_string(),
-        "Observations per entity and domain:", obs_dom.to_string(),
+        "", "Targets per city (numeric / non-numeric):", targets.to_string(),
+        "", "Targets per city and domain:", by_domain.to_string(),
+        "", f"Observations: {len(obs)} rows from {obs['file'].nunique()} file(s)",
+        "", "Observations per entity and basis:", obs_city.to_string(),
+        "", "Observations per entity and domain:", obs_dom.to_string(),
     ]
     return "\n".join(parts)
 
