@@ -161,18 +161,30 @@ def grouped_percentile(codes: np.ndarray, values: np.ndarray, p: float, n_groups
     [4.8, 19.5]
     """
     values = np.asarray(values, dtype=float)
-    order = np.lexsort((values, codes))  # NaN sorts last within each group
-    sv = values[order]
-    sizes = np.bincount(codes, minlength=n_groups)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    n = np.bincount(codes[np.isfinite(values)], minlength=n_groups)
+    codes = np.asarray(codes, dtype=np.int64)
     out = np.full(n_groups, np.nan)
-    has = n > 0
-    k = 1 + (n[has] - 1) * p / 100.0
+    if len(values) == 0:
+        return out
+    # Pad each group into one row of a matrix and sort the rows (NaN sorts
+    # last): exact, and one vectorised sort instead of a Python loop.
+    if np.all(codes[1:] >= codes[:-1]):
+        sc, sv = codes, values
+    else:
+        order = np.argsort(codes, kind="stable")
+        sc, sv = codes[order], values[order]
+    sizes = np.bincount(sc, minlength=n_groups)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    pos = np.arange(len(sv)) - starts[sc]
+    mat = np.full((n_groups, int(sizes.max())), np.nan)
+    mat[sc, pos] = sv
+    mat.sort(axis=1)
+    n = np.isfinite(mat).sum(axis=1)
+    rows = np.flatnonzero(n > 0)
+    k = 1 + (n[rows] - 1) * p / 100.0
     s = np.floor(k).astype(np.int64)
-    lo = sv[starts[has] + s - 1]
-    hi = sv[starts[has] + np.minimum(s, n[has] - 1)]
-    out[has] = lo + (hi - lo) * (k - s)
+    lo = mat[rows, s - 1]
+    hi = mat[rows, np.minimum(s, n[rows] - 1)]
+    out[rows] = lo + (hi - lo) * (k - s)
     return out
 
 
@@ -277,44 +289,82 @@ def annual_statistics(daily: pd.DataFrame, *, standard: str | int | None = None)
     pm25_days_over_grade2   30.0        30.000000   True
     pm25_compliant_grade2    0.0         0.000000   True
     """
+    return _evaluate(daily, standard)[0]
+
+
+class _Collector:
+    """Accumulates per-indicator arrays; builds one long frame at the end (fast)."""
+
+    def __init__(self, keys: pd.DataFrame, label: str):
+        self.keys = keys
+        self.label = label
+        self.parts: list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, indicator: str, pollutant: str, value: np.ndarray, unrounded: np.ndarray,
+            n: np.ndarray, valid: np.ndarray, text: np.ndarray) -> None:
+        self.parts.append((indicator, pollutant, np.asarray(value, float), np.asarray(unrounded, float),
+                           np.asarray(n), np.asarray(valid, bool), text))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(columns=list(STAT_COLUMNS))
+        g, k = len(self.keys), len(self.parts)
+        ids = [pt[0] for pt in self.parts]
+        return pd.DataFrame({
+            "city": np.tile(self.keys["city"].to_numpy(dtype=object), k),
+            "year": np.tile(self.keys["year"].to_numpy(dtype=np.int64), k),
+            "indicator_id": np.repeat(np.array(ids, dtype=object), g),
+            "value": np.concatenate([pt[2] for pt in self.parts]),
+            "value_unrounded": np.concatenate([pt[3] for pt in self.parts]),
+            "unit": np.repeat(np.array([AIR_INDICATORS[i]["unit"] for i in ids], dtype=object), g),
+            "pollutant": np.repeat(np.array([pt[1] for pt in self.parts], dtype=object), g),
+            "standard": self.label,
+            "n_days": np.concatenate([pt[4] for pt in self.parts]).astype(np.int64),
+            "valid": np.concatenate([pt[5] for pt in self.parts]),
+            "validity": np.concatenate([pt[6] for pt in self.parts]),
+        })
+
+
+def _evaluate(daily: pd.DataFrame, standard: str | int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Statistics and the validity table, sharing group codes and the daily AQI."""
     d = daily.reset_index(drop=True)
     date = pd.to_datetime(d["date"])
-    years_row = date.dt.year.to_numpy()
     months = date.dt.month.to_numpy()
-    codes, keys = group_codes(pd.DataFrame({"city": d["city"].to_numpy(), "year": years_row}))
+    codes, keys = group_codes(pd.DataFrame({"city": d["city"].to_numpy(dtype=object),
+                                            "year": date.dt.year.to_numpy()}))
     g = len(keys)
     stds = resolve_standards(keys["year"].tolist(), standard)
-    # All confirmed versions share one table set today; keep the per-year
-    # mapping so a second confirmed version slots in without changing callers.
     versions = {s.version for s in stds.values()}
-    if len(versions) > 1:  # pragma: no cover - only one confirmed version exists
+    if len(versions) > 1:  # pragma: no cover - only one confirmed version exists today
         raise UnconfirmedStandardError(",".join(sorted(versions)), ("mixing versions in one run",))
     std = next(iter(stds.values())) if stds else get_standard("2012")
-    rows: list[pd.DataFrame] = []
+    col = _Collector(keys, std.label)
+    validity_rows: list[pd.DataFrame] = []
 
-    def emit(indicator: str, value: np.ndarray, unrounded: np.ndarray, pollutant: str,
-             n: np.ndarray, valid: np.ndarray, validity: list[str]) -> None:
+    def check(pollutant: str, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n, mc, valid = grouped_validity(codes, months, ok, g, std)
+        text = np.array(_validity_text(n, mc, valid, std), dtype=object)
         f = keys.copy()
-        f["indicator_id"] = indicator
-        f["value"] = value
-        f["value_unrounded"] = unrounded
-        f["unit"] = AIR_INDICATORS[indicator]["unit"]
         f["pollutant"] = pollutant
-        f["standard"] = std.label
         f["n_days"] = n
+        for m in range(12):
+            f[f"m{m + 1:02d}"] = mc[:, m]
         f["valid"] = valid
-        f["validity"] = validity
-        rows.append(f)
+        f["validity"] = text
+        f["standard"] = std.label
+        validity_rows.append(f)
+        return n, valid, text
 
     compliant2: dict[str, np.ndarray] = {}
     valid_by_p: dict[str, np.ndarray] = {}
-    for p in POLLUTANTS:
+    for p in (*POLLUTANTS, "o3_1h"):
         if p not in d.columns:
             continue
         v = d[p].to_numpy(dtype=float)
         ok = np.isfinite(v)
-        n, mc, valid = grouped_validity(codes, months, ok, g, std)
-        text = _validity_text(n, mc, valid, std)
+        n, valid, text = check(p, ok)
+        if p not in POLLUTANTS:
+            continue  # o3_1h: used by the AQI only; validity reported
         valid_by_p[p] = valid
         dec = std.decimals[p]
         lim = std.limits[p]
@@ -326,11 +376,11 @@ def annual_statistics(daily: pd.DataFrame, *, standard: str | int | None = None)
         perc = grouped_percentile(codes, v, pct, g)
         perc_r = round_half_even(perc, dec)
         if lim["annual"] is not None:
-            emit(f"{p}_annual_mean", mean_r, mean, p, n, valid, text)
-        emit(f"{p}_p{int(pct)}", perc_r, perc, p, n, valid, text)
+            col.add(f"{p}_annual_mean", p, mean_r, mean, n, valid, text)
+        col.add(f"{p}_p{int(pct)}", p, perc_r, perc, n, valid, text)
         over = ok & (round_half_even(v, dec) > lim["24h"][1])
         n_over = np.bincount(codes[over], minlength=g).astype(float)
-        emit(f"{p}_days_over_grade2", n_over, n_over, p, n, valid, text)
+        col.add(f"{p}_days_over_grade2", p, n_over, n_over, n, valid, text)
         for grade in (1, 2):
             c = perc_r <= lim["24h"][grade - 1]
             if lim["annual"] is not None:
@@ -338,62 +388,50 @@ def annual_statistics(daily: pd.DataFrame, *, standard: str | int | None = None)
             cval = np.where(np.isfinite(perc_r), c.astype(float), np.nan)
             if grade == 2:
                 compliant2[p] = cval
-            emit(f"{p}_compliant_grade{grade}", cval, cval, p, n, valid, text)
+            col.add(f"{p}_compliant_grade{grade}", p, cval, cval, n, valid, text)
     if len(compliant2) == len(POLLUTANTS):
         stack = np.vstack([compliant2[p] for p in POLLUTANTS])
         allc = np.where(np.isnan(stack).any(axis=0), np.nan, stack.min(axis=0))
         allvalid = np.vstack([valid_by_p[p] for p in POLLUTANTS]).all(axis=0)
-        text = ["valid: all six pollutants valid" if a else "NOT VALID: at least one pollutant-year not valid"
-                for a in allvalid]
-        emit("air_compliant_grade2", allc, allc, "all", np.full(g, -1), allvalid, text)
+        text = np.where(allvalid, "valid: all six pollutants valid",
+                        "NOT VALID: at least one pollutant-year not valid").astype(object)
+        col.add("air_compliant_grade2", "all", allc, allc, np.full(g, -1), allvalid, text)
     if all(p in d.columns for p in POLLUTANTS):
-        rows.extend(_aqi_statistics(d, codes, keys, months, std, emit_frame=keys))
-    if not rows:
-        return pd.DataFrame(columns=list(STAT_COLUMNS))
-    out = pd.concat(rows, ignore_index=True)
-    out["year"] = out["year"].astype(int)
-    return out[list(STAT_COLUMNS)]
+        a = daily_aqi(d[[c for c in (*POLLUTANTS, "o3_1h") if c in d.columns]], standard=std.version)
+        ok = a["aqi_valid"].to_numpy()
+        n, valid, text = check("aqi", ok)
+        _aqi_statistics(a, codes, g, ok, n, valid, text, col)
+    stats = col.frame()
+    validity = (pd.concat(validity_rows, ignore_index=True) if validity_rows
+                else pd.DataFrame(columns=["city", "year", "pollutant", "n_days", "valid", "validity", "standard"]))
+    return stats, validity
 
 
-def _aqi_statistics(d: pd.DataFrame, codes: np.ndarray, keys: pd.DataFrame, months: np.ndarray,
-                    std: AirStandard, emit_frame: pd.DataFrame) -> list[pd.DataFrame]:
-    g = len(keys)
-    a = daily_aqi(d, standard=std.version)
-    ok = a["aqi_valid"].to_numpy()
+def _aqi_statistics(a: pd.DataFrame, codes: np.ndarray, g: int, ok: np.ndarray, n: np.ndarray,
+                    valid: np.ndarray, text: np.ndarray, col: _Collector) -> None:
     aqi = a["aqi"].to_numpy(dtype=float)
-    n, mc, valid = grouped_validity(codes, months, ok, g, std)
-    text = _validity_text(n, mc, valid, std)
-    out: list[pd.DataFrame] = []
-
-    def frame(indicator: str, value: np.ndarray, unrounded: np.ndarray) -> None:
-        f = emit_frame.copy()
-        f["indicator_id"] = indicator
-        f["value"] = value
-        f["value_unrounded"] = unrounded
-        f["unit"] = AIR_INDICATORS[indicator]["unit"]
-        f["pollutant"] = "aqi"
-        f["standard"] = std.label
-        f["n_days"] = n
-        f["valid"] = valid
-        f["validity"] = text
-        out.append(f)
 
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(codes[mask & ok], minlength=g).astype(float)
 
+    def add(indicator: str, value: np.ndarray, unrounded: np.ndarray) -> None:
+        col.add(indicator, "aqi", value, unrounded, n, valid, text)
+
     nf = n.astype(float)
-    frame("valid_days", nf, nf)
+    add("valid_days", nf, nf)
     good = count(aqi <= 100)
-    frame("good_days", good, good)
+    add("good_days", good, good)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(n > 0, good / nf * 100.0, np.nan)
-    frame("good_days_ratio", round_half_even(ratio, RATIO_DECIMALS), ratio)
+    add("good_days_ratio", round_half_even(ratio, RATIO_DECIMALS), ratio)
     heavy = count(aqi > 200)
-    frame("heavy_pollution_days", heavy, heavy)
-    cat = a["category"].to_numpy(dtype=object)
-    for cid in AQI_CATEGORY_IDS:
-        c = count(cat == cid)
-        frame(f"days_aqi_{cid}", c, c)
+    add("heavy_pollution_days", heavy, heavy)
+    # category from the integer AQI (HJ 633-2012 Table 2), same bounds as aqi_category
+    bounds = np.array([50, 100, 150, 200, 300], dtype=float)
+    cat_idx = np.searchsorted(bounds, aqi, side="left")
+    for i, cid in enumerate(AQI_CATEGORY_IDS):
+        c = count(cat_idx == i)
+        add(f"days_aqi_{cid}", c, c)
     over50 = aqi > 50
     for p in POLLUTANTS:
         is_max = a[f"iaqi_{p}"].to_numpy(dtype=float) == aqi
@@ -403,8 +441,7 @@ def _aqi_statistics(d: pd.DataFrame, codes: np.ndarray, keys: pd.DataFrame, mont
             if "iaqi_o3_1h" in a.columns:
                 is_max |= a["iaqi_o3_1h"].to_numpy(dtype=float) == aqi
         c = count(is_max & over50)
-        frame(f"{key}_primary_days", c, c)
-    return out
+        add(f"{key}_primary_days", c, c)
 
 
 def annual_air_quality(daily: pd.DataFrame, *, standard: str | int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -446,8 +483,7 @@ def annual_air_quality(daily: pd.DataFrame, *, standard: str | int | None = None
     flags = quality_flags(dedup)
     clean = apply_flag_rules(dedup)
     cols = ["city", "date", *[c for c in clean.columns if c in (*POLLUTANTS, "o3_1h")]]
-    stats = annual_statistics(clean[cols], standard=standard)
-    quality = _validity_table(clean[cols], standard)
+    stats, quality = _evaluate(clean[cols], standard)
     quality = quality.merge(flags, on=["city", "year", "pollutant"], how="left")
     dup = removed.rename("n_duplicate_dates").reset_index()
     quality = quality.merge(dup, on=["city", "year"], how="left") if len(dup) else quality.assign(n_duplicate_dates=0)
@@ -455,33 +491,10 @@ def annual_air_quality(daily: pd.DataFrame, *, standard: str | int | None = None
         if c not in quality.columns:
             quality[c] = 0
         quality[c] = quality[c].fillna(0).astype(int)
+    # city-year-level counts apply to every row of the city-year (the AQI row too)
+    for c in ("n_missing_dates", "n_duplicate_dates"):
+        quality[c] = quality.groupby(["city", "year"])[c].transform("max").astype(int)
     return stats, quality
-
-
-def _validity_table(d: pd.DataFrame, standard: str | int | None) -> pd.DataFrame:
-    date = pd.to_datetime(d["date"])
-    months = date.dt.month.to_numpy()
-    codes, keys = group_codes(pd.DataFrame({"city": d["city"].to_numpy(), "year": date.dt.year.to_numpy()}))
-    g = len(keys)
-    stds = resolve_standards(keys["year"].tolist(), standard)
-    std = next(iter(stds.values())) if stds else get_standard("2012")
-    frames = []
-    masks: dict[str, np.ndarray] = {p: np.isfinite(d[p].to_numpy(dtype=float))
-                                    for p in (*POLLUTANTS, "o3_1h") if p in d.columns}
-    if all(p in d.columns for p in POLLUTANTS):
-        masks["aqi"] = daily_aqi(d, standard=std.version)["aqi_valid"].to_numpy()
-    for p, ok in masks.items():
-        n, mc, valid = grouped_validity(codes, months, ok, g, std)
-        f = keys.copy()
-        f["pollutant"] = p
-        f["n_days"] = n
-        for m in range(12):
-            f[f"m{m + 1:02d}"] = mc[:, m]
-        f["valid"] = valid
-        f["validity"] = _validity_text(n, mc, valid, std)
-        f["standard"] = std.label
-        frames.append(f)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["city", "year", "pollutant"])
 
 
 OBSERVATION_COLUMNS: tuple[str, ...] = (

@@ -197,9 +197,8 @@ def daily_aqi(daily: pd.DataFrame, *, standard: str = "2012",
             is_max = (mat == aqi_val[:, None]) & (aqi_val[:, None] > 50)
         for j, p in enumerate(present):
             mask |= is_max[:, j].astype(np.int64) << label_order.index(POLLUTANT_LABELS[p])
-    codes, inverse = np.unique(mask, return_inverse=True)
-    names = np.array([",".join(lab for b, lab in enumerate(label_order) if int(c) >> b & 1)
-                      for c in codes], dtype=object)
-    primary = names[inverse.reshape(-1)] if n else np.array([], dtype=object)
+    names = np.array([",".join(lab for b, lab in enumerate(label_order) if c >> b & 1)
+                      for c in range(1 << len(label_order))], dtype=object)
+    primary = names[mask]
     out["primary_pollutant"] = primary
     return out
