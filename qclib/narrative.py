@@ -237,8 +237,8 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
     Parameters
     ----------
     row : mapping
-        Scorecard row (``status``, ``gap``, ``path_value``, ``unit``,
-        ``progress_category``, ``reason``).
+        Scorecard row (``status``, ``gap``, ``planned_value``, ``unit``,
+        ``progress_category``, ``kind``, ``target_value``).
 
     Returns
     -------
@@ -256,18 +256,18 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
     >>> standing_phrase({"status": "not_met", "gap": -2.5, "unit": "%",
     ...                  "progress_category": "moderate"})
     '距目标尚差2.5个百分点，未达标（进展一般）'
-    >>> standing_phrase({"status": "on_track", "kind": "trajectory", "path_value": 99.33,
+    >>> standing_phrase({"status": "on_track", "kind": "trajectory", "planned_value": 99.33,
     ...                  "unit": "ug/m3", "value": 96})
     '当年规划路径值为99.33微克/立方米，实际值优于规划路径，进度正常'
-    >>> standing_phrase({"status": "not_assessable", "reason": "目标无量化数值"})
-    '无法评估（目标无量化数值）'
+    >>> standing_phrase({"status": "not_assessable", "kind": "rank", "target_value": None})
+    '目标未给出量化数值，无法评估'
     """
     status = row.get("status")
     if status not in STATUSES:
         raise InvalidChoiceError("status", status, STATUSES)
     unit = row.get("unit") or ""
     parts: list[str] = []
-    path = row.get("path_value")
+    path = row.get("planned_value")
     if _present(path) and status in ("on_track", "off_track", "met", "not_met"):
         better = "优于" if status in ("on_track", "met") else "落后于"
         parts.append(f"当年规划路径值为{format_value(path, unit)}，实际值{better}规划路径")
@@ -286,8 +286,8 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
     extra = ""
     cat = row.get("progress_category")
     if status == "not_assessable":
-        reason = row.get("reason")
-        extra = f"（{reason}）" if isinstance(reason, str) and reason else ""
+        if not _present(row.get("target_value")) and row.get("kind") not in ("trend", "vs_reference", "boolean"):
+            parts.insert(0, "目标未给出量化数值")
     elif isinstance(cat, str) and cat in PROGRESS_NAMES_ZH and cat != "not_assessable":
         extra = f"（{PROGRESS_NAMES_ZH[cat]}）"
     parts.append(label + extra)
@@ -316,7 +316,7 @@ def indicator_sentence(row: Mapping[str, Any], year: int) -> str:
     >>> row = {"name_zh": "细颗粒物（PM2.5）年均浓度", "kind": "trajectory", "unit": "ug/m3",
     ...        "value": 96, "year_assessed": 2015, "yoy_change_pct": -5.88,
     ...        "base_year": 2013, "base_value": 108, "target_value": 95, "target_year": 2016,
-    ...        "path_value": 99.33, "status": "on_track", "progress_category": "significant"}
+    ...        "planned_value": 99.33, "status": "on_track", "progress_category": "significant"}
     >>> indicator_sentence(row, 2015)
     '细颗粒物（PM2.5）年均浓度为96微克/立方米，比上年下降5.88%；规划路径为由2013年的108微克/立方米降至2016年的95微克/立方米，当年规划路径值为99.33微克/立方米，实际值优于规划路径，进度正常（进展显著）。'
     >>> indicator_sentence({"name_zh": "顾客满意度", "status": "no_data", "kind": "threshold",
