@@ -541,9 +541,8 @@ def to_observations(stats: pd.DataFrame, *, source: str, exclude_invalid: bool =
     s = stats.loc[stats["value"].notna()]
     if exclude_invalid:
         s = s.loc[s["valid"].astype(bool)]
-    unrounded = s["value_unrounded"].map(lambda x: f"{x:.6g}")
-    note = np.where(s["valid"].astype(bool), "unrounded " + unrounded,
-                    "NOT VALID (GB 3095-2012 data validity not met); unrounded " + unrounded)
+    note = [("" if ok else "NOT VALID (GB 3095-2012 data validity not met); ") + f"unrounded {x:.6g}"
+            for ok, x in zip(s["valid"].astype(bool), s["value_unrounded"].astype(float))]
     out = pd.DataFrame({
         "city": s["city"].map(lambda c: (cities or {}).get(c, c)).to_numpy(),
         "indicator_id": s["indicator_id"].to_numpy(),
@@ -552,7 +551,7 @@ def to_observations(stats: pd.DataFrame, *, source: str, exclude_invalid: bool =
         "unit": s["unit"].to_numpy(),
         "scope": "",
         "source": source,
-        "source_detail": (s["standard"] + "; " + s["validity"]).to_numpy(),
+        "source_detail": [f"{a}; {b}" for a, b in zip(s["standard"], s["validity"])],
         "basis": "computed",
         "note": note,
     })
