@@ -83,14 +83,28 @@ _KIND_LABEL_ZH = {
 }
 
 
-def _fmt(a: np.ndarray) -> pd.Series:
+def _fmt(a: np.ndarray) -> np.ndarray:
     """Numbers as short strings ('93.1', '2015', '103.6667'); vectorised."""
-    s = pd.Series(np.asarray(a, dtype=float)).round(4).astype(str)
-    return s.str.replace(r"\.0$", "", regex=True).astype(object)
+    r = np.round(np.asarray(a, dtype=float), 4) + 0.0  # +0.0 turns -0.0 into 0.0
+    if r.size == 0:
+        return np.empty(0, dtype=object)
+    uniq, inv = np.unique(r, return_inverse=True)  # format each distinct number once
+    return np.char.mod("%.10g", uniq).astype(object)[inv.ravel()]
 
 
-def _str(a: np.ndarray) -> pd.Series:
-    return pd.Series(a, dtype=object).fillna("").astype(str).astype(object)
+def _str(a: np.ndarray) -> np.ndarray:
+    """Object array of str, with None/NaN as ''."""
+    out = np.asarray(a, dtype=object).copy()
+    null = pd.isna(out)
+    out[null] = ""
+    return out.astype(str).astype(object)
+
+
+def _lookup(keys: np.ndarray, table: dict[str, str], default: str) -> np.ndarray:
+    out = np.full(keys.size, default, dtype=object)
+    for k, v in table.items():
+        out[keys == k] = v
+    return out
 
 
 def _compare(m: np.ndarray, t: np.ndarray, cmp: np.ndarray) -> np.ndarray:
@@ -158,22 +172,45 @@ def assess_targets(frame: pd.DataFrame) -> pd.DataFrame:
     >>> out.loc[1, "reason"]
     '2014: value 105 ug/m3 is behind the planned path <= 103.6667 ug/m3 for 2014 (target <= 95 ug/m3 by 2016)'
     """
-    n = len(frame)
-    kind = frame["kind"].to_numpy(dtype=object)
-    cmp = frame["comparator"].to_numpy(dtype=object)
-    tv = frame["target_value"].to_numpy(dtype=float)
-    T = frame["target_year"].to_numpy(dtype=float)
-    year = frame["year"].to_numpy(dtype=float)
-    value = frame["value"].to_numpy(dtype=float)
-    by = frame["base_year"].to_numpy(dtype=float)
-    bv = frame["base_value"].to_numpy(dtype=float)
-    ref = _str(frame["reference"].to_numpy(dtype=object)).to_numpy(dtype=object)
-    rv = frame["reference_value"].to_numpy(dtype=float)
-    ny = frame["n_years"].to_numpy(dtype=float)
-    run_up = frame["run_up"].to_numpy(dtype=float)
-    run_down = frame["run_down"].to_numpy(dtype=float)
-    has_prev = frame["has_previous"].to_numpy(dtype=bool)
-    unit = _str(frame["unit"].to_numpy(dtype=object))
+    cols = ("kind", "comparator", "target_value", "target_year", "year", "value",
+            "base_year", "base_value", "reference", "reference_value", "n_years",
+            "run_up", "run_down", "has_previous", "unit")
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise DataValidationError(
+            [Issue("", None, c, None, "column missing", ", ".join(cols)) for c in missing]
+        )
+    arrays = {c: frame[c].to_numpy(dtype=object if c in ("kind", "comparator", "reference", "unit")
+                                   else (bool if c == "has_previous" else float))
+              for c in cols}
+    return pd.DataFrame(_assess_arrays(**arrays), index=frame.index)
+
+
+def _assess_arrays(
+    kind: np.ndarray, comparator: np.ndarray, target_value: np.ndarray,
+    target_year: np.ndarray, year: np.ndarray, value: np.ndarray,
+    base_year: np.ndarray, base_value: np.ndarray, reference: np.ndarray,
+    reference_value: np.ndarray, n_years: np.ndarray, run_up: np.ndarray,
+    run_down: np.ndarray, has_previous: np.ndarray, unit: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Core of :func:`assess_targets` on plain arrays (no pandas objects)."""
+    n = len(kind)
+    kind = _str(kind)
+    cmp = _str(comparator)
+    tv = np.asarray(target_value, dtype=float)
+    T = np.asarray(target_year, dtype=float)
+    year = np.asarray(year, dtype=float)
+    value = np.asarray(value, dtype=float)
+    by = np.asarray(base_year, dtype=float)
+    bv = np.asarray(base_value, dtype=float)
+    ref = _str(reference)
+    rv = np.asarray(reference_value, dtype=float)
+    ny = np.asarray(n_years, dtype=float)
+    run_up = np.asarray(run_up, dtype=float)
+    run_down = np.asarray(run_down, dtype=float)
+    has_prev = np.asarray(has_previous, dtype=bool)
+    unit = _str(unit)
+
 
     is_ = {k: kind == k for k in TARGET_KINDS}
     rel = is_["reduction_vs_base"] | is_["change_vs_base"]
@@ -257,72 +294,80 @@ def assess_targets(frame: pd.DataFrame) -> pd.DataFrame:
                           np.where(sat, "on_track", "off_track"))),
     ).astype(object)
     sat_out = np.where(ok, sat, False)
-    measured = np.where(na | nd & ~is_["trend"], np.where(na, np.nan, measured), measured)
 
-    # --- reasons (vectorised string building) -------------------------------
-    sfx = np.where(unit.isin(["%", ""]).to_numpy(), unit.to_numpy(), (" " + unit).to_numpy())
-    sfx_red = np.where(rel, "%", np.where(is_["trend"], " years", sfx))
-    sfx_s = pd.Series(sfx_red, dtype=object)
-    yr = _fmt(year)
-    Ty = _fmt(T)
-    cmp_s = _str(cmp_eff)
-    cmp_target = _str(np.where(is_["trend"], ">=", cmp))
-    kind_s = pd.Series(kind, dtype=object)
-    label = kind_s.map(_KIND_LABEL).fillna("value").astype(object)
-    label = label.where(~pd.Series(rel), label + " " + _fmt(by))
-    label_zh = kind_s.map(_KIND_LABEL_ZH).fillna("指标值").astype(object)
-    m_s = _fmt(measured) + sfx_s
-    tf_s = _fmt(target_final) + sfx_s
-    ty_s = _fmt(target_for_year) + sfx_s
-    ref_s = pd.Series(ref, dtype=object)
-    tgt_desc = pd.Series(np.where(is_["vs_reference"],
-                                  ("the value of " + ref_s + " (" + _fmt(rv) + sfx_s + ")").to_numpy(),
-                                  tf_s.to_numpy()), dtype=object)
-    path_name = pd.Series(np.select(
-        [is_["trajectory"], rel, is_["trend"]],
-        ["the planned path", "the pro-rata path", "the required direction"],
-        default="the target"), dtype=object)
-    head = yr + ": " + label + " " + m_s
-    r_final = head + np.where(sat, " meets", " does not meet") + " the target " + cmp_target + " " \
-        + tgt_desc + " (target year " + Ty + ")"
-    r_track = head + np.where(sat, " is on", " is behind") + " " + path_name + " " + cmp_s + " " \
-        + ty_s + " for " + yr + " (target " + cmp_target + " " + tgt_desc + " by " + Ty + ")"
-    r_track = r_track.where(~pd.Series(is_["trend"]),
-                            head + np.where(sat, ": the latest year-on-year move is in the required direction",
-                                            ": the latest year-on-year move is not in the required direction")
-                            + " (target: " + _fmt(ny) + " years running by " + Ty + ")")
-    r_na = "not assessable: " + pd.Series(na_reason, dtype=object)
-    r_nd = "no data: " + pd.Series(nd_reason, dtype=object)
-    reason = np.select([na, nd, final], [r_na, r_nd, r_final], default=r_track)
-
-    status_zh = pd.Series(status, dtype=object).map(STATUS_NAMES_ZH).astype(object)
-    zh_head = yr + "年" + label_zh + " " + m_s
-    zh_cmp = "，目标" + cmp_target + " " + tgt_desc.where(~pd.Series(is_["vs_reference"]),
-                                                       ref_s + "（" + _fmt(rv) + sfx_s + "）")
-    rz_final = zh_head + zh_cmp + "（目标年" + Ty + "）：" + status_zh
-    rz_track = zh_head + "，当年要求" + cmp_s + " " + ty_s + zh_cmp + "（" + Ty + "年）：" + status_zh
-    reason_zh = np.select(
-        [na, nd, final],
-        ["无法评估：" + pd.Series(na_reason, dtype=object),
-         "无数据：" + pd.Series(nd_reason, dtype=object), rz_final],
-        default=rz_track,
-    )
-    return pd.DataFrame(
-        {
-            "measured": np.where(ok, measured, np.nan),
-            "target_for_year": np.where(na, np.nan, target_for_year),
-            "planned_value": planned,
-            "gap": np.where(ok, gap, np.nan),
-            "gap_to_path": np.where(ok, gap_path, np.nan),
-            "satisfied": sat_out & ok,
-            "satisfied_final": sat_final & ok,
-            "status": status,
-            "status_zh": status_zh.to_numpy(),
-            "reason": reason.astype(object),
-            "reason_zh": reason_zh.astype(object),
-        },
-        index=frame.index,
-    )
+    # --- reasons (vectorised string building on object arrays) ------------
+    # Each row's sentence is built once, on the subset of rows of its
+    # template (not-assessable, no-data, final, on/off track, trend track).
+    status_zh = _lookup(status, STATUS_NAMES_ZH, "")
+    reason = np.empty(n, dtype=object)
+    reason_zh = np.empty(n, dtype=object)
+    reason[na] = "not assessable: " + na_reason[na]
+    reason_zh[na] = "无法评估：" + na_reason[na]
+    reason[nd] = "no data: " + nd_reason[nd]
+    reason_zh[nd] = "无数据：" + nd_reason[nd]
+    idx = np.flatnonzero(ok)
+    if idx.size:
+        rel_i, trend_i, ref_i = rel[idx], is_["trend"][idx], is_["vs_reference"][idx]
+        u = unit[idx]
+        sfx = np.where(np.isin(u, ["%", ""]), u, " " + u)
+        sfx = np.where(rel_i, "%", np.where(trend_i, " years", sfx)).astype(object)
+        yr = _fmt(year[idx])
+        Ty = _fmt(T[idx])
+        cmp_t = np.where(trend_i, ">=", cmp[idx]).astype(object)
+        label = _lookup(kind[idx], _KIND_LABEL, "value")
+        label = np.where(rel_i, label + " " + _fmt(by[idx]), label)
+        label_zh = _lookup(kind[idx], _KIND_LABEL_ZH, "指标值")
+        m_s = _fmt(measured[idx]) + sfx
+        tf_s = _fmt(target_final[idx]) + sfx
+        rv_s = _fmt(rv[idx]) + sfx
+        ref_s = ref[idx]
+        tgt_desc = np.where(ref_i, "the value of " + ref_s + " (" + rv_s + ")", tf_s)
+        tgt_zh = np.where(ref_i, ref_s + "（" + rv_s + "）", tf_s)
+        head = yr + ": " + label + " " + m_s
+        zh_head = yr + "年" + label_zh + " " + m_s + "，目标" + cmp_t + " " + tgt_zh
+        sat_i = sat[idx]
+        fin = final[idx]
+        en = np.empty(idx.size, dtype=object)
+        zh = np.empty(idx.size, dtype=object)
+        f = fin
+        en[f] = (head[f] + np.where(sat_i[f], " meets", " does not meet").astype(object)
+                 + " the target " + cmp_t[f] + " " + tgt_desc[f] + " (target year " + Ty[f] + ")")
+        zh[f] = zh_head[f] + "（目标年" + Ty[f] + "）：" + status_zh[idx][f]
+        f = ~fin & ~trend_i
+        if f.any():
+            path_name = np.select([is_["trajectory"][idx][f], rel_i[f]],
+                                  ["the planned path", "the pro-rata path"],
+                                  default="the target").astype(object)
+            ty_s = _fmt(target_for_year[idx][f]) + sfx[f]
+            en[f] = (head[f] + np.where(sat_i[f], " is on ", " is behind ").astype(object)
+                     + path_name + " " + cmp_t[f] + " " + ty_s + " for " + yr[f]
+                     + " (target " + cmp_t[f] + " " + tgt_desc[f] + " by " + Ty[f] + ")")
+            zh[f] = (zh_head[f] + "（" + Ty[f] + "年），当年要求" + cmp_t[f] + " " + ty_s
+                     + "：" + status_zh[idx][f])
+        f = ~fin & trend_i
+        if f.any():
+            en[f] = (head[f] + np.where(
+                sat_i[f], ": the latest year-on-year move is in the required direction",
+                ": the latest year-on-year move is not in the required direction").astype(object)
+                + " (target: " + _fmt(ny[idx][f]) + " years running by " + Ty[f] + ")")
+            zh[f] = (zh_head[f] + "（" + Ty[f] + "年），最近一年"
+                     + np.where(sat_i[f], "向目标方向变化", "未向目标方向变化").astype(object)
+                     + "：" + status_zh[idx][f])
+        reason[idx] = en
+        reason_zh[idx] = zh
+    return {
+        "measured": np.where(ok, measured, np.nan),
+        "target_for_year": np.where(na, np.nan, target_for_year),
+        "planned_value": planned,
+        "gap": np.where(ok, gap, np.nan),
+        "gap_to_path": np.where(ok, gap_path, np.nan),
+        "satisfied": sat_out & ok,
+        "satisfied_final": sat_final & ok,
+        "status": status,
+        "status_zh": status_zh,
+        "reason": reason,
+        "reason_zh": reason_zh,
+    }
 
 
 @dataclass(frozen=True)
