@@ -215,7 +215,7 @@ def quality_flags(daily: pd.DataFrame, *, run_length: int = RUN_LENGTH, jump_rat
         # jumps
         limit = (LIMITS_2012.get(p) or {}).get("24h")
         lim2 = float(limit[1]) if limit else np.inf
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ratio = np.maximum(v / prev, prev / v)
         jump = prev_ok & (ratio >= jump_ratio) & (np.abs(v - prev) >= lim2)
         # capped maxima
