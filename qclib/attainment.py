@@ -224,19 +224,24 @@ def _assess_arrays(
 
     # --- not assessable (the target itself) -------------------------------
     na_msgs = [
-        (~np.isin(kind, TARGET_KINDS), "unknown target kind"),
-        (~cmp_ok, "the target has no comparator"),
-        (np.isin(kind, NUMERIC_KINDS) & np.isnan(tv), "the target states no number"),
+        (~np.isin(kind, TARGET_KINDS), "unknown target kind", "目标类型未知"),
+        (~cmp_ok, "the target has no comparator", "目标缺少比较符"),
+        (np.isin(kind, NUMERIC_KINDS) & np.isnan(tv), "the target states no number", "目标未给出数值"),
         (is_["trend"] & (np.isnan(ny) | (cmp == "==")),
-         "the trend target states no number of years or no direction"),
-        (is_["vs_reference"] & (ref == ""), "the target names no reference entity"),
-        (rel & np.isnan(by), "the target states no base year"),
-        (rel & (bv == 0), "the base value is 0: a relative change is undefined"),
+         "the trend target states no number of years or no direction",
+         "趋势目标未给出年数或方向"),
+        (is_["vs_reference"] & (ref == ""), "the target names no reference entity",
+         "目标未指明参照地区"),
+        (rel & np.isnan(by), "the target states no base year", "目标未给出基年"),
+        (rel & (bv == 0), "the base value is 0: a relative change is undefined",
+         "基年值为0，无法计算相对变化"),
     ]
     na = np.zeros(n, dtype=bool)
     na_reason = np.full(n, "", dtype=object)
-    for cond, msg in na_msgs:
+    na_reason_zh = np.full(n, "", dtype=object)
+    for cond, msg, msg_zh in na_msgs:
         na_reason = np.where(cond & ~na, msg, na_reason)
+        na_reason_zh = np.where(cond & ~na, msg_zh, na_reason_zh)
         na |= cond
 
     # --- measured quantity and the target for the assessed year -----------
@@ -266,17 +271,22 @@ def _assess_arrays(
 
     # --- no data ----------------------------------------------------------
     nd_msgs = [
-        (np.isnan(value) | np.isnan(year), "no value up to the assessed year"),
-        (rel & np.isnan(bv), "no base-year value"),
+        (np.isnan(value) | np.isnan(year), "no value up to the assessed year",
+         "评估年及以前无数据"),
+        (rel & np.isnan(bv), "no base-year value", "缺少基年值"),
         (is_["trajectory"] & ~final & (np.isnan(bv) | np.isnan(by)),
-         "no start value for the planned path"),
-        (is_["vs_reference"] & np.isnan(rv), "no value for the reference entity in that year"),
-        (is_["trend"] & ~has_prev, "no previous-year value to judge the direction"),
+         "no start value for the planned path", "缺少规划路径起点值"),
+        (is_["vs_reference"] & np.isnan(rv), "no value for the reference entity in that year",
+         "参照地区当年无数据"),
+        (is_["trend"] & ~has_prev, "no previous-year value to judge the direction",
+         "缺少上年值，无法判断方向"),
     ]
     nd = np.zeros(n, dtype=bool)
     nd_reason = np.full(n, "", dtype=object)
-    for cond, msg in nd_msgs:
+    nd_reason_zh = np.full(n, "", dtype=object)
+    for cond, msg, msg_zh in nd_msgs:
         nd_reason = np.where(cond & ~nd & ~na, msg, nd_reason)
+        nd_reason_zh = np.where(cond & ~nd & ~na, msg_zh, nd_reason_zh)
         nd |= cond & ~na
 
     # --- compare ------------------------------------------------------------
@@ -302,9 +312,9 @@ def _assess_arrays(
     reason = np.empty(n, dtype=object)
     reason_zh = np.empty(n, dtype=object)
     reason[na] = "not assessable: " + na_reason[na]
-    reason_zh[na] = "无法评估：" + na_reason[na]
+    reason_zh[na] = "无法评估：" + na_reason_zh[na]
     reason[nd] = "no data: " + nd_reason[nd]
-    reason_zh[nd] = "无数据：" + nd_reason[nd]
+    reason_zh[nd] = "无数据：" + nd_reason_zh[nd]
     idx = np.flatnonzero(ok)
     if idx.size:
         rel_i, trend_i, ref_i = rel[idx], is_["trend"][idx], is_["vs_reference"][idx]
