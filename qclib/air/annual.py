@@ -37,7 +37,6 @@ from qclib.air.flags import FLAG_COLUMNS, apply_flag_rules, quality_flags, resol
 from qclib.air.standards import (
     AIR_INDICATORS,
     AQI_CATEGORY_IDS,
-    POLLUTANT_UNITS,
     POLLUTANTS,
     STANDARDS,
     STANDARD_VERSIONS,

@@ -267,5 +267,5 @@ def present_pollutants(frame: pd.DataFrame) -> tuple[str, ...]:
 
 __all__ = [
     "O3_WINDOW_ENDS", "daily_from_hourly", "group_codes", "grouped_validity", "monthly_minimum",
-    "present_pollutants", "year_is_valid", "POLLUTANTS",
+    "present_pollutants", "year_is_valid",
 ]
