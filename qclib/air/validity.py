@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qclib.air.standards import ALL_POLLUTANT_COLUMNS, POLLUTANTS, AirStandard, get_standard
+from qclib.air.standards import ALL_POLLUTANT_COLUMNS, AirStandard, get_standard
 
 #: Windows of the O3 daily maximum 8-h mean: window ending at hour label h
 #: (h = 7..23) averages hour labels h-7..h.
