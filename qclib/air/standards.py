@@ -54,7 +54,7 @@ STANDARD_VERSIONS: tuple[str, ...] = ("2012", "2026")
 FIRST_YEAR_2026: int = 2026
 
 
-class UnconfirmedStandardError(QclibError, NotImplementedError):
+class UnconfirmedStandardError(QclibError, ValueError):
     """A computation needs values of a standard version that are not confirmed.
 
     Attributes
