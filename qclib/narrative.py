@@ -41,7 +41,7 @@ _COMPARATOR_ZH: dict[str, str] = {
     ">=": "不低于",
     "<=": "不高于",
     "<": "低于",
-    "==": "等于",
+    "==": "",
 }
 
 _UNIT_ZH: dict[str, str] = {
@@ -58,6 +58,7 @@ _UNIT_ZH: dict[str, str] = {
     "bool": "",
     "pH": "",
     "rank": "",
+    "per 10k": "",
 }
 
 
@@ -195,6 +196,11 @@ def target_phrase(row: Mapping[str, Any]) -> str:
     '规划路径为由2013年的108微克/立方米降至2016年的95微克/立方米'
     >>> target_phrase({"kind": "trend", "comparator": ">", "target_year": 2016})
     '2016年目标为保持逐年上升'
+    >>> target_phrase({"kind": "rank", "comparator": "<=", "target_value": None, "target_year": 2020})
+    '2020年目标无量化数值'
+    >>> target_phrase({"kind": "count", "comparator": "==", "target_value": 0, "unit": "count",
+    ...                "target_year": 2015})
+    '2015年目标为0个'
     """
     kind = row.get("kind")
     ty = _num(row.get("target_year"))
@@ -224,10 +230,10 @@ def target_phrase(row: Mapping[str, Any]) -> str:
         return f"{when}目标为{comp}{ref}平均水平"
     if kind == "boolean":
         return f"{when}目标为实现"
-    if kind == "rank":
-        return f"{when}目标为排名{comp}第{format_number(tv)}位"
     if not _present(tv):
         return f"{when}目标无量化数值"
+    if kind == "rank":
+        return f"{when}目标为排名{comp}第{format_number(tv)}位"
     return f"{when}目标为{comp}{format_value(tv, unit)}"
 
 
@@ -260,7 +266,7 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
     ...                  "unit": "ug/m3", "value": 96})
     '当年规划路径值为99.33微克/立方米，实际值优于规划路径，进度正常'
     >>> standing_phrase({"status": "not_assessable", "kind": "rank", "target_value": None})
-    '目标未给出量化数值，无法评估'
+    '无法评估'
     """
     status = row.get("status")
     if status not in STATUSES:
@@ -285,10 +291,7 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
     label = STATUS_NAMES_ZH[status]
     extra = ""
     cat = row.get("progress_category")
-    if status == "not_assessable":
-        if not _present(row.get("target_value")) and row.get("kind") not in ("trend", "vs_reference", "boolean"):
-            parts.insert(0, "目标未给出量化数值")
-    elif isinstance(cat, str) and cat in PROGRESS_NAMES_ZH and cat != "not_assessable":
+    if status != "not_assessable" and isinstance(cat, str) and cat in PROGRESS_NAMES_ZH and cat != "not_assessable":
         extra = f"（{PROGRESS_NAMES_ZH[cat]}）"
     parts.append(label + extra)
     return "，".join(parts)
@@ -380,6 +383,11 @@ def status_summary(statuses: Iterable[str]) -> str:
     return f"共有{len(statuses)}项目标指标，其中{detail}"
 
 
+def _quoted(name: Any) -> str:
+    text = str(name)
+    return text if "“" in text else f"“{text}”"
+
+
 def domain_paragraph(
     rows: Iterable[Mapping[str, Any]], *, domain: str, city_name_zh: str, year: int
 ) -> str:
@@ -421,4 +429,13 @@ def domain_paragraph(
         raise InvalidChoiceError("domain", domain, tuple(DOMAIN_NAMES_ZH))
     rows = list(rows)
     lead = f"{year}年，{city_name_zh}{DOMAIN_NAMES_ZH[domain]}领域{status_summary(r.get('status') for r in rows)}。"
-    return lead + "".join(indicator_sentence(r, year) for r in rows)
+    with_data = [r for r in rows if r.get("status") != "no_data" and _present(r.get("value"))]
+    others = [r for r in rows if r not in with_data and r.get("status") != "no_data"]
+    missing = [r for r in rows if r.get("status") == "no_data"]
+    text = lead + "".join(indicator_sentence(r, year) for r in with_data)
+    text += "".join(f"{r.get('name_zh') or r.get('indicator_id')}{target_phrase(r)}，{standing_phrase(r)}。"
+                    for r in others)
+    if missing:
+        names = "、".join(_quoted(r.get("name_zh") or r.get("indicator_id")) for r in missing)
+        text += f"{names}截至{year}年{STATUS_NAMES_ZH['no_data']}。"
+    return text

@@ -17,6 +17,7 @@ from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.figure
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
@@ -67,6 +68,7 @@ UNIT_LABELS: dict[str, str] = {
     "dB(A)": "分贝",
     "bool": "",
     "pH": "",
+    "per 10k": "每万",
 }
 
 
@@ -142,8 +144,8 @@ def unit_label(unit: str) -> str:
 
     Examples
     --------
-    >>> unit_label("ug/m3"), unit_label("%"), unit_label("per 10k")
-    ('微克/立方米', '%', 'per 10k')
+    >>> unit_label("ug/m3"), unit_label("%"), unit_label("per 10k"), unit_label("kWh")
+    ('微克/立方米', '%', '每万', 'kWh')
     """
     if unit is None or (isinstance(unit, float) and math.isnan(unit)):
         return ""
@@ -329,6 +331,11 @@ def plot_indicator_history(
         elif len(pts) > 1:
             ax.plot(pts["year"], pts["value"], color="#c62828", ls="--", lw=1.2, marker="x",
                     label=target_label(target))
+    years = list(h["year"])
+    if target is not None:
+        years += list(target_level_points(target)["year"])
+    if years:
+        ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
     ax.set_title(title)
     ax.set_xlabel("年份")
     ax.set_ylabel(unit_label(unit))
@@ -495,3 +502,73 @@ def small_multiples(n: int, *, ncols: int = 2, width: float = 6.4, height: float
         extra.set_visible(False)
     fig.set_layout_engine("constrained")
     return flat[:n]
+
+
+def plot_domain(
+    rows: pd.DataFrame,
+    observations: pd.DataFrame,
+    *,
+    city: str,
+    year: int,
+    references: Mapping[str, str] | None = None,
+    ncols: int = 2,
+) -> matplotlib.figure.Figure | None:
+    """Charts of a domain's targets that have data: history against target or path.
+
+    One chart per scorecard row whose indicator has at least one value up to
+    ``year``; the target is drawn with :func:`plot_indicator_history`
+    (threshold line, planned path, or the level implied by a reduction since
+    the base year, using the row's ``base_value``), and the reference
+    entities' series of the same indicator as thin context lines.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Scorecard rows of one city and domain (``indicator_id``, ``name_zh``,
+        ``unit``, target columns, ``base_value``).
+    observations : DataFrame
+        Observations.
+    city : str
+        City id.
+    year : int
+        Last year drawn.
+    references : mapping, optional
+        Reference entity id → display name.
+    ncols : int
+        Charts per row.
+
+    Returns
+    -------
+    Figure or None
+        None when no target of the domain has data.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"indicator_id": ["pm25"], "name_zh": ["PM2.5"], "unit": ["ug/m3"],
+    ...     "kind": ["trajectory"], "comparator": ["<="], "target_value": [95.0], "target_year": [2016],
+    ...     "base_year": [2013], "base_value": [108.0]})
+    >>> obs = pd.DataFrame({"city": ["z", "z"], "indicator_id": ["pm25", "pm25"], "year": [2014, 2015],
+    ...     "value": [105.0, 96.0], "basis": ["official"] * 2, "source": ["s"] * 2})
+    >>> fig = plot_domain(rows, obs, city="z", year=2015)
+    >>> len(fig.axes)
+    1
+    >>> plot_domain(rows, obs, city="other", year=2015) is None
+    True
+    >>> plt.close("all")
+    """
+    from .reportdata import indicator_history, reference_histories
+
+    drawable = []
+    for r in rows.to_dict("records"):
+        hist = indicator_history(observations, city, r["indicator_id"], until=year, scope=r.get("scope"))
+        if not hist.empty:
+            drawable.append((r, hist))
+    if not drawable:
+        return None
+    axes = small_multiples(len(drawable), ncols=ncols)
+    for ax, (r, hist) in zip(axes, drawable):
+        refs = reference_histories(observations, dict(references or {}), r["indicator_id"], until=year)
+        unit = hist["unit"].iloc[-1] if "unit" in hist.columns else r.get("unit")
+        plot_indicator_history(hist, r, ax=ax, title=str(r.get("name_zh") or r["indicator_id"]),
+                               unit=str(unit or ""), references=refs)
+    return axes[0].figure

@@ -18,8 +18,9 @@ import pandas as pd
 from .constants import DOMAIN_NAMES_ZH, DOMAINS, REFERENCE_ENTITIES, STATUS_NAMES_ZH, STATUSES
 from .exceptions import InvalidChoiceError
 
-#: Which observation wins when a year has several (first = preferred).
-BASIS_PRIORITY: tuple[str, ...] = ("official", "computed", "derived", "research", "partial_year", "plan_text")
+#: Bases that can be a year's value, preferred first (the scorecard's rule:
+#: :data:`qclib.scorecard.VALUE_BASIS_RANK`; plan texts and partial years never are).
+BASIS_PRIORITY: tuple[str, ...] = ("official", "computed", "derived", "research")
 
 #: Report languages (the reports are written in Chinese).
 LANGS: tuple[str, ...] = ("zh",)
@@ -514,43 +515,63 @@ def sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- observations
-def indicator_history(observations: pd.DataFrame, city: str, indicator_id: str,
-                      *, until: int | None = None) -> pd.DataFrame:
-    """One value per year for a city's indicator (preferred basis first).
+def _scope_key(scope: Any) -> str:
+    from .scorecard import WHOLE_ENTITY_SCOPES
 
-    When a year has several figures, the one whose ``basis`` comes first in
-    :data:`BASIS_PRIORITY` wins (plan-text figures last); ties keep the first
-    row read.
+    text = "" if scope is None or (isinstance(scope, float) and math.isnan(scope)) else str(scope).strip()
+    return "" if text in WHOLE_ENTITY_SCOPES else text
+
+
+def indicator_history(observations: pd.DataFrame, city: str, indicator_id: str,
+                      *, until: int | None = None, scope: str | None = None) -> pd.DataFrame:
+    """One value per year for a city's indicator, chosen as the scorecard does.
+
+    Only bases that can be a year's value count (:data:`BASIS_PRIORITY`,
+    the order of :data:`qclib.scorecard.VALUE_BASIS_RANK`: plan texts and
+    partial years never are); the best-ranked basis wins, ties keep the first
+    row read.  With ``scope``, only figures of that scope are kept (the
+    whole-entity spellings of :data:`qclib.scorecard.WHOLE_ENTITY_SCOPES` are
+    one scope), so a 市区 figure never stands for the whole city.
 
     Parameters
     ----------
     observations : DataFrame
-        Observations (``city``, ``indicator_id``, ``year``, ``value``, ``basis``).
+        Observations (``city``, ``indicator_id``, ``year``, ``value``,
+        ``basis``; ``scope`` optional).
     city, indicator_id : str
         What to select.
     until : int, optional
         Last year kept.
+    scope : str, optional
+        The target's scope (None = any scope).
 
     Returns
     -------
     DataFrame
-        ``year``, ``value``, ``basis``, ``source`` sorted by year.
+        ``year``, ``value``, ``unit``, ``basis``, ``source`` (those present)
+        sorted by year.
 
     Examples
     --------
-    >>> obs = pd.DataFrame({"city": ["a"] * 3, "indicator_id": ["x"] * 3, "year": [2013, 2013, 2014],
-    ...     "value": [108.0, 105.0, 100.0], "basis": ["plan_text", "official", "official"],
-    ...     "source": ["plan", "bulletin", "bulletin"]})
-    >>> indicator_history(obs, "a", "x")[["year", "value"]].to_dict("list")
+    >>> obs = pd.DataFrame({"city": ["a"] * 4, "indicator_id": ["x"] * 4, "year": [2013, 2013, 2014, 2014],
+    ...     "value": [108.0, 105.0, 100.0, 90.0], "basis": ["plan_text", "research", "official", "official"],
+    ...     "source": ["plan", "study", "bulletin", "bulletin"], "scope": ["", "", "全市", "市区"]})
+    >>> indicator_history(obs, "a", "x", scope="")[["year", "value"]].to_dict("list")
     {'year': [2013, 2014], 'value': [105.0, 100.0]}
+    >>> indicator_history(obs, "a", "x", scope="市区")["value"].tolist()
+    [90.0]
     """
-    sel = observations.loc[(observations["city"] == city) & (observations["indicator_id"] == indicator_id)]
+    sel = observations.loc[(observations["city"] == city) & (observations["indicator_id"] == indicator_id)
+                           & observations["basis"].isin(BASIS_PRIORITY)]
     if until is not None:
         sel = sel.loc[sel["year"] <= until]
+    if scope is not None and "scope" in sel.columns:
+        key = _scope_key(scope)
+        sel = sel.loc[sel["scope"].map(_scope_key) == key]
     rank = {b: i for i, b in enumerate(BASIS_PRIORITY)}
-    sel = sel.assign(_r=sel["basis"].map(lambda b: rank.get(b, len(rank))))
+    sel = sel.assign(_r=sel["basis"].map(rank))
     sel = sel.sort_values(["year", "_r"], kind="stable").drop_duplicates("year", keep="first")
-    cols = [c for c in ("year", "value", "basis", "source") if c in sel.columns]
+    cols = [c for c in ("year", "value", "unit", "basis", "source") if c in sel.columns]
     return sel.loc[:, cols].reset_index(drop=True)
 
 
@@ -790,3 +811,176 @@ def reported_change_checks(observations: pd.DataFrame, city: str, *, until: int 
                      f"{_fmt(r['value'])}{unit}", f"{_fmt(chk.computed_change)}{unit}",
                      "是" if chk.consistent else "否"])
     return pd.DataFrame(rows, columns=cols)
+
+
+# --------------------------------------------------------------------------- misc display helpers
+def warning_lines(records: Iterable[Any], root: str | Path | None = None) -> list[str]:
+    """Messages of recorded warnings, with the project root removed from paths.
+
+    Parameters
+    ----------
+    records : iterable
+        ``warnings.WarningMessage`` objects (``warnings.catch_warnings(record=True)``)
+        or plain strings.
+    root : str or Path, optional
+        Prefix to strip (the project root by default).
+
+    Returns
+    -------
+    list of str
+        Unique messages in order.
+
+    Examples
+    --------
+    >>> from qclib.paths import PROJ_ROOT
+    >>> warning_lines([f"{PROJ_ROOT}/data/raw/a.csv, row 3: odd", "x", "x"])
+    ['data/raw/a.csv, row 3: odd', 'x']
+    """
+    from .paths import PROJ_ROOT
+
+    prefix = str(root if root is not None else PROJ_ROOT).rstrip("/") + "/"
+    out: list[str] = []
+    for r in records:
+        text = str(getattr(r, "message", r)).replace(prefix, "")
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def plans_overview(catalog: Any, cities: Sequence[str]) -> pd.DataFrame:
+    """The plans of several cities in one table.
+
+    Parameters
+    ----------
+    catalog : qclib.catalog.Catalog
+        The catalog.
+    cities : sequence of str
+        City ids.
+
+    Returns
+    -------
+    DataFrame
+        城市, 规划文件, 文号, 发布日期, 目标年份, 目标数.
+
+    Examples
+    --------
+    >>> from qclib.catalog import load_catalog
+    >>> plans_overview(load_catalog(), ["zhengzhou"]).iloc[0]["文号"]
+    '郑政〔2014〕17号'
+    """
+    rows = []
+    for c in cities:
+        meta = catalog.cities[c]
+        plan = meta.get("plan") or {}
+        t = catalog.targets.loc[catalog.targets["city"] == c]
+        years = "、".join(str(int(y)) for y in sorted(set(t["target_year"].dropna())))
+        rows.append({"城市": meta["city"].get("name_zh", c), "规划文件": plan.get("title_zh") or "无规划",
+                     "文号": plan.get("doc_number") or "—", "发布日期": str(plan.get("date") or "—"),
+                     "目标年份": years or "—", "目标数": len(t)})
+    return pd.DataFrame(rows, columns=["城市", "规划文件", "文号", "发布日期", "目标年份", "目标数"])
+
+
+def reference_histories(observations: pd.DataFrame, entities: Mapping[str, str], indicator_id: str,
+                        *, until: int | None = None) -> dict[str, pd.DataFrame]:
+    """Histories of reference entities for an indicator (non-empty ones only).
+
+    Parameters
+    ----------
+    observations : DataFrame
+        Observations.
+    entities : mapping
+        Entity id → display name (e.g. ``{"henan": "河南省", "china": "全国"}``).
+    indicator_id : str
+        Indicator.
+    until : int, optional
+        Last year kept.
+
+    Returns
+    -------
+    dict
+        Display name → :func:`indicator_history` frame.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"city": ["china"], "indicator_id": ["x"], "year": [2015], "value": [50.0],
+    ...                     "basis": ["official"], "source": ["s"]})
+    >>> list(reference_histories(obs, {"china": "全国", "henan": "河南省"}, "x"))
+    ['全国']
+    """
+    out = {}
+    for ent, name in entities.items():
+        h = indicator_history(observations, ent, indicator_id, until=until)
+        if not h.empty:
+            out[name] = h
+    return out
+
+
+def city_references(meta: Mapping[str, Any]) -> dict[str, str]:
+    """Reference entities of a city for charts: its province and China.
+
+    Examples
+    --------
+    >>> city_references({"city": {"province_entity": "henan"}})
+    {'henan': '河南省', 'china': '全国'}
+    """
+    out = {}
+    prov = meta.get("city", {}).get("province_entity")
+    for ent in (prov, "china"):
+        if ent in REFERENCE_ENTITIES:
+            out[ent] = REFERENCE_ENTITIES[ent]["name_zh"]
+    return out
+
+
+def indicator_coverage(observations: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Which indicators have data, for whom and when (for exploration).
+
+    Returns
+    -------
+    DataFrame
+        indicator_id, name_zh, domain, unit, entities (comma-separated),
+        first_year, last_year, n (observations); most observed first.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"city": ["a", "b"], "indicator_id": ["x", "x"], "year": [2014, 2016]})
+    >>> ind = pd.DataFrame({"indicator_id": ["x"], "name_zh": ["指标"], "domain": ["product"], "unit": ["%"]})
+    >>> indicator_coverage(obs, ind).iloc[0][["entities", "first_year", "last_year", "n"]].astype(str).tolist()
+    ['a, b', '2014', '2016', '2']
+    """
+    g = observations.groupby("indicator_id")
+    cov = pd.DataFrame({
+        "entities": g["city"].agg(lambda s: ", ".join(sorted(set(s)))),
+        "first_year": g["year"].min(),
+        "last_year": g["year"].max(),
+        "n": g.size(),
+    }).reset_index()
+    reg = indicators[["indicator_id", "name_zh", "domain", "unit"]]
+    out = reg.merge(cov, on="indicator_id", how="right")
+    cols = ["indicator_id", "name_zh", "domain", "unit", "entities", "first_year", "last_year", "n"]
+    return out[cols].sort_values(["n", "indicator_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def history_table(observations: pd.DataFrame, indicator_id: str, entities: Sequence[str],
+                  *, start: int | None = None, end: int | None = None,
+                  names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Years × entities table of one indicator (preferred basis per year).
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"city": ["a", "b"], "indicator_id": ["x", "x"], "year": [2015, 2015],
+    ...                     "value": [1.0, 2.0], "basis": ["official"] * 2, "source": ["s"] * 2})
+    >>> history_table(obs, "x", ["a", "b"]).loc[2015].tolist()
+    [1.0, 2.0]
+    """
+    names = dict(names or {})
+    cols = {}
+    for e in entities:
+        h = indicator_history(observations, e, indicator_id)
+        if start is not None:
+            h = h.loc[h["year"] >= start]
+        if end is not None:
+            h = h.loc[h["year"] <= end]
+        cols[names.get(e, e)] = h.set_index("year")["value"]
+    df = pd.DataFrame(cols)
+    df.index.name = "年份"
+    return df.sort_index()
