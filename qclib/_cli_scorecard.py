@@ -80,7 +80,29 @@ def write_table(table: pd.DataFrame, fmt: str, out: str | None, stdout: TextIO |
 
 
 def cmd_scorecard(args: argparse.Namespace) -> int:
-    """Run ``qc scorecard``; returns the exit status (0 ok, 1 error, 2 usage)."""
+    """Run ``qc scorecard``; returns the exit status (0 ok, 1 error, 2 usage).
+
+    Loads ``qclib.catalog.load_targets()`` and
+    ``qclib.observations.load_observations(paths)`` (imported here, lazily),
+    calls :func:`qclib.scorecard.scorecard` and writes with :func:`write_table`.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``paths``, ``city``, ``year``, ``format``, ``out`` (see :func:`register`).
+
+    Returns
+    -------
+    int
+        Exit status.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> ns = argparse.Namespace(paths=[], city="all", year=None, format="xlsx", out=None)
+    >>> cmd_scorecard(ns)  # xlsx cannot go to stdout: usage error
+    2
+    """
     from .catalog import load_targets
     from .observations import load_observations
     from .scorecard import scorecard

@@ -418,7 +418,14 @@ class AttainmentResult:
     reason_zh: str
 
     def to_dict(self) -> dict:
-        """Return the fields as a plain dict."""
+        """Return the fields as a plain dict.
+
+        Examples
+        --------
+        >>> attainment("count", comparator=">=", target_value=1, target_year=2015,
+        ...            year=2015, value=2).to_dict()["status"]
+        'met'
+        """
         return asdict(self)
 
 

@@ -68,7 +68,13 @@ class ChangeCheck:
     message: str
 
     def to_dict(self) -> dict:
-        """Return the fields as a plain dict."""
+        """Return the fields as a plain dict.
+
+        Examples
+        --------
+        >>> check_reported_change(90.9, 93.1, 2.2, kind="rate").to_dict()["unit"]
+        'pp'
+        """
         return asdict(self)
 
 
@@ -241,7 +247,13 @@ class ImpliedValue:
     source_detail: str
 
     def to_dict(self) -> dict:
-        """Return the fields as a plain dict."""
+        """Return the fields as a plain dict.
+
+        Examples
+        --------
+        >>> implied_value(93.1, 2.2, kind="rate").to_dict()["basis"]
+        'derived'
+        """
         return asdict(self)
 
     def as_observation(self, city: str, indicator_id: str, year: int, unit: str) -> dict:

@@ -255,7 +255,16 @@ class ProgressResult:
     milestone_points: float
 
     def to_dict(self) -> dict:
-        """Return the fields as a plain dict."""
+        """Return the fields as a plain dict.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> s = pd.Series([100.0, 110.0], index=[2020, 2021])
+        >>> progress(s, base_year=2020, target_year=2022, target_value=121.0,
+        ...          direction="higher_is_better").to_dict()["category"]
+        'significant'
+        """
         return asdict(self)
 
 

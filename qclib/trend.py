@@ -106,7 +106,14 @@ class TrendResult:
     alpha: float
 
     def to_dict(self) -> dict:
-        """Return the fields as a plain dict."""
+        """Return the fields as a plain dict.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> trend(pd.Series([1.0, 2.0], index=[2000, 2001])).to_dict()["label"]
+        'insufficient_data'
+        """
         return asdict(self)
 
 
