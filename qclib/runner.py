@@ -828,7 +828,8 @@ def export_scorecards(
     One file per year, ``scorecard_<year>.csv`` and ``.parquet``, with the
     rows of every city report of that year in ``specs`` (a leading ``year``
     column is the report year).  Each city is computed with its own extra
-    data files; a city whose inputs fail to load is left out and reported.
+    data files; a city whose inputs fail to load is left out and reported;
+    a city without plan targets has no scorecard and no counts.
 
     Parameters
     ----------
@@ -865,7 +866,11 @@ def export_scorecards(
             key = spec.data_paths
             if key not in inputs_cache:
                 inputs_cache[key] = load_report_inputs(pdir, list(spec.data_paths))
-            sc = inputs_cache[key].scorecard(spec.parameters["city"], spec.year)
+            inputs = inputs_cache[key]
+            city = spec.parameters["city"]
+            if not (inputs.catalog.targets["city"] == city).any():
+                continue  # a city without plan targets has no scorecard (its report lists baseline data)
+            sc = inputs.scorecard(city, spec.year)
         except Exception as exc:  # recorded per report; the others are still exported
             errors[spec.key] = {"stage": "scorecard", **_error_fields(exc)}
             continue
