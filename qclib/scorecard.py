@@ -18,7 +18,9 @@ Which observation is "the value" (one per city x indicator x scope x year):
   ``plan_text`` (observation rows, then the catalog's ``base_value``, which
   is plan text too) > ``research`` (e.g. PM2.5 108 ug/m3 in 2013 comes from
   the plan when no official 2013 figure exists);
-- ties within a basis: the first row in input order.
+- ties within a basis: the first row in input order;
+- ``computed`` rows whose note starts with ``NOT VALID`` (a city-year that
+  fails the GB 3095-2012 validity rules, see :mod:`qclib.air`) are never used.
 
 Scopes: an observation serves a target only when their scopes match after
 normalisation; the whole-entity spellings in :data:`WHOLE_ENTITY_SCOPES`
@@ -53,6 +55,10 @@ OBSERVATION_COLUMNS: tuple[str, ...] = (
 )
 
 #: Preference of bases for the year's value (lower wins; absent = never).
+#: Note prefix of computed observations from a city-year that is not valid
+#: under GB 3095-2012 (see :mod:`qclib.air.annual`); such rows are ignored.
+INVALID_NOTE_PREFIX: str = "NOT VALID"
+
 VALUE_BASIS_RANK: dict[str, int] = {"official": 0, "computed": 1, "derived": 2, "research": 4}
 
 #: Preference of bases for a base value; the catalog's base_value ranks 3.5.
@@ -236,7 +242,11 @@ def scorecard(
     ob = observations
     o_val_all = pd.to_numeric(ob["value"], errors="coerce").to_numpy(dtype=float)
     o_year_all = pd.to_numeric(ob["year"], errors="coerce").to_numpy(dtype=float)
-    keep = np.flatnonzero(~np.isnan(o_val_all) & ~np.isnan(o_year_all))
+    # computed rows of a city-year that fails the GB 3095 validity rules
+    # (qclib.air writes them with a note starting "NOT VALID") are never used
+    not_valid = (ob["basis"].astype(str).eq("computed")
+                 & ob["note"].astype(str).str.startswith(INVALID_NOTE_PREFIX)).to_numpy() if "note" in ob else False
+    keep = np.flatnonzero(~np.isnan(o_val_all) & ~np.isnan(o_year_all) & ~not_valid)
     city_codes, city_uni = _codes(ob["city"])
     ind_codes, ind_uni = _codes(ob["indicator_id"])
     sc_raw, sc_raw_uni = _codes(ob["scope"])

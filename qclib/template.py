@@ -69,8 +69,9 @@ def template_frame(city: str, year: int, catalog: Catalog | None = None) -> pd.D
     Examples
     --------
     >>> t = template_frame("zhengzhou", 2016)
-    >>> t.loc[t.indicator_id == "pm25_annual_mean", ["unit", "year", "value"]].iloc[0].tolist()
-    ['ug/m3', 2016, '']
+    >>> row = t.loc[t.indicator_id == "pm25_annual_mean"].iloc[0]
+    >>> row["unit"], int(row["year"]), row["value"]
+    ('ug/m3', 2016, '')
     """
     catalog = catalog if catalog is not None else load_catalog()
     if city not in catalog.cities:

@@ -85,7 +85,7 @@ def validate_observations(raw: pd.DataFrame, catalog: "Catalog") -> tuple[pd.Dat
     ...     "file": ["f.csv"], "row": [2]})
     >>> _, found = validate_observations(raw, load_catalog())
     >>> print(found[0])
-    f.csv, row 2, field 'value': a concentration cannot be negative (got -3.0); allowed: >= 0
+    f.csv, row 2, field 'value': a concentration cannot be negative (got -3...); allowed: >= 0
     """
     df = raw.copy()
     issues: list[Issue] = []

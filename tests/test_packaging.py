@@ -80,3 +80,10 @@ def test_console_script_and_module_entry_point():
 def test_layout_fixed_by_the_user():
     for p in ("notebooks", "qclib", "data/raw", "data/processed", "params", "tests", "environment.yml", "README.md"):
         assert (ROOT / p).exists(), p
+
+
+def test_every_public_name_resolves():
+    import qclib
+
+    for name in qclib.__all__:
+        assert getattr(qclib, name) is not None, name

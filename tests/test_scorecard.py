@@ -227,3 +227,15 @@ def test_medium_synthetic_runs(targets_frame):
     assert len(sc) == len(tg)
     assert set(sc["status"]) <= set(STATUSES)
     assert sc["status"].isin(["met", "not_met", "on_track", "off_track"]).any()
+
+
+def test_computed_rows_of_an_invalid_city_year_are_not_used(targets_frame, observations_frame):
+    tg = targets_frame([dict(city="c", target_id="t", indicator_id="pm25", kind="threshold",
+                             comparator="<=", target_value=35.0, target_year=2015, measure="concentration")])
+    ob = observations_frame([
+        dict(city="c", indicator_id="pm25", year=2015, value=30.0, basis="computed",
+             note="NOT VALID (GB 3095-2012 data validity not met); unrounded 30.2"),
+        dict(city="c", indicator_id="pm25", year=2014, value=40.0, basis="computed", note="unrounded 40.1"),
+    ])
+    r = scorecard(tg, ob, year=2015).iloc[0]
+    assert r["year_assessed"] == 2014 and r["value"] == 40.0
