@@ -24,8 +24,9 @@ Which observation is "the value" (one per city x indicator x scope x year):
 
 Scopes: an observation serves a target only when their scopes match after
 normalisation; the whole-entity spellings in :data:`WHOLE_ENTITY_SCOPES`
-(and empty) are one scope.  A 市区 figure never stands in for a whole-city
-target, nor the other way round.
+(and empty) are one scope, and so are the urban-district spellings in
+:data:`URBAN_SCOPES` (城市, 城区 … are read as 市区).  A 市区 figure never
+stands in for a whole-city target, nor the other way round.
 """
 from __future__ import annotations
 
@@ -71,6 +72,10 @@ WHOLE_ENTITY_SCOPES: tuple[str, ...] = (
     "", "全市", "全省", "全国", "含县市", "全市（含县市）", "全市(含县市)", "全域",
 )
 
+#: Scope spellings that mean the urban districts (市区): Chinese bulletins
+#: report e.g. 城市污水处理率 for the same area a plan calls 市区.
+URBAN_SCOPES: tuple[str, ...] = ("市区", "城市", "城区", "中心城区")
+
 #: Measures whose change is in percentage points / in percent.
 _PP_MEASURES = ("rate",)
 _PCT_MEASURES = ("level", "concentration", "count", "index")
@@ -100,6 +105,7 @@ def _require(df: pd.DataFrame, cols: Iterable[str], name: str) -> None:
 
 def _norm_scope(s: pd.Series) -> np.ndarray:
     v = s.astype(object).where(s.notna(), "").astype(str).str.strip()
+    v = v.where(~v.isin(URBAN_SCOPES), "市区")
     return np.where(v.isin(WHOLE_ENTITY_SCOPES).to_numpy(), "", v.to_numpy()).astype(object)
 
 

@@ -239,3 +239,13 @@ def test_computed_rows_of_an_invalid_city_year_are_not_used(targets_frame, obser
     ])
     r = scorecard(tg, ob, year=2015).iloc[0]
     assert r["year_assessed"] == 2014 and r["value"] == 40.0
+
+
+def test_urban_scope_spellings_match_a_shiqu_target(targets_frame, observations_frame):
+    tg = targets_frame([dict(city="c", target_id="t", indicator_id="sewage", kind="threshold", scope="市区",
+                             comparator=">=", target_value=95.0, unit="%", target_year=2015, measure="rate",
+                             direction="higher_is_better")])
+    ob = observations_frame([dict(city="c", indicator_id="sewage", year=2013, value=85.0, scope="城市"),
+                             dict(city="c", indicator_id="sewage", year=2014, value=99.0, scope="全市")])
+    r = scorecard(tg, ob).iloc[0]
+    assert r["year_assessed"] == 2013 and r["value"] == 85.0 and r["status"] == "off_track"
