@@ -72,7 +72,7 @@ def validate_observations(raw: pd.DataFrame, catalog: "Catalog") -> tuple[pd.Dat
     basis; conflicting duplicates (same city, indicator, year, scope, basis
     and source with different values).
     Warnings: a partial-year row without a note saying which months; a derived
-    row without ``source_detail``; a non-integer count; an implausibly high
+    row without ``source_detail``; a non-integer count for a whole entity; an implausibly high
     concentration; a change of more than 50 % between consecutive years of an
     official level series; dropped empty rows; exact duplicates.
 
@@ -141,8 +141,10 @@ def validate_observations(raw: pd.DataFrame, catalog: "Catalog") -> tuple[pd.Dat
     issues += _issues(df, rank_bad, "value", "a rank starts at 1", ">= 1", values=v)
 
     # warnings: suspicious but possible
-    frac = ok & measure.eq("count") & (v % 1 != 0)
-    issues += _issues(df, frac, "value", "a count that is not a whole number", "an integer", "warning", values=v)
+    # a count for an aggregate scope ("18 cities") is often an average, so only
+    # whole-entity counts must be whole numbers
+    frac = ok & measure.eq("count") & (v % 1 != 0) & df["scope"].eq("")
+    issues += _issues(df, frac, "value", "a count that is not a whole number", "an integer (or a scope naming the aggregate it averages)", "warning", values=v)
     hi = ok & measure.eq("concentration") & (v > df["unit"].map(_SUSPICIOUS_CONCENTRATION).fillna(np.inf))
     issues += _issues(df, hi, "value", "implausibly high concentration for an annual figure", "check the unit", "warning", values=v)
     partial = df["basis"].eq("partial_year") & df["note"].eq("")

@@ -141,3 +141,12 @@ def test_user_file_merged_with_shipped_data(tmp_path):
         obs = load_observations(f)
     assert ((obs.year == 2030) & (obs.city == "zhengzhou")).sum() == 1
     assert obs["file"].nunique() >= 2
+
+
+def test_fractional_count_warns_only_for_a_whole_entity(tmp_path, catalog):
+    with pytest.warns(QclibWarning, match="not a whole number"):
+        _load(tmp_path, catalog, GOOD + ["testcity,pilots,2014,2.5,count,,src,,official,"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", QclibWarning)
+        obs, _ = _load(tmp_path, catalog, GOOD + ["china,pilots,2014,2.5,count,31 provinces (mean),src,,official,"])
+    assert len(obs) == 4
