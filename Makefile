@@ -23,7 +23,15 @@ install: $(STAMP) ## create .venv (if missing) and install qclib with its depend
 .PHONY: run
 run: $(STAMP) ## the main job: validate the data, then build every report, the comparison, the index and the manifest
 	$(BIN)/qc validate
-	$(BIN)/qc run
+	$(BIN)/qc run --jobs 2
+
+.PHONY: reports
+reports: $(STAMP) ## build the reports only (incremental, 2 processes), the index and the manifest
+	$(BIN)/qc run --jobs 2
+
+.PHONY: test-notebooks
+test-notebooks: $(STAMP) ## execute the report notebooks with their defaults (nbval)
+	$(BIN)/python -m pytest notebooks/
 
 .PHONY: validate
 validate: $(STAMP) ## validate the target catalog and the shipped observations

@@ -61,6 +61,9 @@ _EXPORTS: dict[str, str] = {
     "hj663_percentile": "qclib.air",
     # reports
     "run_reports": "qclib.runner",
+    "load_run_config": "qclib.runner",
+    "RunSummary": "qclib.runner",
+    "use_cjk_font": "qclib.plotting",
     # errors
     "QclibError": "qclib.exceptions",
     "QclibWarning": "qclib.exceptions",

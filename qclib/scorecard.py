@@ -154,7 +154,8 @@ def scorecard(
     with a value):
 
     - ``value`` and ``value_basis`` / ``value_source`` (preference in the
-      module docstring); ``previous_value`` in y - 1 (never across a gap);
+      module docstring); ``previous_value`` in y - 1 (never across a gap,
+      never a research figure against a non-research one);
     - ``yoy_change_pp = value - previous`` for measure ``rate``;
       ``yoy_change_pct = (value - previous)/|previous| * 100`` for ``level``,
       ``concentration``, ``count``, ``index``; the other column NaN; both NaN
@@ -307,7 +308,7 @@ def scorecard(
         rk[o_k[sel], o_col[sel]] = rank[sel]
         return vals, rows, rk
 
-    V, VR, _ = _grid(VALUE_BASIS_RANK)
+    V, VR, VRK = _grid(VALUE_BASIS_RANK)
     t_base_years = pd.to_numeric(tg["base_year"], errors="coerce").dropna().unique()
     B, BR, BRK = _grid(BASE_BASIS_RANK, t_base_years.astype("int64"))
     valid = ~np.isnan(V)
@@ -339,7 +340,12 @@ def scorecard(
     value = np.where(has, V[k, Lc], np.nan)
     vrow = np.where(has, VR[k, Lc], -1)
     prev_ok = has & (L >= 1)
-    prev = np.where(prev_ok, V[k, np.maximum(Lc - 1, 0)], np.nan)
+    # a research figure and an official one are not comparable: no change
+    # is computed across that boundary (e.g. a study's 2014 mean vs the
+    # official 2015 figure)
+    research = VALUE_BASIS_RANK["research"]
+    comparable = (VRK[k, np.maximum(Lc - 1, 0)] == research) == (VRK[k, Lc] == research)
+    prev = np.where(prev_ok & comparable, V[k, np.maximum(Lc - 1, 0)], np.nan)
     has_prev = ~np.isnan(prev)
     ref_value = np.where(has, V[kr, Lc], np.nan)
 

@@ -249,3 +249,16 @@ def test_urban_scope_spellings_match_a_shiqu_target(targets_frame, observations_
                              dict(city="c", indicator_id="sewage", year=2014, value=99.0, scope="全市")])
     r = scorecard(tg, ob).iloc[0]
     assert r["year_assessed"] == 2013 and r["value"] == 85.0 and r["status"] == "off_track"
+
+
+def test_no_yoy_change_between_research_and_official(targets_frame, observations_frame):
+    tg = targets_frame([dict(city="c", target_id="t", indicator_id="pm25", kind="threshold",
+                             comparator="<=", target_value=35.0, target_year=2015, measure="concentration")])
+    ob = observations_frame([dict(city="c", indicator_id="pm25", year=2014, value=88.1, basis="research"),
+                             dict(city="c", indicator_id="pm25", year=2015, value=96.0)])
+    r = scorecard(tg, ob, year=2015).iloc[0]
+    assert r["value"] == 96.0 and np.isnan(r["previous_value"]) and np.isnan(r["yoy_change_pct"])
+    ob2 = observations_frame([dict(city="c", indicator_id="pm25", year=2014, value=88.1, basis="research"),
+                              dict(city="c", indicator_id="pm25", year=2015, value=95.8, basis="research")])
+    r2 = scorecard(tg, ob2, year=2015).iloc[0]
+    assert r2["previous_value"] == 88.1 and round(r2["yoy_change_pct"], 2) == 8.74
