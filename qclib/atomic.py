@@ -14,6 +14,12 @@ from typing import Iterator
 from .exceptions import OutputExistsError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path, *, force: bool = True) -> Iterator[Path]:
     """Yield a temporary path; on success it replaces ``path`` atomically.
@@ -34,6 +40,8 @@ def atomic_path(path: str | Path, *, force: bool = True) -> Iterator[Path]:
     ...     _ = tmp.write_text("ok")
     >>> open(dest).read()
     'ok'
+    >>> (os.stat(dest).st_mode & 0o777) == (0o666 & ~_umask())  # the mode open() would give
+    True
     """
     path = Path(path)
     if not force and path.exists():
@@ -42,6 +50,8 @@ def atomic_path(path: str | Path, *, force: bool = True) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp creates 0600; give the output the mode a normal open() would
+    os.chmod(tmp, 0o666 & ~_umask())
     try:
         yield tmp
         os.replace(tmp, path)
