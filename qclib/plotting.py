@@ -265,6 +265,10 @@ def target_label(target: Mapping[str, Any]) -> str:
     return f"目标：{comp}{_fmt(tv)}{unit}{year}"
 
 
+#: Legend label of research (non-official) figures.
+RESEARCH_LABEL: str = "研究值（非官方数据）"
+
+
 def plot_indicator_history(
     history: pd.DataFrame,
     target: Mapping[str, Any] | None = None,
@@ -280,8 +284,9 @@ def plot_indicator_history(
     Parameters
     ----------
     history : DataFrame
-        Columns ``year`` and ``value`` (one row per year; other columns are
-        ignored, duplicated years keep the last row).
+        Columns ``year`` and ``value`` (one row per year; duplicated years
+        keep the last row) and optionally ``basis``: ``research`` rows are
+        drawn as separate open markers labelled :data:`RESEARCH_LABEL`.
     target : mapping, optional
         Scorecard/targets row (see :func:`target_level_points`).  A threshold
         is drawn as a dashed horizontal line, a trajectory as the planned path,
@@ -310,6 +315,9 @@ def plot_indicator_history(
     >>> ax = plot_indicator_history(hist, pm, title="PM2.5", unit="ug/m3")
     >>> [line.get_label() for line in ax.get_lines()]
     ['实际值', '规划路径：2013年108→2016年95微克/立方米']
+    >>> mixed = hist.assign(basis=["official", "research", "official"])
+    >>> [line.get_label() for line in plot_indicator_history(mixed).get_lines()]
+    ['实际值', '研究值（非官方数据）']
     >>> plt.close("all")
     """
     if ax is None:
@@ -318,11 +326,18 @@ def plot_indicator_history(
         r = ref.drop_duplicates("year", keep="last").sort_values("year")
         ax.plot(r["year"], r["value"], color="0.6", lw=1, ls=(0, (1, 1 + i)), marker=".", label=name)
     h = history.drop_duplicates("year", keep="last").sort_values("year")
-    if not h.empty:
-        ax.plot(h["year"], h["value"], color="#1565c0", lw=2, marker="o", label=label)
-        for x, y in zip(h["year"], h["value"]):
+    # research figures (a study's monitoring average) are not official values:
+    # drawn as open markers of their own, never joined to the official line
+    is_research = h["basis"].eq("research") if "basis" in h.columns else pd.Series(False, index=h.index)
+    for part, style in ((h.loc[~is_research], dict(color="#1565c0", lw=2, marker="o", label=label)),
+                        (h.loc[is_research], dict(color="#6a1b9a", lw=0, marker="o", mfc="none",
+                                                  label=RESEARCH_LABEL))):
+        if part.empty:
+            continue
+        ax.plot(part["year"], part["value"], **style)
+        for x, y in zip(part["year"], part["value"]):
             ax.annotate(_fmt(float(y)), (x, y), textcoords="offset points", xytext=(0, 6),
-                        ha="center", fontsize=8, color="#1565c0")
+                        ha="center", fontsize=8, color=style["color"])
     if target is not None:
         pts = target_level_points(target)
         if len(pts) == 1:
