@@ -179,7 +179,10 @@ def target_text(row: Mapping[str, Any]) -> str:
     '较2010年下降≥14.8%（2015）'
     >>> target_text({"kind": "trajectory", "base_year": 2013, "base_value": 108,
     ...              "target_value": 95, "unit": "ug/m3", "target_year": 2016})
-    '2013年108→95 ug/m3（2016）'
+    '2013年108→95微克/立方米（2016）'
+    >>> target_text({"kind": "threshold", "comparator": ">=", "target_value": 80, "unit": "score",
+    ...              "target_year": 2015})
+    '≥80分（2015）'
     >>> target_text({"kind": "vs_reference", "comparator": "<", "reference": "china",
     ...              "target_year": 2015})
     '＜全国（2015）'
@@ -188,9 +191,11 @@ def target_text(row: Mapping[str, Any]) -> str:
     comp = _COMPARATOR_TEXT.get(str(row.get("comparator")), "")
     ty = _num(row.get("target_year"))
     when = f"（{int(ty)}）" if not math.isnan(ty) else ""
+    from .narrative import _UNIT_ZH
+
     unit = row.get("unit") or ""
-    unit = "" if unit in ("count", "bool", "rank") else unit
-    sep = "" if unit == "%" else " "
+    unit = "" if unit in ("count", "bool", "rank") else _UNIT_ZH.get(unit, unit)
+    sep = ""
     tv = row.get("target_value")
     by = _num(row.get("base_year"))
     if kind == "trajectory":
@@ -473,7 +478,7 @@ def missing_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     ...     "unit": ["score", "%"], "target_year": [2015] * 2, "status": ["no_data", "met"],
     ...     "reason": ["no observation", ""]})
     >>> missing_table(sc).to_dict("records")
-    [{'领域': '服务质量', '指标': '满意度', '目标': '≥80 score（2015）', '情况': '无数据'}]
+    [{'领域': '服务质量', '指标': '满意度', '目标': '≥80分（2015）', '情况': '无数据'}]
     """
     rows = [{"领域": DOMAIN_NAMES_ZH.get(r.get("domain"), r.get("domain")),
              "指标": r.get("name_zh") or r.get("indicator_id"),
