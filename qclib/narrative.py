@@ -261,7 +261,7 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
     '已达标（目标已实现）'
     >>> standing_phrase({"status": "not_met", "gap": -2.5, "unit": "%",
     ...                  "progress_category": "moderate"})
-    '距目标尚差2.5个百分点，未达标（进展一般）'
+    '距目标尚差2.5个百分点，未达标（按近年增速：进展一般）'
     >>> standing_phrase({"status": "on_track", "kind": "trajectory", "planned_value": 99.33,
     ...                  "unit": "ug/m3", "value": 96})
     '当年规划路径值为99.33微克/立方米，实际值优于规划路径，进度正常'
@@ -292,7 +292,9 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
     extra = ""
     cat = row.get("progress_category")
     if status != "not_assessable" and isinstance(cat, str) and cat in PROGRESS_NAMES_ZH and cat != "not_assessable":
-        extra = f"（{PROGRESS_NAMES_ZH[cat]}）"
+        # the pace category says how fast the indicator moves, the status where it
+        # stands: label the pace so "进度滞后（按近年增速：进展显著）" does not read as a contradiction
+        extra = f"（{PROGRESS_NAMES_ZH[cat]}）" if cat == "achieved" else f"（按近年增速：{PROGRESS_NAMES_ZH[cat]}）"
     parts.append(label + extra)
     return "，".join(parts)
 
@@ -321,7 +323,7 @@ def indicator_sentence(row: Mapping[str, Any], year: int) -> str:
     ...        "base_year": 2013, "base_value": 108, "target_value": 95, "target_year": 2016,
     ...        "planned_value": 99.33, "status": "on_track", "progress_category": "significant"}
     >>> indicator_sentence(row, 2015)
-    '细颗粒物（PM2.5）年均浓度为96微克/立方米，比上年下降5.88%；规划路径为由2013年的108微克/立方米降至2016年的95微克/立方米，当年规划路径值为99.33微克/立方米，实际值优于规划路径，进度正常（进展显著）。'
+    '细颗粒物（PM2.5）年均浓度为96微克/立方米，比上年下降5.88%；规划路径为由2013年的108微克/立方米降至2016年的95微克/立方米，当年规划路径值为99.33微克/立方米，实际值优于规划路径，进度正常（按近年增速：进展显著）。'
     >>> indicator_sentence({"name_zh": "顾客满意度", "status": "no_data", "kind": "threshold",
     ...                     "comparator": ">=", "target_value": 80, "unit": "score",
     ...                     "target_year": 2015}, 2015)

@@ -51,7 +51,7 @@ def test_not_met_states_the_gap():
            "unit": "%", "target_year": 2015, "value": 92.5, "gap": -2.5, "status": "not_met",
            "progress_category": "insufficient"}
     text = narrative.indicator_sentence(row, 2015)
-    assert "距目标尚差2.5个百分点，未达标（进展不足）" in text
+    assert "距目标尚差2.5个百分点，未达标（按近年增速：进展不足）" in text
 
 
 def test_reduction_since_base():
