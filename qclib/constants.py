@@ -115,3 +115,13 @@ PROGRESS_CATEGORIES: tuple[str, ...] = (
     "moving_away",
     "not_assessable",
 )
+
+#: Chinese names of the observation bases (for report tables).
+BASIS_NAMES_ZH: dict[str, str] = {
+    "official": "官方数据",
+    "research": "研究值（非官方）",
+    "partial_year": "部分年度",
+    "derived": "推算值",
+    "plan_text": "规划文本",
+    "computed": "监测数据计算",
+}

@@ -15,8 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from .constants import DOMAIN_NAMES_ZH, DOMAINS, REFERENCE_ENTITIES, STATUS_NAMES_ZH, STATUSES
+from .constants import BASIS_NAMES_ZH, DOMAIN_NAMES_ZH, DOMAINS, REFERENCE_ENTITIES, STATUS_NAMES_ZH, STATUSES
 from .exceptions import InvalidChoiceError
+from .plotting import unit_label
 
 #: Bases that can be a year's value, preferred first (the scorecard's rule:
 #: :data:`qclib.scorecard.VALUE_BASIS_RANK`; plan texts and partial years never are).
@@ -514,7 +515,7 @@ def sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
             "目标出处": target_src,
             "数值": _fmt(r.get("value")) + (f"（{int(ya)}年）" if has_value and not math.isnan(ya) else ""),
             "数值来源": (r.get("value_source") or "—") if has_value else STATUS_NAMES_ZH["no_data"],
-            "数据性质": r.get("value_basis") if has_value and r.get("value_basis") else "—",
+            "数据性质": BASIS_NAMES_ZH.get(r.get("value_basis"), r.get("value_basis")) if has_value and r.get("value_basis") else "—",
         })
     return pd.DataFrame(rows, columns=["指标", "目标出处", "数值", "数值来源", "数据性质"])
 
@@ -608,7 +609,7 @@ def observations_table(observations: pd.DataFrame, indicators: pd.DataFrame, cit
     ...     "unit": ["%"], "basis": ["official"], "source": ["seed 004"], "scope": [""]})
     >>> ind = pd.DataFrame({"indicator_id": ["x"], "domain": ["product"], "name_zh": ["优等品率"]})
     >>> observations_table(obs, ind, "q", 2010).iloc[0].tolist()
-    ['产品质量', '优等品率', '96.5', '%', 'official', 'seed 004']
+    ['产品质量', '优等品率', '96.5', '%', '官方数据', 'seed 004']
     """
     sel = observations.loc[(observations["city"] == city) & (observations["year"] == year)
                            & ~observations["indicator_id"].isin(list(exclude))]
@@ -622,7 +623,8 @@ def observations_table(observations: pd.DataFrame, indicators: pd.DataFrame, cit
         scope = r.get("scope") or ""
         rows.append({"_o": order.get(dom, len(order)), "领域": DOMAIN_NAMES_ZH.get(dom, dom or "—"),
                      "指标": name + (f"（{scope}）" if scope else ""), "数值": _fmt(r["value"]),
-                     "单位": r.get("unit", ""), "数据性质": r.get("basis", ""), "来源": r.get("source", "")})
+                     "单位": unit_label(r.get("unit", "")), "数据性质": BASIS_NAMES_ZH.get(r.get("basis", ""), r.get("basis", "")),
+                     "来源": r.get("source", "")})
     df = pd.DataFrame(rows, columns=["_o", "领域", "指标", "数值", "单位", "数据性质", "来源"])
     return df.sort_values(["_o", "指标"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
