@@ -33,7 +33,8 @@ def _link(href: str | None, text: str, root: Path) -> str:
     return f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
 
 
-def render_index(manifest: Mapping[str, Any], root: str | Path) -> str:
+def render_index(manifest: Mapping[str, Any], root: str | Path,
+                 names: Mapping[str, str] | None = None) -> str:
     """The index page as an HTML string.
 
     Parameters
@@ -44,6 +45,9 @@ def render_index(manifest: Mapping[str, Any], root: str | Path) -> str:
     root : str or Path
         The reports folder (links are relative to it; missing files are not
         linked).
+    names : mapping, optional
+        City id -> display name (e.g. ``{"zhengzhou": "郑州市"}``); ids are
+        shown for cities not in it.
 
     Returns
     -------
@@ -59,6 +63,8 @@ def render_index(manifest: Mapping[str, Any], root: str | Path) -> str:
     >>> page = render_index(m, "/nonexistent")
     >>> "zhengzhou" in page and ">5<" in page and "已达标" in page
     True
+    >>> "郑州市" in render_index(m, "/nonexistent", {"zhengzhou": "郑州市"})
+    True
     """
     root = Path(root)
     reports = manifest.get("reports", {})
@@ -71,7 +77,9 @@ def render_index(manifest: Mapping[str, Any], root: str | Path) -> str:
             if e.get("kind") != kind:
                 continue
             p = e.get("parameters", {})
-            who = p.get("city") if kind == "city" else "、".join(p.get("cities", []))
+            label = dict(names or {})
+            who = (label.get(p.get("city"), p.get("city")) if kind == "city"
+                   else "、".join(label.get(c, c) for c in p.get("cities", [])))
             counts = e.get("counts") or {}
             cells = "".join(f'<td class="{s}">{counts[s] if s in counts else "—"}</td>' for s in INDEX_STATUSES)
             out = e.get("outputs") or {}
@@ -110,7 +118,8 @@ def render_index(manifest: Mapping[str, Any], root: str | Path) -> str:
     )
 
 
-def write_index(path: str | Path, manifest: Mapping[str, Any], root: str | Path) -> Path:
+def write_index(path: str | Path, manifest: Mapping[str, Any], root: str | Path,
+                names: Mapping[str, str] | None = None) -> Path:
     """Write :func:`render_index` to ``path`` atomically.
 
     Parameters
@@ -121,6 +130,8 @@ def write_index(path: str | Path, manifest: Mapping[str, Any], root: str | Path)
         The run manifest.
     root : str or Path
         The reports folder.
+    names : mapping, optional
+        City id -> display name.
 
     Returns
     -------
@@ -133,4 +144,4 @@ def write_index(path: str | Path, manifest: Mapping[str, Any], root: str | Path)
     >>> write_index(os.path.join(d, "index.html"), {"reports": {}}, d).name
     'index.html'
     """
-    return atomic_write_text(path, render_index(manifest, root))
+    return atomic_write_text(path, render_index(manifest, root, names))

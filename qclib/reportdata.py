@@ -8,6 +8,7 @@ new ones (Chinese column headers, ready to show).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,6 +216,8 @@ def target_text(row: Mapping[str, Any]) -> str:
     if kind == "boolean":
         return f"实现{when}"
     if kind == "rank":
+        if math.isnan(_num(tv)):
+            return f"排名居前列（未量化）{when}"
         return f"排名{comp}第{_fmt(tv)}位{when}"
     if math.isnan(_num(tv)):
         return f"定性目标{when}"
@@ -647,9 +650,9 @@ def targets_side_by_side(targets: pd.DataFrame, cities: Sequence[str],
     -------
     DataFrame
         领域, 指标, one column per city (target texts joined by ``；`` when a
-        plan has several), 城市数 (cities with a target) and 目标不同 (True when
-        at least two cities target the indicator differently).  Sorted with
-        shared indicators first.
+        plan has several, prefixed by their scope when scopes differ), 城市数
+        (cities with a target) and 目标不同 (是 when at least two cities target
+        the indicator differently, else 否).  Sorted with shared indicators first.
 
     Examples
     --------
@@ -657,7 +660,14 @@ def targets_side_by_side(targets: pd.DataFrame, cities: Sequence[str],
     ...     "name_zh": ["普及率"] * 2, "kind": ["threshold"] * 2, "comparator": [">", ">"],
     ...     "target_value": [30.0, 40.0], "unit": ["%", "%"], "target_year": [2015, 2020]})
     >>> targets_side_by_side(t, ["a", "b"]).iloc[0].to_dict()
-    {'领域': '产品质量', '指标': '普及率', 'a': '＞30%（2015）', 'b': '＞40%（2020）', '城市数': 2, '目标不同': True}
+    {'领域': '产品质量', '指标': '普及率', 'a': '＞30%（2015）', 'b': '＞40%（2020）', '城市数': 2, '目标不同': '是'}
+    >>> t2 = pd.DataFrame({"city": ["a", "a"], "indicator_id": ["s", "s"], "domain": ["environment"] * 2,
+    ...     "name_zh": ["污水处理率（市区）", "污水处理率（县（市））"], "kind": ["threshold"] * 2,
+    ...     "comparator": [">=", ">="], "target_value": [95.0, 85.0], "unit": ["%", "%"],
+    ...     "target_year": [2015, 2015], "scope": ["市区", "县（市）"]})
+    >>> r = targets_side_by_side(t2, ["a"]).iloc[0]
+    >>> r["指标"], r["a"]
+    ('污水处理率', '市区：≥95%（2015）；县（市）：≥85%（2015）')
     """
     names = dict(names or {})
     sel = targets.loc[targets["city"].isin(list(cities))]
@@ -665,19 +675,24 @@ def targets_side_by_side(targets: pd.DataFrame, cities: Sequence[str],
     rows = []
     for iid, grp in sel.groupby("indicator_id", sort=False):
         first = grp.iloc[0]
+        name = first.get("name_zh") or iid
+        several_scopes = "scope" in grp.columns and grp["scope"].map(_scope_key).nunique() > 1
+        if several_scopes:  # e.g. 污水处理率（市区） and （县（市））: one row, scopes in the cells
+            name = re.sub(r"（[^（）]*(（[^（）]*）)?[^（）]*）$", "", str(name)) or name
         row: dict[str, Any] = {"_o": order.get(first["domain"], 99),
                                "领域": DOMAIN_NAMES_ZH.get(first["domain"], first["domain"]),
-                               "指标": first.get("name_zh") or iid}
+                               "指标": name}
         texts = {}
         for c in cities:
             g = grp.loc[grp["city"] == c]
-            texts[c] = "；".join(target_text(r) for r in g.to_dict("records")) if not g.empty else ""
+            texts[c] = "；".join((f"{r['scope']}：" if several_scopes and r.get("scope") else "") + target_text(r)
+                                for r in g.to_dict("records")) if not g.empty else ""
             row[names.get(c, c)] = texts[c] or "—"
         present = [t for t in texts.values() if t]
         # compare without the years: a different deadline alone is not a different level
         levels = {t.split("（")[0] for t in present}
         row["城市数"] = len(present)
-        row["目标不同"] = len(present) >= 2 and len(levels) > 1
+        row["目标不同"] = "是" if len(present) >= 2 and len(levels) > 1 else "否"
         rows.append(row)
     cols = ["_o", "领域", "指标", *[names.get(c, c) for c in cities], "城市数", "目标不同"]
     df = pd.DataFrame(rows, columns=cols)

@@ -1107,6 +1107,7 @@ def run_reports(
         raise DataValidationError([Issue(str(pdir), None, "params_dir", str(pdir), "folder not found",
                                          "a folder with indicators.yml and <city>.yml files")])
     code = code_hash()
+    names = city_names(pdir)
     components = {s.key: cache_components(s, params_dir=pdir, code=code) for s in specs}
     reasons = {s.key: rerun_reason(s, components[s.key], force=force) for s in specs}
     bar = progress if progress is not None else bool(getattr(stream, "isatty", lambda: False)())
@@ -1128,7 +1129,7 @@ def run_reports(
     def task_of(s: ReportSpec) -> dict[str, Any]:
         return {"notebook": str(s.notebook), "ipynb": str(s.ipynb), "html": str(s.html),
                 "failed": str(s.failed), "parameters": s.parameters, "cache": components[s.key],
-                "title": _title(s), "kernel_name": kernel_name, "timeout": timeout}
+                "title": _title(s, names), "kernel_name": kernel_name, "timeout": timeout}
 
     def record(s: ReportSpec, res: dict[str, Any]) -> None:
         raw[s.key] = res
@@ -1194,14 +1195,42 @@ def run_reports(
     from .index import write_index
 
     summary.manifest = root / "manifest.json"
-    summary.index = write_index(root / "index.html", manifest, root)
+    summary.index = write_index(root / "index.html", manifest, root, city_names(pdir))
     return summary
 
 
-def _title(spec: ReportSpec) -> str:
+def city_names(params_dir: str | Path | None = None) -> dict[str, str]:
+    """Chinese city names from the city YAML files (files that do not parse are skipped).
+
+    Used only for titles and the index, so a broken city file never stops them.
+
+    Examples
+    --------
+    >>> city_names()["zhengzhou"]
+    '郑州市'
+    """
+    from .yamlio import read_yaml
+
+    pdir = Path(params_dir) if params_dir not in (None, "") else PARAMS_DIR
+    out: dict[str, str] = {}
+    for path in sorted(pdir.glob("*.yml")):
+        if path.name.startswith(("indicators", "run")):
+            continue
+        try:
+            doc = read_yaml(path)
+            out[path.stem] = str(doc["city"]["name_zh"])
+        except (DataValidationError, KeyError, TypeError):
+            continue
+    return out
+
+
+def _title(spec: ReportSpec, names: Mapping[str, str] | None = None) -> str:
+    names = dict(names or {})
     if spec.kind == "city":
-        return f"{spec.parameters['city']} {spec.year} 质量分析报告"
-    return f"城市对比 {spec.year}"
+        city = spec.parameters["city"]
+        return f"{names.get(city, city)}{spec.year}年质量分析报告"
+    cities = "、".join(names.get(c, c) for c in spec.parameters.get("cities", []))
+    return f"{cities}{spec.year}年对比报告" if cities else f"{spec.year}年城市对比报告"
 
 
 def _rel(path: Path, root: Path | None = None) -> str:
