@@ -394,27 +394,36 @@ def plot_cities_indicator(
     >>> t = {"郑州市": {"kind": "threshold", "comparator": ">=", "target_value": 80,
     ...                "unit": "score", "target_year": 2015}}
     >>> ax = plot_cities_indicator(h, t, unit="score")
-    >>> len(ax.get_lines())
-    3
+    >>> len(ax.get_lines()), [float(x) for x in ax.get_xlim()]
+    (3, [2013.5, 2015.5])
     >>> plt.close("all")
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 3.6))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    years: list[float] = []
     for i, (name, hist) in enumerate(histories.items()):
         color = colors[i % len(colors)]
         h = hist.drop_duplicates("year", keep="last").sort_values("year")
-        if not h.empty:
-            ax.plot(h["year"], h["value"], color=color, marker="o", lw=2, label=name)
+        research = h["basis"].eq("research") if "basis" in h.columns else pd.Series(False, index=h.index)
+        if not h.loc[~research].empty:
+            ax.plot(h.loc[~research, "year"], h.loc[~research, "value"], color=color, marker="o", lw=2, label=name)
+        if research.any():  # a study's figure is not joined to the official series
+            ax.plot(h.loc[research, "year"], h.loc[research, "value"], color=color, marker="o", mfc="none",
+                    lw=0, label=f"{name} {RESEARCH_LABEL}")
+        years += list(h["year"])
         t = (targets or {}).get(name)
         if t is not None:
             pts = target_level_points(t)
+            years += list(pts["year"])
             if len(pts) == 1:
                 ax.axhline(pts["value"].iloc[0], color=color, ls="--", lw=1,
                            label=f"{name} {target_label(t)}")
             elif len(pts) > 1:
                 ax.plot(pts["year"], pts["value"], color=color, ls="--", lw=1,
                         label=f"{name} {target_label(t)}")
+    if years:  # horizontal target lines must not stretch the year axis
+        ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
     ax.set_title(title)
     ax.set_xlabel("年份")
     ax.set_ylabel(unit_label(unit))
@@ -473,8 +482,9 @@ def plot_status_counts(counts: pd.DataFrame, *, ax: Axes | None = None, title: s
     ax.invert_yaxis()
     ax.set_xlabel("指标数")
     ax.set_title(title)
-    if ax.patches:
-        ax.legend(fontsize=8, loc="lower right", ncol=3)
+    if ax.patches:  # below the axes, so it never hides a bar
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(counts) < 4 else -0.18),
+                  ncol=len(ax.get_legend_handles_labels()[1]), frameon=False)
     return ax
 
 
