@@ -125,3 +125,23 @@ BASIS_NAMES_ZH: dict[str, str] = {
     "plan_text": "规划文本",
     "computed": "监测数据计算",
 }
+
+#: Chinese names of the registry units (axis labels, tables, sentences).
+UNIT_NAMES_ZH: dict[str, str] = {
+    "%": "%",
+    "pp": "个百分点",
+    "ug/m3": "微克/立方米",
+    "mg/m3": "毫克/立方米",
+    "score": "分",
+    "index": "",
+    "count": "个",
+    "t": "吨",
+    "10k t": "万吨",
+    "days": "天",
+    "rank": "位",
+    "CNY 10k": "万元",
+    "dB(A)": "分贝",
+    "bool": "",
+    "pH": "",
+    "per 10k": "每万",
+}

@@ -12,7 +12,8 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .constants import DOMAIN_NAMES_ZH, STATUS_NAMES_ZH, STATUSES
+from ._numbers import as_float, is_present
+from .constants import DOMAIN_NAMES_ZH, STATUS_NAMES_ZH, STATUSES, UNIT_NAMES_ZH
 from .exceptions import InvalidChoiceError
 
 #: Chinese names of the progress categories (Eurostat-style).
@@ -44,33 +45,13 @@ _COMPARATOR_ZH: dict[str, str] = {
     "==": "",
 }
 
-_UNIT_ZH: dict[str, str] = {
-    "%": "%",
-    "ug/m3": "微克/立方米",
-    "mg/m3": "毫克/立方米",
-    "score": "分",
-    "count": "个",
-    "t": "吨",
-    "10k t": "万吨",
-    "days": "天",
-    "CNY 10k": "万元",
-    "dB(A)": "分贝",
-    "bool": "",
-    "pH": "",
-    "rank": "",
-    "per 10k": "",
-}
+#: Units as written after a number in a sentence (a rank is "第3位", a
+#: per-10k figure names its base in the indicator name).
+_UNIT_ZH: dict[str, str] = {**UNIT_NAMES_ZH, "rank": "", "per 10k": ""}
 
 
-def _num(x: Any) -> float:
-    try:
-        return float(x)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
-def _present(x: Any) -> bool:
-    return not math.isnan(_num(x))
+_num = as_float
+_present = is_present
 
 
 def format_number(value: Any) -> str:

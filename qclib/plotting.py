@@ -24,7 +24,8 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 
-from .constants import STATUS_NAMES_ZH, STATUSES
+from ._numbers import as_float
+from .constants import STATUS_NAMES_ZH, STATUSES, UNIT_NAMES_ZH
 from .exceptions import InvalidChoiceError
 from .trajectory import trajectory_path
 
@@ -54,22 +55,7 @@ STATUS_BACKGROUNDS: dict[str, str] = {
 _COMPARATOR_ZH: dict[str, str] = {">": "＞", ">=": "≥", "<=": "≤", "<": "＜", "==": "="}
 
 #: Units as printed on axes and in text.
-UNIT_LABELS: dict[str, str] = {
-    "%": "%",
-    "ug/m3": "微克/立方米",
-    "mg/m3": "毫克/立方米",
-    "score": "分",
-    "count": "个",
-    "t": "吨",
-    "10k t": "万吨",
-    "days": "天",
-    "rank": "位",
-    "CNY 10k": "万元",
-    "dB(A)": "分贝",
-    "bool": "",
-    "pH": "",
-    "per 10k": "每万",
-}
+UNIT_LABELS: dict[str, str] = UNIT_NAMES_ZH
 
 
 def cjk_font_path() -> Path:
@@ -152,13 +138,7 @@ def unit_label(unit: str) -> str:
     return UNIT_LABELS.get(str(unit), str(unit))
 
 
-def _num(x: Any) -> float:
-    """Float of ``x``; NaN for None/NA/non-numbers."""
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return float("nan")
-    return v
+_num = as_float
 
 
 def _fmt(v: float) -> str:

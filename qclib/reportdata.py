@@ -16,7 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from .constants import BASIS_NAMES_ZH, DOMAIN_NAMES_ZH, DOMAINS, REFERENCE_ENTITIES, STATUS_NAMES_ZH, STATUSES
+from ._numbers import as_float
+from .constants import BASIS_NAMES_ZH, DOMAIN_NAMES_ZH, DOMAINS, REFERENCE_ENTITIES, STATUS_NAMES_ZH, STATUSES, UNIT_NAMES_ZH
 from .exceptions import InvalidChoiceError
 from .plotting import unit_label
 
@@ -146,11 +147,7 @@ def load_report_inputs(params_dir: str | Path | None = None,
 
 
 # --------------------------------------------------------------------------- helpers
-def _num(x: Any) -> float:
-    try:
-        return float(x)
-    except (TypeError, ValueError):
-        return float("nan")
+_num = as_float
 
 
 def _fmt(x: Any) -> str:
@@ -193,10 +190,8 @@ def target_text(row: Mapping[str, Any]) -> str:
     comp = _COMPARATOR_TEXT.get(str(row.get("comparator")), "")
     ty = _num(row.get("target_year"))
     when = f"（{int(ty)}）" if not math.isnan(ty) else ""
-    from .narrative import _UNIT_ZH
-
     unit = row.get("unit") or ""
-    unit = "" if unit in ("count", "bool", "rank") else _UNIT_ZH.get(unit, unit)
+    unit = "" if unit in ("count", "bool", "rank", "per 10k") else UNIT_NAMES_ZH.get(unit, unit)
     sep = ""
     tv = row.get("target_value")
     by = _num(row.get("base_year"))
