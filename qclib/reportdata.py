@@ -496,6 +496,9 @@ def sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     ...     "value": [92.0], "year_assessed": [2015], "value_source": ["统计公报"], "value_basis": ["official"]})
     >>> sources_table(sc).iloc[0]["目标出处"]
     '《工作方案》（郑政〔2014〕17号）三、（一） 第1项 表内第1项'
+    >>> pm = sc.assign(base_year=[2013], base_value=[108.0], base_value_basis=["plan_text"], base_value_source=[""])
+    >>> sources_table(pm).iloc[0]["基期值及来源"]
+    '2013年108（规划文本；规划文本（见目标出处））'
     """
     rows = []
     for r in scorecard.to_dict("records"):
@@ -514,8 +517,22 @@ def sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
             "数值": _fmt(r.get("value")) + (f"（{int(ya)}年）" if has_value and not math.isnan(ya) else ""),
             "数值来源": (r.get("value_source") or "—") if has_value else STATUS_NAMES_ZH["no_data"],
             "数据性质": BASIS_NAMES_ZH.get(r.get("value_basis"), r.get("value_basis")) if has_value and r.get("value_basis") else "—",
+            "基期值及来源": _base_text(r),
         })
-    return pd.DataFrame(rows, columns=["指标", "目标出处", "数值", "数值来源", "数据性质"])
+    return pd.DataFrame(rows, columns=["指标", "目标出处", "数值", "数值来源", "数据性质", "基期值及来源"])
+
+
+def _base_text(r: Mapping[str, Any]) -> str:
+    """The base value a relative target or a path starts from, with its source."""
+    bv, by = _num(r.get("base_value")), _num(r.get("base_year"))
+    if math.isnan(bv):
+        return "—" if math.isnan(by) else f"{int(by)}年：{STATUS_NAMES_ZH['no_data']}"
+    basis = BASIS_NAMES_ZH.get(r.get("base_value_basis"), r.get("base_value_basis") or "")
+    src = r.get("base_value_source") or ""
+    if not src and r.get("base_value_basis") == "plan_text":
+        src = "规划文本（见目标出处）"
+    year = f"{int(by)}年" if not math.isnan(by) else ""
+    return f"{year}{_fmt(bv)}（{basis}；{src}）" if src else f"{year}{_fmt(bv)}（{basis}）"
 
 
 # --------------------------------------------------------------------------- observations

@@ -467,7 +467,12 @@ def scorecard(
     bsrc = np.where(base_row >= 0, _src(base_row),
                     np.where(use_cat, "target catalog base_value", ""))
     sf, ss, si = _text(tg["source_file"]), _text(tg["source_section"]), _text(tg["source_item"])
-    tsrc = sf + " | " + ss + " | item " + si
+    # 《title》（doc number） seed-file | section | item: the document and clause
+    title = _text(tg["plan_title"]) if "plan_title" in tg else np.full(nt, "", dtype=object)
+    docno = _text(tg["doc_number"]) if "doc_number" in tg else np.full(nt, "", dtype=object)
+    doc = np.where(title != "", "《" + title + "》", "") + np.where(docno != "", "（" + docno + "）", "")
+    tsrc = np.where(doc != "", doc + " ", "") + sf + " | " + ss + " | item " + si
+    bsrc = np.where((bsrc == "target catalog base_value"), "plan text: " + tsrc, bsrc)
 
     out = pd.DataFrame(
         {
