@@ -315,6 +315,9 @@ def timeline_sentence(meta: Mapping[str, Any], targets: pd.DataFrame, year: int)
     >>> t = pd.DataFrame({"target_year": [2015, 2015, 2016]})
     >>> timeline_sentence(meta, t, 2015)
     '郑州市《工作方案》于2014年发布，目标年份为2015、2016年；2015年为目标年份，共有2项目标在本年度到期，1项目标年份在后。'
+    >>> timeline_sentence({"city": {"name_zh": "株洲市"}, "plan": {"title_zh": "创建方案", "date": ""}},
+    ...                   t.assign(target_year=2017), 2017)
+    '株洲市《创建方案》（文件未载明发布日期），目标年份为2017年；2017年为目标年份，共有3项目标在本年度到期。'
     >>> timeline_sentence({"city": {"name_zh": "秦皇岛市"}, "plan": None}, t.iloc[:0], 2010)
     '秦皇岛市没有创建质量强市示范城市的规划目标，本报告列示2010年的基准数据。'
     """
@@ -325,7 +328,8 @@ def timeline_sentence(meta: Mapping[str, Any], targets: pd.DataFrame, year: int)
     issued = _year_of(plan.get("date"))
     tys = sorted({int(y) for y in targets["target_year"].dropna()})
     years_text = "、".join(str(y) for y in tys)
-    head = f"{city}《{plan.get('title_zh', '')}》于{issued}年发布，目标年份为{years_text}年；"
+    issued_text = f"于{issued}年发布" if issued is not None else "（文件未载明发布日期）"
+    head = f"{city}《{plan.get('title_zh', '')}》{issued_text}，目标年份为{years_text}年；"
     due = int((targets["target_year"] == year).sum())
     before = int((targets["target_year"] < year).sum())
     after = int((targets["target_year"] > year).sum())
