@@ -262,3 +262,24 @@ def test_no_yoy_change_between_research_and_official(targets_frame, observations
                               dict(city="c", indicator_id="pm25", year=2015, value=95.8, basis="research")])
     r2 = scorecard(tg, ob2, year=2015).iloc[0]
     assert r2["previous_value"] == 88.1 and round(r2["yoy_change_pct"], 2) == 8.74
+
+
+def test_shipped_data_gives_a_row_for_every_catalog_target():
+    import warnings
+
+    from qclib.catalog import load_targets
+    from qclib.exceptions import QclibWarning
+    from qclib.observations import load_observations
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", QclibWarning)
+        targets, obs = load_targets(), load_observations()
+    for year in (None, 2015):
+        sc = scorecard(targets, obs, year=year)
+        assert sorted(sc["target_id"]) == sorted(targets["target_id"])
+        assert set(sc["status"]) <= set(STATUSES)
+        assert sc["target_source"].str.contains(r"\| item ").all()
+    zz = scorecard(targets, obs, year=2015, cities=["zhengzhou"]).set_index("target_id")
+    pm = zz.loc["zhengzhou_environment_6_b"]
+    assert pm["value"] == 96.0 and round(pm["planned_value"], 2) == 99.33 and pm["status"] == "on_track"
+    assert pm["base_value"] == 108.0 and pm["base_value_basis"] == "plan_text"
