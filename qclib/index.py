@@ -14,7 +14,7 @@ from .atomic import atomic_write_text
 from .constants import DOMAIN_NAMES_ZH, STATUS_NAMES_ZH
 
 #: Statuses shown as columns of the index (in this order).
-INDEX_STATUSES: tuple[str, ...] = ("met", "not_met", "on_track", "off_track", "no_data")
+INDEX_STATUSES: tuple[str, ...] = ("met", "not_met", "on_track", "off_track", "no_data", "not_assessable")
 
 _STATUS_ROW_ZH: dict[str, str] = {"ok": "成功", "skipped": "未变化（沿用）", "failed": "失败", "planned": "待运行"}
 
@@ -22,7 +22,7 @@ _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin-bottom:2em}th,td{border:1px solid #ccc;padding:.3em .7em;text-align:center}
 th{background:#f0f0f0}td.l{text-align:left}tr.failed td{background:#ffebee}
-.met{color:#2e7d32}.not_met{color:#c62828}.on_track{color:#558b2f}.off_track{color:#ef6c00}.no_data{color:#757575}
+.met{color:#2e7d32}.not_met{color:#c62828}.on_track{color:#558b2f}.off_track{color:#ef6c00}.no_data{color:#757575}.not_assessable{color:#9e9e9e}
 small{color:#666}
 """
 

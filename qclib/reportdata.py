@@ -541,9 +541,11 @@ def _base_text(r: Mapping[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- observations
 def _scope_key(scope: Any) -> str:
-    from .scorecard import WHOLE_ENTITY_SCOPES
+    """The scorecard's scope normalisation (whole-entity and urban spellings)."""
+    from .scorecard import URBAN_SCOPES, WHOLE_ENTITY_SCOPES
 
     text = "" if scope is None or (isinstance(scope, float) and math.isnan(scope)) else str(scope).strip()
+    text = "市区" if text in URBAN_SCOPES else text
     return "" if text in WHOLE_ENTITY_SCOPES else text
 
 
@@ -584,6 +586,8 @@ def indicator_history(observations: pd.DataFrame, city: str, indicator_id: str,
     >>> indicator_history(obs, "a", "x", scope="")[["year", "value"]].to_dict("list")
     {'year': [2013, 2014], 'value': [105.0, 100.0]}
     >>> indicator_history(obs, "a", "x", scope="市区")["value"].tolist()
+    [90.0]
+    >>> indicator_history(obs.assign(scope=["", "", "全市", "城市"]), "a", "x", scope="市区")["value"].tolist()
     [90.0]
     """
     sel = observations.loc[(observations["city"] == city) & (observations["indicator_id"] == indicator_id)
