@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -33,6 +32,7 @@ import pandas as pd
 from qclib.air.annual import annual_air_quality, to_observations
 from qclib.air.flags import SENTINELS, resolve_duplicates
 from qclib.air.validity import daily_from_hourly, group_codes
+from qclib.atomic import atomic_path
 from qclib.constants import ENTITIES
 from qclib.exceptions import DataValidationError, Issue
 
@@ -436,7 +436,7 @@ def annual_statistics_from_files(paths: Sequence[str | os.PathLike] | str | os.P
 
 
 def write_csv_atomic(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write a CSV atomically (temporary file in the same folder + ``os.replace``).
+    """Write a CSV atomically (via :func:`qclib.atomic.atomic_path`).
 
     Parameters
     ----------
@@ -457,18 +457,9 @@ def write_csv_atomic(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     >>> out.read_text()
     'a\\n1\\n'
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            frame.to_csv(fh, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False, encoding="utf-8")
+    return Path(path)
 
 
 def quality_path_for(out: str | os.PathLike) -> Path:
