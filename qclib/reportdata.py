@@ -957,6 +957,123 @@ def reference_histories(observations: pd.DataFrame, entities: Mapping[str, str],
     return out
 
 
+def chart_sources_table(scorecard: pd.DataFrame, observations: pd.DataFrame, *, city: str, city_name: str,
+                        year: int, references: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Every figure the domain charts draw, with its basis and source.
+
+    Mirrors :func:`qclib.plotting.plot_domain`: for each scorecard row, the
+    city's history (the target's scope, up to ``year``) and the reference
+    entities' series of the same indicator.  Each figure is listed once.
+
+    Parameters
+    ----------
+    scorecard : DataFrame
+        The city's scorecard rows (``indicator_id``, ``name_zh``, ``scope``).
+    observations : DataFrame
+        Observations.
+    city, city_name : str
+        City id and its display name.
+    year : int
+        Last year drawn.
+    references : mapping, optional
+        Reference entity id -> display name (as passed to the charts).
+
+    Returns
+    -------
+    DataFrame
+        指标, 地区, 年份, 数值, 数据性质, 来源.
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"indicator_id": ["x"], "name_zh": ["PM2.5"], "scope": [""]})
+    >>> obs = pd.DataFrame({"city": ["z", "z", "china"], "indicator_id": ["x"] * 3, "year": [2014, 2015, 2015],
+    ...     "value": [88.1, 96.0, 50.0], "basis": ["research", "official", "official"],
+    ...     "source": ["study", "bulletin", "national"], "scope": ["", "", ""]})
+    >>> t = chart_sources_table(sc, obs, city="z", city_name="郑州市", year=2015, references={"china": "全国"})
+    >>> t[["地区", "年份", "数据性质", "来源"]].values.tolist()
+    [['郑州市', 2014, '研究值（非官方）', 'study'], ['郑州市', 2015, '官方数据', 'bulletin'], ['全国', 2015, '官方数据', 'national']]
+    """
+    series: dict[str, dict[str, pd.DataFrame]] = {}
+    for r in scorecard.to_dict("records"):
+        iid, name = r["indicator_id"], r.get("name_zh") or r["indicator_id"]
+        hist = indicator_history(observations, city, iid, until=year, scope=r.get("scope"))
+        if hist.empty or name in series:
+            continue
+        series[name] = {city_name: hist, **reference_histories(observations, dict(references or {}), iid,
+                                                                until=year)}
+    return histories_sources_table(series)
+
+
+def histories_sources_table(series: Mapping[str, Mapping[str, pd.DataFrame]]) -> pd.DataFrame:
+    """Flatten charted histories into one row per figure with its basis and source.
+
+    Parameters
+    ----------
+    series : mapping
+        Indicator label -> {area label -> :func:`indicator_history` frame}.
+
+    Returns
+    -------
+    DataFrame
+        指标, 地区, 年份, 数值, 数据性质, 来源 (each figure once).
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"year": [2015], "value": [96.0], "basis": ["official"], "source": ["bulletin"]})
+    >>> histories_sources_table({"PM2.5": {"郑州市": h, "新乡市": h.iloc[:0]}}).values.tolist()
+    [['PM2.5', '郑州市', 2015, '96', '官方数据', 'bulletin']]
+    """
+    rows = [{"指标": label, "地区": who, "年份": int(x["year"]), "数值": _fmt(x["value"]),
+             "数据性质": BASIS_NAMES_ZH.get(x.get("basis"), x.get("basis") or ""),
+             "来源": x.get("source") or "—"}
+            for label, by_area in series.items() for who, h in by_area.items() for x in h.to_dict("records")]
+    cols = ["指标", "地区", "年份", "数值", "数据性质", "来源"]
+    return pd.DataFrame(rows, columns=cols).drop_duplicates().reset_index(drop=True)
+
+
+def common_histories(scorecard: pd.DataFrame, observations: pd.DataFrame, indicators: Sequence[str],
+                     names: Mapping[str, str], year: int) -> dict[str, dict[str, pd.DataFrame]]:
+    """Histories of shared indicators per city, each in the scope of that city's target.
+
+    Parameters
+    ----------
+    scorecard : DataFrame
+        Scorecard rows of the compared cities (``city``, ``indicator_id``, ``scope``).
+    observations : DataFrame
+        Observations.
+    indicators : sequence of str
+        Indicator ids to chart.
+    names : mapping
+        City id -> display name (the cities compared, in order).
+    year : int
+        Last year kept.
+
+    Returns
+    -------
+    dict
+        Indicator id -> {city name -> :func:`indicator_history` frame} (empty
+        frames for cities without a target or data).
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"city": ["a", "b"], "indicator_id": ["s", "s"], "scope": ["市区", ""]})
+    >>> obs = pd.DataFrame({"city": ["a", "a", "b"], "indicator_id": ["s"] * 3, "year": [2015] * 3,
+    ...     "value": [90.0, 80.0, 70.0], "basis": ["official"] * 3, "source": ["x"] * 3,
+    ...     "scope": ["市区", "", ""]})
+    >>> h = common_histories(sc, obs, ["s"], {"a": "甲市", "b": "乙市"}, 2015)
+    >>> h["s"]["甲市"]["value"].tolist(), h["s"]["乙市"]["value"].tolist()
+    ([90.0], [70.0])
+    """
+    out: dict[str, dict[str, pd.DataFrame]] = {}
+    for iid in indicators:
+        rows = scorecard.loc[scorecard["indicator_id"] == iid].drop_duplicates("city").set_index("city")
+        out[iid] = {}
+        for city, label in names.items():
+            scope = rows.loc[city, "scope"] if city in rows.index and "scope" in rows.columns else None
+            out[iid][label] = indicator_history(observations, city, iid, until=year, scope=scope)
+    return out
+
+
 def city_references(meta: Mapping[str, Any]) -> dict[str, str]:
     """Reference entities of a city for charts: its province and China.
 
