@@ -74,3 +74,18 @@ def test_cli_unconfirmed_standard_exits_1(tmp_path, capsys):
 def test_cli_rejects_unknown_standard_choice():
     with pytest.raises(SystemExit):
         _parser().parse_args(["air", "annual", "a.csv", "--standard", "1996"])
+
+
+def test_failed_quality_write_leaves_the_old_statistics(tmp_path):
+    from qclib.cli import main
+
+    out = tmp_path / "air.csv"
+    out.write_text("old statistics\n", encoding="utf-8")
+    blocked = tmp_path / "quality_is_a_folder"
+    blocked.mkdir()
+    (blocked / "keep").write_text("x", encoding="utf-8")
+    with pytest.raises(OSError):
+        main(["air", "annual", "tests/data/air/zhengzhou_2021_daily.csv", "--out", str(out),
+              "--quality-out", str(blocked)])
+    assert out.read_text(encoding="utf-8") == "old statistics\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["air.csv", "quality_is_a_folder"]

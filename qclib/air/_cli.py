@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from qclib.air import io as air_io
+from qclib.atomic import atomic_path
 from qclib.air.standards import STANDARD_VERSIONS
 from qclib.exceptions import DataValidationError, QclibError
 from qclib.paths import PROCESSED_DATA_DIR
@@ -98,8 +100,13 @@ def run_annual(args: argparse.Namespace) -> int:
     except QclibError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 1
-    out = air_io.write_csv_atomic(stats, args.out)
-    qout = air_io.write_csv_atomic(quality, args.quality_out or air_io.quality_path_for(args.out))
+    out = Path(args.out)
+    qout = Path(args.quality_out or air_io.quality_path_for(args.out))
+    # both tables are written before either replaces its old version, so a
+    # failure never leaves new statistics beside an old quality table
+    with atomic_path(out) as tmp_stats, atomic_path(qout) as tmp_quality:
+        stats.to_csv(tmp_stats, index=False, encoding="utf-8")
+        quality.to_csv(tmp_quality, index=False, encoding="utf-8")
     # A city-year counts as valid when its AQI days are (all six pollutants
     # given) or, otherwise, when every pollutant given is valid.
     aqi_rows = quality.loc[quality["pollutant"] == "aqi"]
