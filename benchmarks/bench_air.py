@@ -6,6 +6,7 @@ hourly -> daily aggregation for a slice of cities.
 
 Run: ``.venv/bin/python benchmarks/bench_air.py [--cities N] [--years N]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,11 +62,13 @@ def main() -> None:
     rng = np.random.default_rng(1)
     hours = pd.date_range("2020-01-01", "2020-12-31 23:00", freq="h")
     hc = args.hourly_cities
-    hourly = pd.DataFrame({
-        "city": np.repeat(np.array([f"c{i}" for i in range(hc)], dtype=object), len(hours)),
-        "datetime": np.tile(hours.to_numpy(), hc),
-        **{p: rng.lognormal(3, 0.5, len(hours) * hc) for p in ("pm25", "pm10", "so2", "no2", "co", "o3")},
-    })
+    hourly = pd.DataFrame(
+        {
+            "city": np.repeat(np.array([f"c{i}" for i in range(hc)], dtype=object), len(hours)),
+            "datetime": np.tile(hours.to_numpy(), hc),
+            **{p: rng.lognormal(3, 0.5, len(hours) * hc) for p in ("pm25", "pm10", "so2", "no2", "co", "o3")},
+        }
+    )
     t4 = time.perf_counter()
     d = daily_from_hourly(hourly)
     t5 = time.perf_counter()

@@ -7,6 +7,7 @@ the scorecard time and, as the floor, one pandas pass over the same frames
 
 Run: ``.venv/bin/python benchmarks/bench_scorecard.py``
 """
+
 from __future__ import annotations
 
 import time
@@ -14,10 +15,19 @@ import time
 import numpy as np
 import pandas as pd
 
-from qclib.scorecard import TARGET_COLUMNS, scorecard
+from qclib.indicators.scorecard import TARGET_COLUMNS, scorecard
 
-KINDS = ("threshold", "count", "reduction_vs_base", "change_vs_base", "trajectory",
-         "trend", "rank", "vs_reference", "boolean")
+KINDS = (
+    "threshold",
+    "count",
+    "reduction_vs_base",
+    "change_vs_base",
+    "trajectory",
+    "trend",
+    "rank",
+    "vs_reference",
+    "boolean",
+)
 
 
 def synthetic(n_cities: int = 337, n_ind: int = 60, n_years: int = 20, seed: int = 0):
@@ -28,16 +38,23 @@ def synthetic(n_cities: int = 337, n_ind: int = 60, n_years: int = 20, seed: int
     years = np.arange(2006, 2006 + n_years)
     c, i, y = np.meshgrid(np.arange(len(cities)), np.arange(n_ind), years, indexing="ij")
     n = c.size
-    basis = rng.choice(["official", "official", "official", "research", "derived",
-                        "plan_text", "partial_year"], size=n)
-    obs = pd.DataFrame({
-        "city": np.array(cities, dtype=object)[c.ravel()],
-        "indicator_id": np.array(inds, dtype=object)[i.ravel()],
-        "year": y.ravel().astype("int64"),
-        "value": rng.uniform(10, 100, size=n).round(2),
-        "unit": "%", "scope": "", "source": "synthetic", "source_detail": "",
-        "basis": basis, "note": "", "file": "synthetic.csv", "row": np.arange(n) + 2,
-    })
+    basis = rng.choice(["official", "official", "official", "research", "derived", "plan_text", "partial_year"], size=n)
+    obs = pd.DataFrame(
+        {
+            "city": np.array(cities, dtype=object)[c.ravel()],
+            "indicator_id": np.array(inds, dtype=object)[i.ravel()],
+            "year": y.ravel().astype("int64"),
+            "value": rng.uniform(10, 100, size=n).round(2),
+            "unit": "%",
+            "scope": "",
+            "source": "synthetic",
+            "source_detail": "",
+            "basis": basis,
+            "note": "",
+            "file": "synthetic.csv",
+            "row": np.arange(n) + 2,
+        }
+    )
     nt = n_cities * n_ind
     tc, ti = np.meshgrid(np.arange(n_cities), np.arange(n_ind), indexing="ij")
     kind = np.array(KINDS, dtype=object)[rng.integers(0, len(KINDS), nt)]
@@ -46,17 +63,25 @@ def synthetic(n_cities: int = 337, n_ind: int = 60, n_years: int = 20, seed: int
         city=np.array(cities, dtype=object)[tc.ravel()],
         target_id=[f"t{k}" for k in range(nt)],
         indicator_id=np.array(inds, dtype=object)[ti.ravel()],
-        domain="product", kind=kind,
+        domain="product",
+        kind=kind,
         comparator=rng.choice([">=", "<=", ">", "<"], size=nt),
-        target_value=np.where(np.isin(kind, ("trend", "boolean", "vs_reference")), np.nan,
-                              rng.uniform(10, 100, nt).round(1)),
-        unit="%", base_year=np.where(np.isin(kind, ("reduction_vs_base", "change_vs_base",
-                                                     "trajectory")), 2010.0, np.nan),
-        base_value=np.nan, target_year=rng.choice([2015.0, 2020.0, 2025.0], size=nt),
+        target_value=np.where(
+            np.isin(kind, ("trend", "boolean", "vs_reference")), np.nan, rng.uniform(10, 100, nt).round(1)
+        ),
+        unit="%",
+        base_year=np.where(np.isin(kind, ("reduction_vs_base", "change_vs_base", "trajectory")), 2010.0, np.nan),
+        base_value=np.nan,
+        target_year=rng.choice([2015.0, 2020.0, 2025.0], size=nt),
         n_years=np.where(kind == "trend", 3.0, np.nan),
         reference=np.where(kind == "vs_reference", "china", None),
-        scope="", numeric=True, measure="rate", direction="higher_is_better",
-        source_file="synthetic", source_section="s", source_item="1",
+        scope="",
+        numeric=True,
+        measure="rate",
+        direction="higher_is_better",
+        source_file="synthetic",
+        source_section="s",
+        source_item="1",
     )
     return tg, obs
 
@@ -69,9 +94,11 @@ def _floor(tg: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
 def main(repeat: int = 3) -> None:
     tg, obs = synthetic()
     print(f"targets: {len(tg):,}  observations: {len(obs):,}")
-    for name, fn in (("groupby-merge floor", lambda: _floor(tg, obs)),
-                     ("scorecard", lambda: scorecard(tg, obs)),
-                     ("scorecard(year=2015)", lambda: scorecard(tg, obs, year=2015))):
+    for name, fn in (
+        ("groupby-merge floor", lambda: _floor(tg, obs)),
+        ("scorecard", lambda: scorecard(tg, obs)),
+        ("scorecard(year=2015)", lambda: scorecard(tg, obs, year=2015)),
+    ):
         best = np.inf
         for _ in range(repeat):
             t0 = time.perf_counter()

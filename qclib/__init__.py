@@ -18,6 +18,7 @@ here (the mapping below) and nowhere else.
 
 Names are imported lazily, so ``import qclib`` is cheap and has no side effects.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -27,32 +28,32 @@ __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     # data
-    "Catalog": "qclib.catalog",
-    "load_catalog": "qclib.catalog",
-    "load_targets": "qclib.catalog",
-    "load_indicators": "qclib.catalog",
-    "load_observations": "qclib.observations",
-    "make_template": "qclib.template",
+    "Catalog": "qclib.data.catalog",
+    "load_catalog": "qclib.data.catalog",
+    "load_targets": "qclib.data.catalog",
+    "load_indicators": "qclib.data.catalog",
+    "load_observations": "qclib.data.observations",
+    "make_template": "qclib.data.template",
     # maths
-    "yoy_change": "qclib.change",
-    "reduction_vs_base": "qclib.change",
-    "change_vs_base": "qclib.change",
-    "change_kind_for_measure": "qclib.change",
-    "trajectory_path": "qclib.trajectory",
-    "progress": "qclib.progress",
-    "ProgressResult": "qclib.progress",
-    "attainment": "qclib.attainment",
-    "assess_targets": "qclib.attainment",
-    "AttainmentResult": "qclib.attainment",
-    "trend": "qclib.trend",
-    "trend_matrix": "qclib.trend",
-    "TrendResult": "qclib.trend",
-    "check_reported_change": "qclib.consistency",
-    "implied_value": "qclib.consistency",
-    "ChangeCheck": "qclib.consistency",
-    "ImpliedValue": "qclib.consistency",
-    "scorecard": "qclib.scorecard",
-    "SCORECARD_COLUMNS": "qclib.scorecard",
+    "yoy_change": "qclib.indicators.change",
+    "reduction_vs_base": "qclib.indicators.change",
+    "change_vs_base": "qclib.indicators.change",
+    "change_kind_for_measure": "qclib.indicators.change",
+    "trajectory_path": "qclib.indicators.trajectory",
+    "progress": "qclib.indicators.progress",
+    "ProgressResult": "qclib.indicators.progress",
+    "attainment": "qclib.indicators.attainment",
+    "assess_targets": "qclib.indicators.attainment",
+    "AttainmentResult": "qclib.indicators.attainment",
+    "trend": "qclib.indicators.trend",
+    "trend_matrix": "qclib.indicators.trend",
+    "TrendResult": "qclib.indicators.trend",
+    "check_reported_change": "qclib.indicators.consistency",
+    "implied_value": "qclib.indicators.consistency",
+    "ChangeCheck": "qclib.indicators.consistency",
+    "ImpliedValue": "qclib.indicators.consistency",
+    "scorecard": "qclib.indicators.scorecard",
+    "SCORECARD_COLUMNS": "qclib.indicators.scorecard",
     # air quality (GB 3095 / HJ 633 / HJ 663)
     "annual_air_quality": "qclib.air",
     "annual_statistics_from_files": "qclib.air",
@@ -60,10 +61,10 @@ _EXPORTS: dict[str, str] = {
     "iaqi": "qclib.air",
     "hj663_percentile": "qclib.air",
     # reports
-    "run_reports": "qclib.runner",
-    "load_run_config": "qclib.runner",
-    "RunSummary": "qclib.runner",
-    "use_cjk_font": "qclib.plotting",
+    "run_reports": "qclib.batch.runner",
+    "load_run_config": "qclib.batch.runner",
+    "RunSummary": "qclib.batch.runner",
+    "use_cjk_font": "qclib.report.style",
     # errors
     "QclibError": "qclib.exceptions",
     "QclibWarning": "qclib.exceptions",

@@ -1,6 +1,7 @@
 """``python -m qclib`` runs the ``qc`` command."""
+
 import sys
 
-from .cli import main
+from qclib.cli.main import main
 
 sys.exit(main())

@@ -1,4 +1,5 @@
 """Tiny numeric helpers shared by the display modules (no I/O)."""
+
 from __future__ import annotations
 
 import math

@@ -3,15 +3,16 @@
 A crash or kill mid-write leaves the previous good file untouched (the
 temporary file is removed on error; ``os.replace`` is atomic on POSIX).
 """
+
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
-from .exceptions import OutputExistsError
+from qclib.exceptions import OutputExistsError
 
 
 def _umask() -> int:

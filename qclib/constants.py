@@ -3,6 +3,7 @@
 Every validator and every indicator function checks its categorical arguments
 against these tuples and names the allowed values in its error.
 """
+
 from __future__ import annotations
 
 #: Plan cities (each has ``params/<city_id>.yml``).
@@ -145,3 +146,24 @@ UNIT_NAMES_ZH: dict[str, str] = {
     "pH": "",
     "per 10k": "每万",
 }
+
+
+#: Columns of an observation file, in order (what ``data/raw/`` files and
+#: ``qc air annual`` outputs carry; see ``data/raw/README.md``).
+OBSERVATION_FILE_COLUMNS: tuple[str, ...] = (
+    "city",
+    "indicator_id",
+    "year",
+    "value",
+    "unit",
+    "scope",
+    "source",
+    "source_detail",
+    "basis",
+    "note",
+)
+
+#: Columns of a loaded, validated observation table: the file's columns plus
+#: where each row came from (``file``, 1-based ``row``).  The one definition
+#: that loaders, validation, the scorecard and the air statistics share.
+OBSERVATION_COLUMNS: tuple[str, ...] = OBSERVATION_FILE_COLUMNS + ("file", "row")

@@ -4,10 +4,12 @@
 notebook or a batch runner can report *where* the problem is (file, row,
 column, value, what is allowed) without parsing a message.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 
 class QclibError(Exception):
@@ -134,9 +136,7 @@ class InvalidChoiceError(QclibError, ValueError):
         self.name = name
         self.value = value
         self.allowed = tuple(allowed)
-        super().__init__(
-            f"{name} cannot be {value!r}; allowed: {', '.join(map(repr, self.allowed))}"
-        )
+        super().__init__(f"{name} cannot be {value!r}; allowed: {', '.join(map(repr, self.allowed))}")
 
 
 @dataclass
@@ -157,9 +157,7 @@ class ReportExecutionError(QclibError):
     def __init__(self, failure: ReportFailure):
         self.failure = failure
         where = f" (cell {failure.cell})" if failure.cell is not None else ""
-        super().__init__(
-            f"report {failure.city}/{failure.year} failed at {failure.stage}{where}: {failure.error}"
-        )
+        super().__init__(f"report {failure.city}/{failure.year} failed at {failure.stage}{where}: {failure.error}")
 
 
 class OutputExistsError(QclibError, FileExistsError):

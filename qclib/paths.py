@@ -3,6 +3,7 @@
 Notebooks and the CLI take these as defaults; every function that reads or
 writes accepts an explicit path instead, so tests never touch the real tree.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

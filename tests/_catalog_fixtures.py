@@ -1,4 +1,5 @@
 """Builders for small, self-contained catalogs and data files used by the loader tests."""
+
 from __future__ import annotations
 
 import textwrap

@@ -1,4 +1,5 @@
 """Shared pytest fixtures.  Each helper keeps its fixtures under its own header."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,8 +14,7 @@ import pytest
 
 
 def _years(values: list[float], start: int) -> pd.Series:
-    return pd.Series(values, index=pd.Index(range(start, start + len(values)), dtype="int64"),
-                     dtype=float)
+    return pd.Series(values, index=pd.Index(range(start, start + len(values)), dtype="int64"), dtype=float)
 
 
 @pytest.fixture
@@ -67,21 +67,37 @@ def pm25_plan_target() -> dict:
 
 def make_targets(rows: list[dict]) -> pd.DataFrame:
     """A targets frame with every catalog column (missing ones None)."""
-    from qclib.scorecard import TARGET_COLUMNS
+    from qclib.indicators.scorecard import TARGET_COLUMNS
 
     base = {c: None for c in TARGET_COLUMNS}
-    base.update(domain="environment", scope="", numeric=True, measure="level",
-                direction="lower_is_better", source_file="001.txt",
-                source_section="三（四）", source_item="1", unit="")
+    base.update(
+        domain="environment",
+        scope="",
+        numeric=True,
+        measure="level",
+        direction="lower_is_better",
+        source_file="001.txt",
+        source_section="三（四）",
+        source_item="1",
+        unit="",
+    )
     return pd.DataFrame([{**base, **r} for r in rows], columns=list(TARGET_COLUMNS))
 
 
 def make_observations(rows: list[dict]) -> pd.DataFrame:
     """An observations frame with every loader column."""
-    from qclib.scorecard import OBSERVATION_COLUMNS
+    from qclib.constants import OBSERVATION_COLUMNS
 
-    base = {"unit": "", "scope": "", "source": "test", "source_detail": "",
-            "basis": "official", "note": "", "file": "t.csv", "row": 2}
+    base = {
+        "unit": "",
+        "scope": "",
+        "source": "test",
+        "source_detail": "",
+        "basis": "official",
+        "note": "",
+        "file": "t.csv",
+        "row": 2,
+    }
     return pd.DataFrame([{**base, **r} for r in rows], columns=list(OBSERVATION_COLUMNS))
 
 

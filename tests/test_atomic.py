@@ -1,4 +1,5 @@
 """Tests of qclib.atomic: a failed write never replaces a good file and leaves no temporary file."""
+
 from __future__ import annotations
 
 import pytest

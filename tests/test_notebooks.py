@@ -4,6 +4,7 @@ The notebooks are *executed* by nbval (``pytest --nbval-lax notebooks/``, see
 pyproject.toml) and by the slow runner tests; here we check the rules that make
 them safe to parameterise and to commit.
 """
+
 from __future__ import annotations
 
 import ast
@@ -14,11 +15,11 @@ import nbformat
 import papermill as pm
 import pytest
 
+from qclib.batch.runner import REPORT_KINDS, load_run_config
 from qclib.paths import NOTEBOOKS_DIR
-from qclib.runner import REPORT_KINDS, load_run_config
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-FIXTURES = sorted((Path(__file__).parent / "notebooks").glob("*.ipynb"))
+FIXTURES = sorted((Path(__file__).parent / "fixtures" / "notebooks").glob("*.ipynb"))
 
 
 def test_the_three_notebooks_exist():
@@ -69,8 +70,10 @@ def test_runner_parameters_match_the_notebooks():
     cfg = load_run_config()
     for kind in REPORT_KINDS:
         params = set(pm.inspect_notebook(str(cfg.notebooks[kind])))
-        passed = {"city_report": {"city", "year", "params_dir", "data_paths"},
-                  "city_comparison": {"cities", "year", "params_dir", "data_paths"}}[REPORT_KINDS[kind]]
+        passed = {
+            "city_report": {"city", "year", "params_dir", "data_paths"},
+            "city_comparison": {"cities", "year", "params_dir", "data_paths"},
+        }[REPORT_KINDS[kind]]
         assert passed <= params, (kind, passed - params)
 
 

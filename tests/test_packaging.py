@@ -1,12 +1,13 @@
 """The project's own set-up files agree with each other and with the README."""
+
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,6 +6,7 @@ Modules: :mod:`~qclib.air.standards` (tables as data), :mod:`~qclib.air.validity
 (annual statistics, percentile, rounding), :mod:`~qclib.air.io` (files) and
 ``_cli`` (``qc air annual``).  Maths modules do no I/O.
 """
+
 from __future__ import annotations
 
 from qclib.air.annual import (
@@ -36,10 +37,29 @@ from qclib.air.standards import (
 from qclib.air.validity import daily_from_hourly, year_is_valid
 
 __all__ = [
-    "AIR_INDICATORS", "AQI_CATEGORIES", "STANDARDS", "UnconfirmedStandardError",
-    "annual_air_quality", "annual_statistics", "annual_statistics_from_files", "apply_flag_rules",
-    "aqi_category", "city_id", "daily_aqi", "daily_from_hourly", "default_standard", "get_standard",
-    "grouped_percentile", "hj663_percentile", "iaqi", "quality_flags", "read_daily",
-    "read_monitoring_file", "resolve_duplicates", "round_half_even", "to_observations",
-    "write_csv_atomic", "year_is_valid",
+    "AIR_INDICATORS",
+    "AQI_CATEGORIES",
+    "STANDARDS",
+    "UnconfirmedStandardError",
+    "annual_air_quality",
+    "annual_statistics",
+    "annual_statistics_from_files",
+    "apply_flag_rules",
+    "aqi_category",
+    "city_id",
+    "daily_aqi",
+    "daily_from_hourly",
+    "default_standard",
+    "get_standard",
+    "grouped_percentile",
+    "hj663_percentile",
+    "iaqi",
+    "quality_flags",
+    "read_daily",
+    "read_monitoring_file",
+    "resolve_duplicates",
+    "round_half_even",
+    "to_observations",
+    "write_csv_atomic",
+    "year_is_valid",
 ]

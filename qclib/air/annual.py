@@ -25,9 +25,10 @@ page]; concentrations to integers (ug/m3), CO to 1 decimal (mg/m3); the
 good-days ratio to 1 decimal in % (qclib convention: bulletins print one
 decimal).  Both the rounded and the unrounded value are returned.
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -38,22 +39,32 @@ from qclib.air.standards import (
     AIR_INDICATORS,
     AQI_CATEGORY_IDS,
     POLLUTANTS,
-    STANDARDS,
     STANDARD_VERSIONS,
+    STANDARDS,
     AirStandard,
     UnconfirmedStandardError,
     default_standard,
     get_standard,
 )
 from qclib.air.validity import group_codes, grouped_validity
+from qclib.constants import OBSERVATION_FILE_COLUMNS
 from qclib.exceptions import InvalidChoiceError
 
 #: Decimals of the good-days ratio (qclib convention, see module docstring).
 RATIO_DECIMALS: int = 1
 
 STAT_COLUMNS: tuple[str, ...] = (
-    "city", "year", "indicator_id", "value", "value_unrounded", "unit", "pollutant", "standard",
-    "n_days", "valid", "validity",
+    "city",
+    "year",
+    "indicator_id",
+    "value",
+    "value_unrounded",
+    "unit",
+    "pollutant",
+    "standard",
+    "n_days",
+    "valid",
+    "validity",
 )
 
 
@@ -84,7 +95,7 @@ def round_half_even(values: np.ndarray | pd.Series | float, decimals: int = 0) -
     [0.2, 0.4, 2.7, 1.0]
     """
     x = np.asarray(values, dtype=float)
-    scale = 10.0 ** decimals
+    scale = 10.0**decimals
     return np.rint(np.round(x * scale, 6)) / scale
 
 
@@ -244,8 +255,7 @@ def _validity_text(n: np.ndarray, mc: np.ndarray, valid: np.ndarray, std: AirSta
         short = [f"{m + 1:02d}={mc[i, m]}/{need[m]}" for m in range(12) if mc[i, m] < need[m]]
         months = ", ".join(short) if short else "none"
         head = "valid" if valid[i] else "NOT VALID"
-        texts.append(f"{head}: {int(n[i])} daily values (need {std.min_days_year}); "
-                     f"months below minimum: {months}")
+        texts.append(f"{head}: {int(n[i])} daily values (need {std.min_days_year}); months below minimum: {months}")
     return texts
 
 
@@ -299,29 +309,48 @@ class _Collector:
         self.label = label
         self.parts: list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
-    def add(self, indicator: str, pollutant: str, value: np.ndarray, unrounded: np.ndarray,
-            n: np.ndarray, valid: np.ndarray, text: np.ndarray) -> None:
-        self.parts.append((indicator, pollutant, np.asarray(value, float), np.asarray(unrounded, float),
-                           np.asarray(n), np.asarray(valid, bool), text))
+    def add(
+        self,
+        indicator: str,
+        pollutant: str,
+        value: np.ndarray,
+        unrounded: np.ndarray,
+        n: np.ndarray,
+        valid: np.ndarray,
+        text: np.ndarray,
+    ) -> None:
+        self.parts.append(
+            (
+                indicator,
+                pollutant,
+                np.asarray(value, float),
+                np.asarray(unrounded, float),
+                np.asarray(n),
+                np.asarray(valid, bool),
+                text,
+            )
+        )
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
             return pd.DataFrame(columns=list(STAT_COLUMNS))
         g, k = len(self.keys), len(self.parts)
         ids = [pt[0] for pt in self.parts]
-        return pd.DataFrame({
-            "city": np.tile(self.keys["city"].to_numpy(dtype=object), k),
-            "year": np.tile(self.keys["year"].to_numpy(dtype=np.int64), k),
-            "indicator_id": np.repeat(np.array(ids, dtype=object), g),
-            "value": np.concatenate([pt[2] for pt in self.parts]),
-            "value_unrounded": np.concatenate([pt[3] for pt in self.parts]),
-            "unit": np.repeat(np.array([AIR_INDICATORS[i]["unit"] for i in ids], dtype=object), g),
-            "pollutant": np.repeat(np.array([pt[1] for pt in self.parts], dtype=object), g),
-            "standard": self.label,
-            "n_days": np.concatenate([pt[4] for pt in self.parts]).astype(np.int64),
-            "valid": np.concatenate([pt[5] for pt in self.parts]),
-            "validity": np.concatenate([pt[6] for pt in self.parts]),
-        })
+        return pd.DataFrame(
+            {
+                "city": np.tile(self.keys["city"].to_numpy(dtype=object), k),
+                "year": np.tile(self.keys["year"].to_numpy(dtype=np.int64), k),
+                "indicator_id": np.repeat(np.array(ids, dtype=object), g),
+                "value": np.concatenate([pt[2] for pt in self.parts]),
+                "value_unrounded": np.concatenate([pt[3] for pt in self.parts]),
+                "unit": np.repeat(np.array([AIR_INDICATORS[i]["unit"] for i in ids], dtype=object), g),
+                "pollutant": np.repeat(np.array([pt[1] for pt in self.parts], dtype=object), g),
+                "standard": self.label,
+                "n_days": np.concatenate([pt[4] for pt in self.parts]).astype(np.int64),
+                "valid": np.concatenate([pt[5] for pt in self.parts]),
+                "validity": np.concatenate([pt[6] for pt in self.parts]),
+            }
+        )
 
 
 def _evaluate(daily: pd.DataFrame, standard: str | int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -329,8 +358,7 @@ def _evaluate(daily: pd.DataFrame, standard: str | int | None) -> tuple[pd.DataF
     d = daily.reset_index(drop=True)
     date = pd.to_datetime(d["date"])
     months = date.dt.month.to_numpy()
-    codes, keys = group_codes(pd.DataFrame({"city": d["city"].to_numpy(dtype=object),
-                                            "year": date.dt.year.to_numpy()}))
+    codes, keys = group_codes(pd.DataFrame({"city": d["city"].to_numpy(dtype=object), "year": date.dt.year.to_numpy()}))
     g = len(keys)
     stds = resolve_standards(keys["year"].tolist(), standard)
     versions = {s.version for s in stds.values()}
@@ -392,8 +420,9 @@ def _evaluate(daily: pd.DataFrame, standard: str | int | None) -> tuple[pd.DataF
         stack = np.vstack([compliant2[p] for p in POLLUTANTS])
         allc = np.where(np.isnan(stack).any(axis=0), np.nan, stack.min(axis=0))
         allvalid = np.vstack([valid_by_p[p] for p in POLLUTANTS]).all(axis=0)
-        text = np.where(allvalid, "valid: all six pollutants valid",
-                        "NOT VALID: at least one pollutant-year not valid").astype(object)
+        text = np.where(
+            allvalid, "valid: all six pollutants valid", "NOT VALID: at least one pollutant-year not valid"
+        ).astype(object)
         col.add("air_compliant_grade2", "all", allc, allc, np.full(g, -1), allvalid, text)
     if all(p in d.columns for p in POLLUTANTS):
         a = daily_aqi(d[[c for c in (*POLLUTANTS, "o3_1h") if c in d.columns]], standard=std.version)
@@ -401,13 +430,24 @@ def _evaluate(daily: pd.DataFrame, standard: str | int | None) -> tuple[pd.DataF
         n, valid, text = check("aqi", ok)
         _aqi_statistics(a, codes, g, ok, n, valid, text, col)
     stats = col.frame()
-    validity = (pd.concat(validity_rows, ignore_index=True) if validity_rows
-                else pd.DataFrame(columns=["city", "year", "pollutant", "n_days", "valid", "validity", "standard"]))
+    validity = (
+        pd.concat(validity_rows, ignore_index=True)
+        if validity_rows
+        else pd.DataFrame(columns=["city", "year", "pollutant", "n_days", "valid", "validity", "standard"])
+    )
     return stats, validity
 
 
-def _aqi_statistics(a: pd.DataFrame, codes: np.ndarray, g: int, ok: np.ndarray, n: np.ndarray,
-                    valid: np.ndarray, text: np.ndarray, col: _Collector) -> None:
+def _aqi_statistics(
+    a: pd.DataFrame,
+    codes: np.ndarray,
+    g: int,
+    ok: np.ndarray,
+    n: np.ndarray,
+    valid: np.ndarray,
+    text: np.ndarray,
+    col: _Collector,
+) -> None:
     aqi = a["aqi"].to_numpy(dtype=float)
 
     def count(mask: np.ndarray) -> np.ndarray:
@@ -496,13 +536,9 @@ def annual_air_quality(daily: pd.DataFrame, *, standard: str | int | None = None
     return stats, quality
 
 
-OBSERVATION_COLUMNS: tuple[str, ...] = (
-    "city", "indicator_id", "year", "value", "unit", "scope", "source", "source_detail", "basis", "note",
-)
-
-
-def to_observations(stats: pd.DataFrame, *, source: str, exclude_invalid: bool = False,
-                    cities: Mapping[str, str] | None = None) -> pd.DataFrame:
+def to_observations(
+    stats: pd.DataFrame, *, source: str, exclude_invalid: bool = False, cities: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Convert :func:`annual_statistics` output to the observation format.
 
     Columns of ``data/raw/README.md``: ``city, indicator_id, year, value, unit,
@@ -525,7 +561,7 @@ def to_observations(stats: pd.DataFrame, *, source: str, exclude_invalid: bool =
     Returns
     -------
     pandas.DataFrame
-        A new frame with :data:`OBSERVATION_COLUMNS`, rows with a NaN value omitted.
+        A new frame with :data:`qclib.constants.OBSERVATION_FILE_COLUMNS`, rows with a NaN value omitted.
 
     Examples
     --------
@@ -540,18 +576,22 @@ def to_observations(stats: pd.DataFrame, *, source: str, exclude_invalid: bool =
     s = stats.loc[stats["value"].notna()]
     if exclude_invalid:
         s = s.loc[s["valid"].astype(bool)]
-    note = [("" if ok else "NOT VALID (GB 3095-2012 data validity not met); ") + f"unrounded {x:.6g}"
-            for ok, x in zip(s["valid"].astype(bool), s["value_unrounded"].astype(float))]
-    out = pd.DataFrame({
-        "city": s["city"].map(lambda c: (cities or {}).get(c, c)).to_numpy(),
-        "indicator_id": s["indicator_id"].to_numpy(),
-        "year": s["year"].astype(int).to_numpy(),
-        "value": s["value"].to_numpy(dtype=float),
-        "unit": s["unit"].to_numpy(),
-        "scope": "",
-        "source": source,
-        "source_detail": [f"{a}; {b}" for a, b in zip(s["standard"], s["validity"])],
-        "basis": "computed",
-        "note": note,
-    })
-    return out[list(OBSERVATION_COLUMNS)].reset_index(drop=True)
+    note = [
+        ("" if ok else "NOT VALID (GB 3095-2012 data validity not met); ") + f"unrounded {x:.6g}"
+        for ok, x in zip(s["valid"].astype(bool), s["value_unrounded"].astype(float))
+    ]
+    out = pd.DataFrame(
+        {
+            "city": s["city"].map(lambda c: (cities or {}).get(c, c)).to_numpy(),
+            "indicator_id": s["indicator_id"].to_numpy(),
+            "year": s["year"].astype(int).to_numpy(),
+            "value": s["value"].to_numpy(dtype=float),
+            "unit": s["unit"].to_numpy(),
+            "scope": "",
+            "source": source,
+            "source_detail": [f"{a}; {b}" for a, b in zip(s["standard"], s["validity"])],
+            "basis": "computed",
+            "note": note,
+        }
+    )
+    return out[list(OBSERVATION_FILE_COLUMNS)].reset_index(drop=True)

@@ -19,6 +19,7 @@ Conventions (each stated where it is applied):
 - AQI = max of the IAQIs; primary pollutant(s) = item(s) with the maximum IAQI,
   only when AQI > 50 (clause 4.3) [V~].
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -40,8 +41,9 @@ from qclib.exceptions import InvalidChoiceError
 _CEIL_TOLERANCE_DECIMALS = 9
 
 
-def iaqi(concentration: np.ndarray | pd.Series | float, item: str, *, standard: str = "2012",
-         rounded: bool = True) -> np.ndarray:
+def iaqi(
+    concentration: np.ndarray | pd.Series | float, item: str, *, standard: str = "2012", rounded: bool = True
+) -> np.ndarray:
     """Individual air quality index of one item (HJ 633-2012 式 1, Table 1).
 
     ``IAQI = (IAQI_Hi - IAQI_Lo)/(BP_Hi - BP_Lo) * (C - BP_Lo) + IAQI_Lo``,
@@ -122,8 +124,7 @@ def aqi_category(aqi: np.ndarray | pd.Series | float) -> np.ndarray:
     return ids
 
 
-def daily_aqi(daily: pd.DataFrame, *, standard: str = "2012",
-              required: tuple[str, ...] = POLLUTANTS) -> pd.DataFrame:
+def daily_aqi(daily: pd.DataFrame, *, standard: str = "2012", required: tuple[str, ...] = POLLUTANTS) -> pd.DataFrame:
     """Daily IAQI per pollutant, AQI, category and primary pollutant.
 
     HJ 633-2012: the daily report uses the 24-h means of PM2.5, PM10, SO2, NO2,
@@ -183,8 +184,9 @@ def daily_aqi(daily: pd.DataFrame, *, standard: str = "2012",
         else:
             valid &= np.isfinite(out[f"iaqi_{p}"].to_numpy())
     with np.errstate(invalid="ignore"):
-        aqi_val = np.where(valid, np.nanmax(np.where(np.isfinite(mat), mat, -np.inf), axis=1)
-                           if mat.shape[1] else np.nan, np.nan)
+        aqi_val = np.where(
+            valid, np.nanmax(np.where(np.isfinite(mat), mat, -np.inf), axis=1) if mat.shape[1] else np.nan, np.nan
+        )
     out["aqi"] = aqi_val
     out["aqi_valid"] = valid
     out["category"] = aqi_category(aqi_val)
@@ -197,8 +199,10 @@ def daily_aqi(daily: pd.DataFrame, *, standard: str = "2012",
             is_max = (mat == aqi_val[:, None]) & (aqi_val[:, None] > 50)
         for j, p in enumerate(present):
             mask |= is_max[:, j].astype(np.int64) << label_order.index(POLLUTANT_LABELS[p])
-    names = np.array([",".join(lab for b, lab in enumerate(label_order) if c >> b & 1)
-                      for c in range(1 << len(label_order))], dtype=object)
+    names = np.array(
+        [",".join(lab for b, lab in enumerate(label_order) if c >> b & 1) for c in range(1 << len(label_order))],
+        dtype=object,
+    )
     primary = names[mask]
     out["primary_pollutant"] = primary
     return out

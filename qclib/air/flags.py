@@ -28,9 +28,10 @@ Everything else is reported only:
 - ``n_missing_dates``: calendar days of the year without a row.
 - ``n_duplicate_dates``: identical duplicate rows removed.
 """
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -45,8 +46,15 @@ JUMP_RATIO: float = 5.0
 CAP_REPEATS: int = 3
 
 FLAG_COLUMNS: tuple[str, ...] = (
-    "n_negative", "n_sentinel", "n_zero", "n_repeat_run_days", "n_jumps", "n_at_max_repeated",
-    "n_pm25_gt_pm10", "n_missing_dates", "n_duplicate_dates",
+    "n_negative",
+    "n_sentinel",
+    "n_zero",
+    "n_repeat_run_days",
+    "n_jumps",
+    "n_at_max_repeated",
+    "n_pm25_gt_pm10",
+    "n_missing_dates",
+    "n_duplicate_dates",
 )
 
 
@@ -104,18 +112,23 @@ def resolve_duplicates(frame: pd.DataFrame, *, key: Sequence[str] = ("city", "da
     if len(bad):
         issues = []
         for idx, row in bad.iterrows():
-            issues.append(Issue(
-                file=str(row.get("_file", "")),
-                row=int(row["_row"]) if "_row" in row and pd.notna(row["_row"]) else int(idx) + 2,
-                column=key[1], value=_fmt_time(row[key[1]]),
-                message=f"duplicated {' and '.join(key)} with different values "
-                        f"({', '.join(f'{c}={row[c]}' for c in value_cols)})",
-                allowed="one row per city and date, or exact copies"))
+            issues.append(
+                Issue(
+                    file=str(row.get("_file", "")),
+                    row=int(row["_row"]) if "_row" in row and pd.notna(row["_row"]) else int(idx) + 2,
+                    column=key[1],
+                    value=_fmt_time(row[key[1]]),
+                    message=f"duplicated {' and '.join(key)} with different values "
+                    f"({', '.join(f'{c}={row[c]}' for c in value_cols)})",
+                    allowed="one row per city and date, or exact copies",
+                )
+            )
         raise DataValidationError(issues)
     drop_idx = sub.index[exact.to_numpy()]
     out = frame.drop(index=drop_idx)
-    removed = pd.DataFrame({"city": frame.loc[drop_idx, "city"].to_numpy(),
-                            "year": when.loc[drop_idx].dt.year.to_numpy()}).value_counts()
+    removed = pd.DataFrame(
+        {"city": frame.loc[drop_idx, "city"].to_numpy(), "year": when.loc[drop_idx].dt.year.to_numpy()}
+    ).value_counts()
     removed.index.names = ["city", "year"]
     return out, removed.rename(None)
 
@@ -151,8 +164,9 @@ def apply_flag_rules(daily: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def quality_flags(daily: pd.DataFrame, *, run_length: int = RUN_LENGTH, jump_ratio: float = JUMP_RATIO,
-                  cap_repeats: int = CAP_REPEATS) -> pd.DataFrame:
+def quality_flags(
+    daily: pd.DataFrame, *, run_length: int = RUN_LENGTH, jump_ratio: float = JUMP_RATIO, cap_repeats: int = CAP_REPEATS
+) -> pd.DataFrame:
     """Count data-quality flags per city, year and pollutant (before cleaning).
 
     See the module docstring for each flag's rule.
@@ -192,7 +206,7 @@ def quality_flags(daily: pd.DataFrame, *, run_length: int = RUN_LENGTH, jump_rat
     codes, uniq_frame = group_codes(keys)
     g = len(uniq_frame)
     same_city = np.r_[False, d["city"].to_numpy()[1:] == d["city"].to_numpy()[:-1]]
-    day_num = (date.to_numpy().astype("datetime64[D]").astype(np.int64))
+    day_num = date.to_numpy().astype("datetime64[D]").astype(np.int64)
     consecutive = same_city & np.r_[False, np.diff(day_num) == 1]
     years = uniq_frame["year"].to_numpy()
     leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))

@@ -19,12 +19,13 @@ listed in :data:`COLUMN_ALIASES`.  Columns that qclib recomputes (AQI, quality
 level, primary pollutant: :data:`IGNORED_COLUMNS`) are ignored.  Any other
 column is refused with the list of accepted names.
 """
+
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -47,17 +48,47 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "so2": ("so2", "二氧化硫"),
     "no2": ("no2", "二氧化氮"),
     "co": ("co", "一氧化碳"),
-    "o3_8h": ("o3_8h", "o3-8h", "o3_8h_max", "o3_8h_24h", "臭氧8小时", "臭氧日最大8小时", "臭氧日最大8小时平均",
-              "臭氧8小时滑动平均", "臭氧最大8小时", "臭氧最大8小时平均"),
-    "o3_1h": ("o3_1h", "o3_1h_max", "o3_max_1h", "o3_24h", "臭氧1小时", "臭氧日最大1小时", "臭氧最大1小时",
-              "臭氧日最大1小时平均"),
+    "o3_8h": (
+        "o3_8h",
+        "o3-8h",
+        "o3_8h_max",
+        "o3_8h_24h",
+        "臭氧8小时",
+        "臭氧日最大8小时",
+        "臭氧日最大8小时平均",
+        "臭氧8小时滑动平均",
+        "臭氧最大8小时",
+        "臭氧最大8小时平均",
+    ),
+    "o3_1h": (
+        "o3_1h",
+        "o3_1h_max",
+        "o3_max_1h",
+        "o3_24h",
+        "臭氧1小时",
+        "臭氧日最大1小时",
+        "臭氧最大1小时",
+        "臭氧日最大1小时平均",
+    ),
     "o3": ("o3", "臭氧"),
 }
 
 #: Columns qclib recomputes itself; present in many published files, ignored.
 IGNORED_COLUMNS: tuple[str, ...] = (
-    "aqi", "空气质量指数", "质量等级", "空气质量等级", "等级", "级别", "类别", "空气质量类别",
-    "首要污染物", "primary_pollutant", "quality", "level", "排名", "rank",
+    "aqi",
+    "空气质量指数",
+    "质量等级",
+    "空气质量等级",
+    "等级",
+    "级别",
+    "类别",
+    "空气质量类别",
+    "首要污染物",
+    "primary_pollutant",
+    "quality",
+    "level",
+    "排名",
+    "rank",
 )
 
 #: Cell texts read as "missing".
@@ -94,8 +125,9 @@ def normalize_column_name(name: object) -> str:
     return re.sub(r"[\s_\-.·/]+", "", s)
 
 
-_ALIAS_INDEX: dict[str, str] = {normalize_column_name(a): canon
-                                for canon, names in COLUMN_ALIASES.items() for a in names}
+_ALIAS_INDEX: dict[str, str] = {
+    normalize_column_name(a): canon for canon, names in COLUMN_ALIASES.items() for a in names
+}
 _IGNORED_INDEX: frozenset[str] = frozenset(normalize_column_name(a) for a in IGNORED_COLUMNS)
 
 
@@ -155,8 +187,18 @@ def _read_table(path: Path) -> pd.DataFrame:
             return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
         except UnicodeDecodeError as exc:
             last = exc
-    raise DataValidationError([Issue(str(path), None, "", "", f"cannot decode the file ({last})",
-                                     "UTF-8 or GB18030 CSV, or an Excel workbook")])
+    raise DataValidationError(
+        [
+            Issue(
+                str(path),
+                None,
+                "",
+                "",
+                f"cannot decode the file ({last})",
+                "UTF-8 or GB18030 CSV, or an Excel workbook",
+            )
+        ]
+    )
 
 
 def _cell_text(v: object) -> str:
@@ -173,8 +215,11 @@ def _parse_numbers(raw: pd.Series, fname: str, column: str, rows: np.ndarray, is
     num = pd.to_numeric(text.where(~missing, None), errors="coerce").to_numpy(dtype=float)
     bad = ~missing & ~np.isfinite(num)
     for i in np.flatnonzero(bad)[:200]:
-        issues.append(Issue(fname, int(rows[i]), column, raw.iloc[i], "not a number",
-                            "a number, or empty / '-' / 'NA' for missing"))
+        issues.append(
+            Issue(
+                fname, int(rows[i]), column, raw.iloc[i], "not a number", "a number, or empty / '-' / 'NA' for missing"
+            )
+        )
     return num
 
 
@@ -188,8 +233,16 @@ def _parse_times(raw: pd.Series, fname: str, column: str, rows: np.ndarray, issu
         parsed = pd.to_datetime(norm, format="mixed", errors="coerce")
         bad = (parsed.isna() & (text != "")).to_numpy() | (text == "").to_numpy()
     for i in np.flatnonzero(bad)[:200]:
-        issues.append(Issue(fname, int(rows[i]), column, raw.iloc[i], "not a date",
-                            "a date such as 2021-03-01, 2021/3/1, 20210301 or 2021年3月1日"))
+        issues.append(
+            Issue(
+                fname,
+                int(rows[i]),
+                column,
+                raw.iloc[i],
+                "not a date",
+                "a date such as 2021-03-01, 2021/3/1, 20210301 or 2021年3月1日",
+            )
+        )
     return parsed
 
 
@@ -243,8 +296,16 @@ def read_monitoring_file(path: str | os.PathLike) -> tuple[str, pd.DataFrame]:
             continue
         if canon in mapping.values():
             other = next(k for k, v in mapping.items() if v == canon)
-            issues.append(Issue(fname, 1, str(col), str(col), f"column means the same as '{other}' ({canon})",
-                                "one column per quantity"))
+            issues.append(
+                Issue(
+                    fname,
+                    1,
+                    str(col),
+                    str(col),
+                    f"column means the same as '{other}' ({canon})",
+                    "one column per quantity",
+                )
+            )
             continue
         mapping[str(col)] = canon
     if issues:
@@ -255,8 +316,16 @@ def read_monitoring_file(path: str | os.PathLike) -> tuple[str, pd.DataFrame]:
     if "city" not in canon:
         issues.append(Issue(fname, 1, "city", "", "no city column", "one of: " + ", ".join(COLUMN_ALIASES["city"])))
     if not canon & {"date", "datetime"}:
-        issues.append(Issue(fname, 1, "date", "", "no date column",
-                            "one of: " + ", ".join(COLUMN_ALIASES["date"] + COLUMN_ALIASES["datetime"])))
+        issues.append(
+            Issue(
+                fname,
+                1,
+                "date",
+                "",
+                "no date column",
+                "one of: " + ", ".join(COLUMN_ALIASES["date"] + COLUMN_ALIASES["datetime"]),
+            )
+        )
     if issues:
         raise DataValidationError(issues)
     out = pd.DataFrame({"_file": fname, "_row": rows})
@@ -273,17 +342,41 @@ def read_monitoring_file(path: str | os.PathLike) -> tuple[str, pd.DataFrame]:
         hours = _parse_numbers(df["hour"], fname, "hour", rows, issues)
         bad = np.isfinite(hours) & ((hours < 0) | (hours > 23) | (hours != np.round(hours)))
         for i in np.flatnonzero(bad | ~np.isfinite(hours))[:200]:
-            issues.append(Issue(fname, int(rows[i]), "hour", df["hour"].iloc[i], "hour out of range",
-                                "an integer 0-23 (the hour starting at hh:00)"))
+            issues.append(
+                Issue(
+                    fname,
+                    int(rows[i]),
+                    "hour",
+                    df["hour"].iloc[i],
+                    "hour out of range",
+                    "an integer 0-23 (the hour starting at hh:00)",
+                )
+            )
         times = times.dt.normalize() + pd.to_timedelta(np.nan_to_num(hours), unit="h")
     elif times.notna().any():
         hourly = bool((times.dropna() != times.dropna().dt.normalize()).any())
     if hourly and "o3_8h" in canon:
-        issues.append(Issue(fname, 1, "o3_8h", "o3_8h", "hourly files give hourly O3; qclib computes the 8-h means",
-                            "o3 (hourly O3)"))
+        issues.append(
+            Issue(
+                fname,
+                1,
+                "o3_8h",
+                "o3_8h",
+                "hourly files give hourly O3; qclib computes the 8-h means",
+                "o3 (hourly O3)",
+            )
+        )
     if not hourly and "o3" in canon:
-        issues.append(Issue(fname, 1, "o3", "o3", "ambiguous O3 column in a daily file",
-                            "o3_8h (daily maximum 8-h mean) or o3_1h (daily maximum 1-h value)"))
+        issues.append(
+            Issue(
+                fname,
+                1,
+                "o3",
+                "o3",
+                "ambiguous O3 column in a daily file",
+                "o3_8h (daily maximum 8-h mean) or o3_1h (daily maximum 1-h value)",
+            )
+        )
     pollutants = [c for c in ("pm25", "pm10", "so2", "no2", "co", "o3_8h", "o3_1h", "o3") if c in canon]
     if not pollutants:
         issues.append(Issue(fname, 1, "", "", "no pollutant column", "at least one of pm25, pm10, so2, no2, co, o3_8h"))
@@ -384,9 +477,12 @@ def _hourly_flags(h: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.concat(frames, ignore_index=True), h
 
 
-def annual_statistics_from_files(paths: Sequence[str | os.PathLike] | str | os.PathLike, *,
-                                 standard: str | int | None = None,
-                                 exclude_invalid: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+def annual_statistics_from_files(
+    paths: Sequence[str | os.PathLike] | str | os.PathLike,
+    *,
+    standard: str | int | None = None,
+    exclude_invalid: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Annual air-quality statistics of monitoring files, in the observation format.
 
     Reads the files (:func:`read_daily`), runs

@@ -22,11 +22,12 @@ Standard versions
     years from 2026 on is ``"2026"`` (so the error tells the analyst to choose
     ``standard="2012"`` explicitly if an old-rules evaluation is wanted).
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 from qclib.exceptions import InvalidChoiceError, QclibError
 
@@ -38,14 +39,20 @@ ALL_POLLUTANT_COLUMNS: tuple[str, ...] = POLLUTANTS + OPTIONAL_POLLUTANTS
 
 #: Units of the daily values (CO in mg/m3, the rest in ug/m3) -- GB 3095-2012 Table 1.
 POLLUTANT_UNITS: Mapping[str, str] = MappingProxyType(
-    {"pm25": "ug/m3", "pm10": "ug/m3", "so2": "ug/m3", "no2": "ug/m3",
-     "co": "mg/m3", "o3_8h": "ug/m3", "o3_1h": "ug/m3"}
+    {
+        "pm25": "ug/m3",
+        "pm10": "ug/m3",
+        "so2": "ug/m3",
+        "no2": "ug/m3",
+        "co": "mg/m3",
+        "o3_8h": "ug/m3",
+        "o3_1h": "ug/m3",
+    }
 )
 
 #: Display names used for the primary pollutant (首要污染物).
 POLLUTANT_LABELS: Mapping[str, str] = MappingProxyType(
-    {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO",
-     "o3_8h": "O3", "o3_1h": "O3"}
+    {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO", "o3_8h": "O3", "o3_1h": "O3"}
 )
 
 STANDARD_VERSIONS: tuple[str, ...] = ("2012", "2026")
@@ -151,8 +158,15 @@ NOT_COMPUTED_ABOVE: Mapping[str, float] = MappingProxyType({"so2_1h": 800.0, "o3
 #: Which breakpoint row a daily column uses (HJ 633-2012 clause 5: the daily
 #: report uses 24-h means, O3 daily max 1-h and daily max 8-h).
 DAILY_ITEM: Mapping[str, str] = MappingProxyType(
-    {"pm25": "pm25_24h", "pm10": "pm10_24h", "so2": "so2_24h", "no2": "no2_24h",
-     "co": "co_24h", "o3_8h": "o3_8h", "o3_1h": "o3_1h"}
+    {
+        "pm25": "pm25_24h",
+        "pm10": "pm10_24h",
+        "so2": "so2_24h",
+        "no2": "no2_24h",
+        "co": "co_24h",
+        "o3_8h": "o3_8h",
+        "o3_1h": "o3_1h",
+    }
 )
 
 #: GB 3095-2012 Table 1, (grade I, grade II) [V~] (onxelh.cn mirror of the table,
@@ -195,12 +209,8 @@ STANDARD_2012 = AirStandard(
 #: GB 3095-2026 PM2.5 limits [V~] (news reports cited in the notes, section B):
 #: grade I annual 10 / 24-h 25, grade II annual 25 / 24-h 50; transitional grade
 #: II 30 / 60 from 2026-03-01 to 2030-12-31.
-PM25_LIMITS_2026: Mapping[str, tuple[float, float]] = MappingProxyType(
-    {"annual": (10, 25), "24h": (25, 50)}
-)
-PM25_TRANSITIONAL_GRADE2_2026: Mapping[str, float] = MappingProxyType(
-    {"annual": 30, "24h": 60, "until_year": 2030}
-)
+PM25_LIMITS_2026: Mapping[str, tuple[float, float]] = MappingProxyType({"annual": (10, 25), "24h": (25, 50)})
+PM25_TRANSITIONAL_GRADE2_2026: Mapping[str, float] = MappingProxyType({"annual": 30, "24h": 60, "until_year": 2030})
 
 STANDARD_2026 = AirStandard(
     version="2026",
@@ -229,7 +239,12 @@ AQI_CATEGORIES: tuple[tuple[int, str, str, str, str], ...] = (
     (500, "六级", "严重污染", "severely polluted", "#7E0023"),
 )
 AQI_CATEGORY_IDS: tuple[str, ...] = (
-    "excellent", "good", "lightly_polluted", "moderately_polluted", "heavily_polluted", "severely_polluted",
+    "excellent",
+    "good",
+    "lightly_polluted",
+    "moderately_polluted",
+    "heavily_polluted",
+    "severely_polluted",
 )
 
 
@@ -296,55 +311,85 @@ def default_standard(year: int) -> str:
 
 
 def _ind(name_zh: str, name_en: str, unit: str, measure: str, direction: str) -> dict[str, str]:
-    return {"domain": "environment", "name_zh": name_zh, "name_en": name_en, "unit": unit,
-            "measure": measure, "direction": direction}
+    return {
+        "domain": "environment",
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "unit": unit,
+        "measure": measure,
+        "direction": direction,
+    }
 
 
 def _build_indicators() -> dict[str, dict[str, str]]:
     low, high, none = "lower_is_better", "higher_is_better", "none"
-    zh = {"pm25": "细颗粒物（PM2.5）", "pm10": "可吸入颗粒物（PM10）", "so2": "二氧化硫（SO2）",
-          "no2": "二氧化氮（NO2）", "co": "一氧化碳（CO）", "o3_8h": "臭氧（O3）日最大8小时平均"}
-    en = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO",
-          "o3_8h": "O3 daily maximum 8-hour mean"}
+    zh = {
+        "pm25": "细颗粒物（PM2.5）",
+        "pm10": "可吸入颗粒物（PM10）",
+        "so2": "二氧化硫（SO2）",
+        "no2": "二氧化氮（NO2）",
+        "co": "一氧化碳（CO）",
+        "o3_8h": "臭氧（O3）日最大8小时平均",
+    }
+    en = {
+        "pm25": "PM2.5",
+        "pm10": "PM10",
+        "so2": "SO2",
+        "no2": "NO2",
+        "co": "CO",
+        "o3_8h": "O3 daily maximum 8-hour mean",
+    }
     out: dict[str, dict[str, str]] = {}
     for p in ("pm25", "pm10", "so2", "no2"):
-        out[f"{p}_annual_mean"] = _ind(f"{zh[p]}年均浓度", f"{en[p]} annual mean concentration",
-                                       "ug/m3", "concentration", low)
+        out[f"{p}_annual_mean"] = _ind(
+            f"{zh[p]}年均浓度", f"{en[p]} annual mean concentration", "ug/m3", "concentration", low
+        )
     for p in POLLUTANTS:
         pct = int(PERCENTILES_2012[p])
         unit = POLLUTANT_UNITS[p]
         base = "日均值" if p != "o3_8h" else ""
-        out[f"{p}_p{pct}"] = _ind(f"{zh[p]}{base}第{pct}百分位数浓度",
-                                  f"{en[p]} {pct}th percentile of daily values", unit, "concentration", low)
+        out[f"{p}_p{pct}"] = _ind(
+            f"{zh[p]}{base}第{pct}百分位数浓度",
+            f"{en[p]} {pct}th percentile of daily values",
+            unit,
+            "concentration",
+            low,
+        )
     for p in POLLUTANTS:
-        out[f"{p}_days_over_grade2"] = _ind(f"{zh[p]}超过二级日标准天数",
-                                            f"Days with {en[p]} above the grade II 24-hour limit",
-                                            "days", "count", low)
+        out[f"{p}_days_over_grade2"] = _ind(
+            f"{zh[p]}超过二级日标准天数", f"Days with {en[p]} above the grade II 24-hour limit", "days", "count", low
+        )
     for p in POLLUTANTS:
         for g, gzh in (("1", "一级"), ("2", "二级")):
-            out[f"{p}_compliant_grade{g}"] = _ind(f"{zh[p]}年评价达{gzh}标准",
-                                                  f"{en[p]} meets the grade {'I' * int(g)} annual standard",
-                                                  "bool", "boolean", high)
-    out["air_compliant_grade2"] = _ind("六项污染物年评价均达二级标准",
-                                       "All six pollutants meet the grade II annual standard",
-                                       "bool", "boolean", high)
-    out["valid_days"] = _ind("有效监测天数", "Valid monitoring days (daily AQI computable)",
-                             "days", "count", none)
-    out["good_days"] = _ind("空气质量优良天数", "Days with good or excellent air quality",
-                            "days", "count", high)
-    out["good_days_ratio"] = _ind("空气质量优良天数比例", "Share of days with good or excellent air quality",
-                                  "%", "rate", high)
-    out["heavy_pollution_days"] = _ind("重污染天数（AQI>200）", "Heavily or severely polluted days (AQI > 200)",
-                                       "days", "count", low)
+            out[f"{p}_compliant_grade{g}"] = _ind(
+                f"{zh[p]}年评价达{gzh}标准",
+                f"{en[p]} meets the grade {'I' * int(g)} annual standard",
+                "bool",
+                "boolean",
+                high,
+            )
+    out["air_compliant_grade2"] = _ind(
+        "六项污染物年评价均达二级标准", "All six pollutants meet the grade II annual standard", "bool", "boolean", high
+    )
+    out["valid_days"] = _ind("有效监测天数", "Valid monitoring days (daily AQI computable)", "days", "count", none)
+    out["good_days"] = _ind("空气质量优良天数", "Days with good or excellent air quality", "days", "count", high)
+    out["good_days_ratio"] = _ind(
+        "空气质量优良天数比例", "Share of days with good or excellent air quality", "%", "rate", high
+    )
+    out["heavy_pollution_days"] = _ind(
+        "重污染天数（AQI>200）", "Heavily or severely polluted days (AQI > 200)", "days", "count", low
+    )
     for (_, _, name_zh, name_en, _), cid in zip(AQI_CATEGORIES, AQI_CATEGORY_IDS):
         direction = high if cid in ("excellent", "good") else low
-        out[f"days_aqi_{cid}"] = _ind(f"空气质量为“{name_zh}”的天数", f"Days rated {name_en} (AQI)",
-                                      "days", "count", direction)
+        out[f"days_aqi_{cid}"] = _ind(
+            f"空气质量为“{name_zh}”的天数", f"Days rated {name_en} (AQI)", "days", "count", direction
+        )
     for p in POLLUTANTS:
         label = "O3" if p == "o3_8h" else en[p]
         key = "o3" if p == "o3_8h" else p
-        out[f"{key}_primary_days"] = _ind(f"{label}为首要污染物的天数", f"Days with {label} as primary pollutant",
-                                          "days", "count", none)
+        out[f"{key}_primary_days"] = _ind(
+            f"{label}为首要污染物的天数", f"Days with {label} as primary pollutant", "days", "count", none
+        )
     return out
 
 

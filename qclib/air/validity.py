@@ -18,6 +18,7 @@ Hour labels: an hourly timestamp ``hh:00`` stands for the hour starting at
 ``hh:00``; the 8-h window "ending at 08:00" is hours 00..07 of the same day, so
 the 17 windows are the ones that lie inside the calendar day.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -91,12 +92,14 @@ def year_is_valid(n_days: int, month_counts: dict[int, int] | pd.Series, *, stan
     """
     std = get_standard(standard)
     counts = np.array([int(dict(month_counts).get(m, 0)) for m in range(1, 13)])
-    return bool(n_days >= std.min_days_year and np.all(counts >= monthly_minimum(np.arange(1, 13),
-                                                                                standard=std.version)))
+    return bool(
+        n_days >= std.min_days_year and np.all(counts >= monthly_minimum(np.arange(1, 13), standard=std.version))
+    )
 
 
-def grouped_validity(codes: np.ndarray, months: np.ndarray, ok: np.ndarray, n_groups: int,
-                     std: AirStandard) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def grouped_validity(
+    codes: np.ndarray, months: np.ndarray, ok: np.ndarray, n_groups: int, std: AirStandard
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vectorised annual validity for many city-years at once.
 
     Same rule as :func:`year_is_valid`, for daily rows labelled by group code.
@@ -266,6 +269,11 @@ def present_pollutants(frame: pd.DataFrame) -> tuple[str, ...]:
 
 
 __all__ = [
-    "O3_WINDOW_ENDS", "daily_from_hourly", "group_codes", "grouped_validity", "monthly_minimum",
-    "present_pollutants", "year_is_valid",
+    "O3_WINDOW_ENDS",
+    "daily_from_hourly",
+    "group_codes",
+    "grouped_validity",
+    "monthly_minimum",
+    "present_pollutants",
+    "year_is_valid",
 ]

@@ -1,0 +1,1335 @@
+"""Batch runner: execute the report notebooks for cities × years with papermill.
+
+The orchestrator :func:`run_reports` only sequences named steps::
+
+    load_run_config → plan_reports (validate everything) → up_to_date? →
+    execute_report (per report, in processes) → export_scorecards →
+    write_manifest → write_index
+
+Rules:
+
+- **Validate first.**  Unknown cities or years, a missing notebook or data
+  file, a bad ``jobs`` value: a :class:`~qclib.exceptions.QclibError` is
+  raised before any kernel starts.
+- **Keep going, then fail.**  A failing report is recorded (stage, cell,
+  exception) and the others still run; the summary says which failed and
+  :attr:`RunSummary.exit_code` is 1.
+- **Processes.**  Each report runs in its own Python process
+  (:func:`execute_in_subprocess`, which calls :func:`execute_report`), at
+  most ``jobs`` at a time; the kernel's log lines stay out of the run's
+  output and a crashed worker fails only its own report.
+- **Atomic outputs.**  papermill writes to a temporary file in the report
+  folder; the HTML is rendered from it; both are moved into place with
+  ``os.replace``.  A failed notebook (papermill's error banner included) is
+  kept as ``<stem>.failed.ipynb`` beside the good files, never over them.
+- **Incremental.**  A report whose notebook, parameters, code version (hash of
+  the qclib sources) and inputs (hash of ``params/``, ``data/raw/`` and any
+  extra data files) are unchanged is skipped without starting a kernel; the
+  cache key lives in the output notebook's metadata, which is replaced last.
+
+Outputs: ``reports/<city>/<year>/city_report.{ipynb,html}``,
+``reports/comparison/<year>/city_comparison.{ipynb,html}``,
+``data/processed/scorecard_<year>.{csv,parquet}``, ``reports/index.html`` and
+``reports/manifest.json``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from qclib.batch.manifest import (
+    code_hash,
+    digest,
+    git_commit,
+    hash_files,
+    read_manifest,
+    sha256_file,
+    utc_now,
+    write_manifest,
+)
+from qclib.constants import STATUSES
+from qclib.data.yamlio import read_yaml
+from qclib.exceptions import DataValidationError, InvalidChoiceError, Issue
+from qclib.paths import PARAMS_DIR, PROCESSED_DATA_DIR, PROJ_ROOT, RAW_DATA_DIR, REPORTS_DIR
+
+#: The run definition read by ``qc run`` by default.
+RUN_CONFIG_FILE: Path = PARAMS_DIR / "run.yml"
+
+#: Report kinds and their notebook stems.
+REPORT_KINDS: dict[str, str] = {"city": "city_report", "comparison": "city_comparison"}
+
+#: Outcomes of one report in a run.
+RESULT_STATUSES: tuple[str, ...] = ("ok", "skipped", "failed", "planned")
+
+#: Years a run definition may name.
+YEAR_RANGE: tuple[int, int] = (1990, 2100)
+
+
+# --------------------------------------------------------------------------- config
+@dataclass(frozen=True)
+class RunConfig:
+    """The validated content of ``params/run.yml``.
+
+    Attributes
+    ----------
+    notebooks : dict
+        Report kind (``city``, ``comparison``) → notebook path.
+    city_years : dict
+        City id → the years it has a report for (sorted).
+    city_data_paths : dict
+        City id → extra observation files for that city's reports.
+    comparison_cities : tuple of str
+        Cities compared side by side.
+    comparison_years : tuple of int
+        Years with a comparison report.
+    file : str
+        Where the definition was read from.
+    """
+
+    notebooks: dict[str, Path]
+    city_years: dict[str, tuple[int, ...]]
+    city_data_paths: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+    comparison_cities: tuple[str, ...] = ()
+    comparison_years: tuple[int, ...] = ()
+    file: str = ""
+
+    @property
+    def cities(self) -> tuple[str, ...]:
+        """Cities with reports, in the order of the file."""
+        return tuple(self.city_years)
+
+
+def _resolve(path: str | Path, base: Path) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() else (base / p)
+
+
+def load_run_config(path: str | Path | None = None, *, params_dir: str | Path | None = None) -> RunConfig:
+    """Read and validate a run definition (``params/run.yml``).
+
+    The file lists, per city, the years it has reports for (years with data
+    or targets) and optional extra data files; the cities and years of the
+    comparison report; and the notebooks::
+
+        notebooks: {city: notebooks/city_report.ipynb, comparison: notebooks/city_comparison.ipynb}
+        cities:
+          zhengzhou: {years: [2013, 2014, 2015, 2016]}
+          xinxiang: {years: [2013, 2015], data_paths: [my/xinxiang_2015.xlsx]}
+        comparison: {cities: [zhengzhou, xinxiang], years: [2015]}
+
+    Relative paths are relative to the project root.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The file (``params/run.yml`` by default).
+    params_dir : str or Path, optional
+        Folder holding one ``<city>.yml`` per city; every city named must
+        have one (the file's own folder by default).
+
+    Returns
+    -------
+    RunConfig
+
+    Raises
+    ------
+    DataValidationError
+        Every problem found (unknown keys, cities without a params file,
+        years that are not integers in :data:`YEAR_RANGE`, missing
+        notebooks, comparison cities without reports).
+
+    Examples
+    --------
+    >>> cfg = load_run_config()
+    >>> "zhengzhou" in cfg.cities and cfg.notebooks["city"].name
+    'city_report.ipynb'
+    """
+    path = Path(path) if path is not None else RUN_CONFIG_FILE
+    params = Path(params_dir) if params_dir is not None else path.parent
+    doc = read_yaml(path)
+    file = str(path)
+    issues: list[Issue] = []
+
+    def add(line: int | None, column: str, value: Any, message: str, allowed: str = "") -> None:
+        issues.append(Issue(file, line, column, value, message, allowed))
+
+    def line_of(mapping: Any, key: str) -> int | None:
+        return mapping.line_of(key) if hasattr(mapping, "line_of") else None
+
+    def years_of(mapping: Any, key: str, where: str) -> tuple[int, ...]:
+        raw = mapping.get(key) if isinstance(mapping, dict) else None
+        if not isinstance(raw, list) or not raw:
+            add(line_of(mapping, key), where, raw, "must be a non-empty list of years", "e.g. [2014, 2015]")
+            return ()
+        good = []
+        for y in raw:
+            if isinstance(y, bool) or not isinstance(y, int) or not YEAR_RANGE[0] <= y <= YEAR_RANGE[1]:
+                add(line_of(mapping, key), where, y, "not a year", f"integers {YEAR_RANGE[0]}-{YEAR_RANGE[1]}")
+            else:
+                good.append(y)
+        return tuple(sorted(set(good)))
+
+    if not isinstance(doc, dict):
+        raise DataValidationError(
+            [Issue(file, 1, "", type(doc).__name__, "must be a mapping", "keys notebooks, cities, comparison")]
+        )
+    for key in doc:
+        if key not in ("notebooks", "cities", "comparison"):
+            add(line_of(doc, key), key, key, "unknown key", "notebooks, cities, comparison")
+
+    nb_doc = doc.get("notebooks") or {}
+    notebooks: dict[str, Path] = {}
+    for kind, stem in REPORT_KINDS.items():
+        nb = _resolve(nb_doc.get(kind, f"notebooks/{stem}.ipynb"), PROJ_ROOT)
+        if not nb.is_file():
+            add(line_of(nb_doc, kind), f"notebooks.{kind}", str(nb), "notebook not found", "an existing .ipynb")
+        notebooks[kind] = nb
+    for key in nb_doc:
+        if key not in REPORT_KINDS:
+            add(line_of(nb_doc, key), f"notebooks.{key}", key, "unknown report kind", ", ".join(REPORT_KINDS))
+
+    city_years: dict[str, tuple[int, ...]] = {}
+    city_data: dict[str, tuple[Path, ...]] = {}
+    cities_doc = doc.get("cities")
+    if not isinstance(cities_doc, dict) or not cities_doc:
+        add(line_of(doc, "cities"), "cities", cities_doc, "must map city ids to {years: [...]}", "see params/README.md")
+        cities_doc = {}
+    known = sorted(p.stem for p in params.glob("*.yml") if not p.name.startswith(("indicators", "run")))
+    for city, spec in cities_doc.items():
+        where = f"cities.{city}"
+        if city not in known:
+            add(line_of(cities_doc, city), where, city, "no params file for this city", ", ".join(known))
+        if not isinstance(spec, dict):
+            add(line_of(cities_doc, city), where, spec, "must be a mapping with 'years'", "{years: [...]}")
+            continue
+        for key in spec:
+            if key not in ("years", "data_paths"):
+                add(line_of(spec, key), f"{where}.{key}", key, "unknown key", "years, data_paths")
+        city_years[city] = years_of(spec, "years", f"{where}.years")
+        paths = spec.get("data_paths") or []
+        if not isinstance(paths, list):
+            add(line_of(spec, "data_paths"), f"{where}.data_paths", paths, "must be a list of files", "[a.csv, b.xlsx]")
+            paths = []
+        city_data[city] = tuple(_resolve(p, PROJ_ROOT) for p in paths)
+
+    comp = doc.get("comparison") or {}
+    comp_cities: tuple[str, ...] = ()
+    comp_years: tuple[int, ...] = ()
+    if comp:
+        raw_cities = comp.get("cities")
+        if not isinstance(raw_cities, list) or len(raw_cities) < 2:
+            add(
+                line_of(comp, "cities"),
+                "comparison.cities",
+                raw_cities,
+                "must list at least two cities",
+                ", ".join(city_years),
+            )
+        else:
+            for c in raw_cities:
+                if c not in city_years:
+                    add(
+                        line_of(comp, "cities"), "comparison.cities", c, "not a city of this run", ", ".join(city_years)
+                    )
+            comp_cities = tuple(raw_cities)
+        comp_years = years_of(comp, "years", "comparison.years")
+        for key in comp:
+            if key not in ("cities", "years"):
+                add(line_of(comp, key), f"comparison.{key}", key, "unknown key", "cities, years")
+    if issues:
+        raise DataValidationError(issues)
+    return RunConfig(
+        notebooks=notebooks,
+        city_years=city_years,
+        city_data_paths=city_data,
+        comparison_cities=comp_cities,
+        comparison_years=comp_years,
+        file=file,
+    )
+
+
+# --------------------------------------------------------------------------- selection
+def parse_cities(spec: str | Sequence[str] | None, allowed: Sequence[str]) -> tuple[str, ...]:
+    """Resolve a city selection (``"all"``, ``"a,b"``, a list, or None = all).
+
+    Parameters
+    ----------
+    spec : str, sequence of str or None
+        The selection.
+    allowed : sequence of str
+        Cities of the run definition, in order.
+
+    Returns
+    -------
+    tuple of str
+        Selected cities in the order of ``allowed``.
+
+    Raises
+    ------
+    InvalidChoiceError
+        Naming the parameter ``city`` and the allowed values.
+
+    Examples
+    --------
+    >>> parse_cities("xinxiang,zhengzhou", ["zhengzhou", "xinxiang", "zhuzhou"])
+    ('zhengzhou', 'xinxiang')
+    >>> parse_cities("all", ["zhengzhou", "xinxiang"])
+    ('zhengzhou', 'xinxiang')
+    >>> parse_cities("lyon", ["zhengzhou"])
+    Traceback (most recent call last):
+    ...
+    qclib.exceptions.InvalidChoiceError: city cannot be 'lyon'; allowed: 'all', 'zhengzhou'
+    """
+    if spec is None:
+        return tuple(allowed)
+    items = [s.strip() for s in spec.split(",")] if isinstance(spec, str) else [str(s).strip() for s in spec]
+    items = [s for s in items if s]
+    if not items:
+        raise InvalidChoiceError("city", spec, ("all", *allowed))
+    if items == ["all"]:
+        return tuple(allowed)
+    for c in items:
+        if c not in allowed:
+            raise InvalidChoiceError("city", c, ("all", *allowed))
+    return tuple(c for c in allowed if c in items)
+
+
+def parse_years(spec: str | int | Sequence[int] | None) -> tuple[tuple[int, ...] | None, bool]:
+    """Parse a year selection.
+
+    Parameters
+    ----------
+    spec : str, int, sequence of int or None
+        ``2015``, ``"2015"``, ``"2014,2015"``, ``"2013:2016"`` (inclusive
+        range), ``"all"`` or None (every configured year).
+
+    Returns
+    -------
+    years : tuple of int or None
+        The years named (None = all).
+    is_range : bool
+        True for a range (years outside a city's list are quietly left out);
+        explicitly named years must each exist for some selected city.
+
+    Raises
+    ------
+    InvalidChoiceError
+        Naming the parameter ``year`` for anything else.
+
+    Examples
+    --------
+    >>> parse_years("2013:2016")
+    ((2013, 2014, 2015, 2016), True)
+    >>> parse_years("2015,2014"), parse_years(2015), parse_years("all")
+    (((2014, 2015), False), ((2015,), False), (None, False))
+    >>> parse_years("20x5")
+    Traceback (most recent call last):
+    ...
+    qclib.exceptions.InvalidChoiceError: year cannot be '20x5'; allowed: 'all', 'YYYY', 'YYYY,YYYY', 'YYYY:YYYY'
+    """
+    forms = ("all", "YYYY", "YYYY,YYYY", "YYYY:YYYY")
+    if spec is None:
+        return None, False
+    if isinstance(spec, bool):
+        raise InvalidChoiceError("year", spec, forms)
+    if isinstance(spec, int):
+        return (spec,), False
+    if not isinstance(spec, str):
+        try:
+            years = tuple(sorted({int(y) for y in spec}))
+        except (TypeError, ValueError):
+            raise InvalidChoiceError("year", spec, forms) from None
+        return years, False
+    text = spec.strip()
+    if text == "all":
+        return None, False
+    try:
+        if ":" in text:
+            a, b = (int(x) for x in text.split(":"))
+            if a > b:
+                raise ValueError
+            return tuple(range(a, b + 1)), True
+        years = tuple(sorted({int(x) for x in text.split(",") if x.strip()}))
+        if not years:
+            raise ValueError
+        return years, False
+    except ValueError:
+        raise InvalidChoiceError("year", spec, forms) from None
+
+
+# --------------------------------------------------------------------------- plan
+@dataclass(frozen=True)
+class ReportSpec:
+    """One report to produce.
+
+    Attributes
+    ----------
+    kind : str
+        ``city`` or ``comparison``.
+    key : str
+        ``<city>/<year>`` or ``comparison/<year>`` (also the output folder).
+    notebook : Path
+        Template notebook.
+    parameters : dict
+        Injected into the template's ``parameters`` cell.
+    out_dir : Path
+        Output folder.
+    data_paths : tuple of Path
+        Extra observation files read by the report (hashed as inputs).
+    """
+
+    kind: str
+    key: str
+    notebook: Path
+    parameters: dict[str, Any]
+    out_dir: Path
+    data_paths: tuple[Path, ...] = ()
+
+    @property
+    def stem(self) -> str:
+        """Output file stem (the template's name)."""
+        return REPORT_KINDS[self.kind]
+
+    @property
+    def ipynb(self) -> Path:
+        """Executed notebook."""
+        return self.out_dir / f"{self.stem}.ipynb"
+
+    @property
+    def html(self) -> Path:
+        """HTML rendering (no code cells)."""
+        return self.out_dir / f"{self.stem}.html"
+
+    @property
+    def failed(self) -> Path:
+        """Where the notebook of a failed run is kept."""
+        return self.out_dir / f"{self.stem}.failed.ipynb"
+
+    @property
+    def year(self) -> int:
+        """Report year."""
+        return int(self.parameters["year"])
+
+
+def plan_reports(
+    cities: str | Sequence[str] | None = None,
+    years: str | int | Sequence[int] | None = None,
+    *,
+    config: RunConfig,
+    out_dir: str | Path,
+    params_dir: str | Path | None = None,
+    data_paths: Sequence[str | Path] = (),
+    comparison: bool = True,
+) -> list[ReportSpec]:
+    """Validate a selection and list the reports to produce (nothing runs).
+
+    City reports: every selected city × selected year in that city's
+    ``years``.  Comparison reports: every selected year in the comparison's
+    ``years``, when all comparison cities are selected.
+
+    Parameters
+    ----------
+    cities, years
+        Selections (see :func:`parse_cities`, :func:`parse_years`).
+    config : RunConfig
+        The run definition.
+    out_dir : str or Path
+        Root of the reports.
+    params_dir : str or Path, optional
+        Catalog folder passed to the notebooks ('' / None = shipped).
+    data_paths : sequence of path
+        Extra observation files for every report.
+    comparison : bool
+        Whether to include comparison reports.
+
+    Returns
+    -------
+    list of ReportSpec
+        City reports (by city, then year), then comparison reports.
+
+    Raises
+    ------
+    InvalidChoiceError
+        Unknown city, a named year no selected city has, a year form not
+        understood.
+    DataValidationError
+        A data file that does not exist.
+
+    Examples
+    --------
+    >>> cfg = RunConfig(notebooks={"city": Path("c.ipynb"), "comparison": Path("k.ipynb")},
+    ...                 city_years={"zhengzhou": (2014, 2015), "xinxiang": (2015,)},
+    ...                 comparison_cities=("zhengzhou", "xinxiang"), comparison_years=(2015,))
+    >>> [s.key for s in plan_reports("all", "2015", config=cfg, out_dir="reports")]
+    ['zhengzhou/2015', 'xinxiang/2015', 'comparison/2015']
+    >>> [s.key for s in plan_reports("zhengzhou", None, config=cfg, out_dir="reports")]
+    ['zhengzhou/2014', 'zhengzhou/2015']
+    >>> plan_reports("xinxiang", "2014", config=cfg, out_dir="reports")
+    Traceback (most recent call last):
+    ...
+    qclib.exceptions.InvalidChoiceError: year cannot be 2014; allowed: 2015
+    """
+    selected = parse_cities(cities, config.cities)
+    wanted, is_range = parse_years(years)
+    available = sorted({y for c in selected for y in config.city_years[c]})
+    if wanted is not None and not is_range:
+        for y in wanted:
+            if y not in available:
+                raise InvalidChoiceError("year", y, available)
+    extra = tuple(Path(p) for p in data_paths)
+    missing = [
+        p for p in extra + tuple(p for c in selected for p in config.city_data_paths.get(c, ())) if not p.exists()
+    ]
+    if missing:
+        raise DataValidationError(
+            [
+                Issue(str(p), None, "data_paths", str(p), "file not found", "an existing CSV/Excel file or folder")
+                for p in missing
+            ]
+        )
+    root = Path(out_dir)
+    pdir = "" if params_dir in (None, "") else str(params_dir)
+    specs: list[ReportSpec] = []
+    for city in selected:
+        for y in config.city_years[city]:
+            if wanted is not None and y not in wanted:
+                continue
+            paths = extra + config.city_data_paths.get(city, ())
+            specs.append(
+                ReportSpec(
+                    kind="city",
+                    key=f"{city}/{y}",
+                    notebook=config.notebooks["city"],
+                    parameters={"city": city, "year": y, "params_dir": pdir, "data_paths": [str(p) for p in paths]},
+                    out_dir=root / city / str(y),
+                    data_paths=paths,
+                )
+            )
+    if wanted is not None and is_range and not specs:
+        raise InvalidChoiceError("year", years, available)
+    if comparison and config.comparison_cities and set(config.comparison_cities) <= set(selected):
+        paths = extra + tuple(
+            dict.fromkeys(p for c in config.comparison_cities for p in config.city_data_paths.get(c, ()))
+        )
+        for y in config.comparison_years:
+            if wanted is not None and y not in wanted:
+                continue
+            specs.append(
+                ReportSpec(
+                    kind="comparison",
+                    key=f"comparison/{y}",
+                    notebook=config.notebooks["comparison"],
+                    parameters={
+                        "cities": list(config.comparison_cities),
+                        "year": y,
+                        "params_dir": pdir,
+                        "data_paths": [str(p) for p in paths],
+                    },
+                    out_dir=root / "comparison" / str(y),
+                    data_paths=paths,
+                )
+            )
+    return specs
+
+
+# --------------------------------------------------------------------------- cache
+def cache_components(
+    spec: ReportSpec, *, params_dir: str | Path | None = None, code: str | None = None
+) -> dict[str, Any]:
+    """What a report's output depends on, hashed.
+
+    Parameters
+    ----------
+    spec : ReportSpec
+        The report.
+    params_dir : str or Path, optional
+        Catalog folder (shipped ``params/`` by default).
+    code : str, optional
+        Precomputed :func:`qclib.batch.manifest.code_hash`.
+
+    Returns
+    -------
+    dict
+        ``notebook`` (hash), ``parameters``, ``code`` (hash), ``inputs``
+        (file → hash for ``params/``, ``data/raw/`` and the extra data files)
+        and ``cache_key`` (hash of all of them).
+
+    Examples
+    --------
+    >>> from qclib.paths import NOTEBOOKS_DIR
+    >>> spec = ReportSpec("city", "zhengzhou/2015", NOTEBOOKS_DIR / "city_report.ipynb",
+    ...                   {"city": "zhengzhou", "year": 2015}, Path("reports/zhengzhou/2015"))
+    >>> c = cache_components(spec)
+    >>> sorted(c), "params/zhengzhou.yml" in c["inputs"]
+    (['cache_key', 'code', 'inputs', 'notebook', 'parameters'], True)
+    """
+    pdir = Path(params_dir) if params_dir not in (None, "") else PARAMS_DIR
+    parts = {
+        "notebook": sha256_file(spec.notebook),
+        "parameters": spec.parameters,
+        "code": code if code is not None else code_hash(),
+        "inputs": hash_files([pdir, RAW_DATA_DIR, *spec.data_paths]),
+    }
+    return {**parts, "cache_key": digest(parts)}
+
+
+def stored_cache(spec: ReportSpec) -> dict[str, Any] | None:
+    """The cache record of the report on disk, or None when it must run.
+
+    None when the notebook or the HTML is missing or unreadable, or the
+    notebook has no ``metadata.qclib`` record.
+
+    Parameters
+    ----------
+    spec : ReportSpec
+        The report.
+
+    Returns
+    -------
+    dict or None
+
+    Examples
+    --------
+    >>> spec = ReportSpec("city", "x/2015", Path("c.ipynb"), {"year": 2015}, Path("/nonexistent"))
+    >>> stored_cache(spec) is None
+    True
+    """
+    if not (spec.ipynb.is_file() and spec.html.is_file()):
+        return None
+    try:
+        meta = json.loads(spec.ipynb.read_text(encoding="utf-8")).get("metadata", {}).get("qclib")
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) and "cache_key" in meta else None
+
+
+def rerun_reason(spec: ReportSpec, components: Mapping[str, Any], *, force: bool = False) -> str | None:
+    """Why a report must run, or None when its outputs are up to date.
+
+    Parameters
+    ----------
+    spec : ReportSpec
+        The report.
+    components : mapping
+        Its current :func:`cache_components`.
+    force : bool
+        Always rerun.
+
+    Returns
+    -------
+    str or None
+        ``forced``, ``no previous output``, ``previous run failed``, or
+        ``<what> changed`` (notebook, parameters, code, inputs: file names).
+
+    Examples
+    --------
+    >>> spec = ReportSpec("city", "x/2015", Path("c.ipynb"), {"year": 2015}, Path("/nonexistent"))
+    >>> rerun_reason(spec, {"cache_key": "k"}), rerun_reason(spec, {}, force=True)
+    ('no previous output', 'forced')
+    """
+    if force:
+        return "forced"
+    stored = stored_cache(spec)
+    if stored is None:
+        return "previous run failed" if spec.failed.exists() else "no previous output"
+    if stored.get("cache_key") == components.get("cache_key"):
+        return None
+    changed = [k for k in ("notebook", "parameters", "code") if stored.get(k) != components.get(k)]
+    old_in, new_in = stored.get("inputs") or {}, components.get("inputs") or {}
+    files = sorted(f for f in set(old_in) | set(new_in) if old_in.get(f) != new_in.get(f))
+    if files:
+        shown = ", ".join(files[:3]) + (f" (+{len(files) - 3})" if len(files) > 3 else "")
+        changed.append(f"inputs ({shown})")
+    return (" and ".join(changed) or "cache key") + " changed"
+
+
+# --------------------------------------------------------------------------- execute
+def _tmp_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
+
+
+def _remove_dead_tmp(out_dir: Path) -> None:
+    """Remove temporary files left by killed runs (their pid no longer exists)."""
+    for tmp in out_dir.glob(".*.tmp*"):
+        parts = tmp.name.split(".")
+        pid = next((int(p) for p in parts if p.isdigit()), None)
+        if pid is None or pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            tmp.unlink(missing_ok=True)
+        except PermissionError:
+            continue
+
+
+def render_html(notebook_path: str | Path, html_path: str | Path) -> Path:
+    """Render an executed notebook to HTML without code cells, atomically.
+
+    Parameters
+    ----------
+    notebook_path : str or Path
+        Executed notebook.
+    html_path : str or Path
+        Destination (written to a temporary file, then renamed).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import nbformat, tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("secret_code = 1")])
+    >>> nbformat.write(nb, os.path.join(d, "a.ipynb"))
+    >>> html = render_html(os.path.join(d, "a.ipynb"), os.path.join(d, "a.html")).read_text()
+    >>> "secret_code" in html
+    False
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from qclib.atomic import atomic_path
+
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    title = nb.metadata.get("qclib", {}).get("title") or Path(html_path).stem
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    with atomic_path(html_path) as tmp:
+        tmp.write_text(body, encoding="utf-8")
+    return Path(html_path)
+
+
+def _error_fields(exc: BaseException) -> dict[str, Any]:
+    return {
+        "ename": getattr(exc, "ename", None) or type(exc).__name__,
+        "evalue": str(getattr(exc, "evalue", None) or exc)[:2000],
+        "cell": getattr(exc, "exec_count", None),
+        "cell_index": getattr(exc, "cell_index", None),
+    }
+
+
+def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
+    """Execute one report notebook and move its outputs into place.
+
+    Runs in a worker process (:func:`execute_in_subprocess`), so its argument
+    and result are plain dicts.  Steps: papermill → temporary notebook in the report
+    folder; the cache record is stored in ``metadata.qclib``; HTML rendered
+    from it; ``os.replace`` of the HTML, then of the notebook.  On failure the
+    partial notebook (with papermill's error banner) is moved to
+    ``<stem>.failed.ipynb``; the good outputs of an earlier run stay as they
+    were.
+
+    Parameters
+    ----------
+    task : mapping
+        ``notebook``, ``ipynb``, ``html``, ``failed`` (paths as str),
+        ``parameters``, ``cache`` (the :func:`cache_components`), ``title``,
+        ``kernel_name``, ``timeout`` (seconds per cell or None).
+
+    Returns
+    -------
+    dict
+        ``status`` (``ok``/``failed``), ``started_at``, ``duration_s`` and,
+        on failure, ``error`` with ``stage``, ``ename``, ``evalue``, ``cell``
+        (execution count) and ``cell_index``.
+
+    Examples
+    --------
+    >>> import nbformat, tempfile, os
+    >>> d = tempfile.mkdtemp(); nb = os.path.join(d, "t.ipynb")
+    >>> nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1/0")]), nb)
+    >>> res = execute_report({"notebook": nb, "ipynb": os.path.join(d, "o.ipynb"),
+    ...     "html": os.path.join(d, "o.html"), "failed": os.path.join(d, "o.failed.ipynb"),
+    ...     "parameters": {}, "cache": {"cache_key": "k"}})
+    >>> res["status"], res["error"]["ename"], os.path.exists(os.path.join(d, "o.failed.ipynb"))
+    ('failed', 'ZeroDivisionError', True)
+    """
+    import nbformat
+    import papermill as pm
+
+    ipynb, html, failed = Path(task["ipynb"]), Path(task["html"]), Path(task["failed"])
+    notebook = Path(task["notebook"])
+    out_dir = ipynb.parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_dead_tmp(out_dir)
+    tmp_nb, tmp_html = _tmp_name(ipynb), _tmp_name(html)
+    started = utc_now()
+    t0 = time.perf_counter()
+    stage = "execute"
+    result: dict[str, Any] = {"started_at": started}
+    try:
+        pm.execute_notebook(
+            str(notebook),
+            str(tmp_nb),
+            parameters=dict(task.get("parameters") or {}),
+            kernel_name=task.get("kernel_name") or "python3",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(notebook.parent),
+            execution_timeout=task.get("timeout"),
+        )
+        stage = "metadata"
+        nb = nbformat.read(str(tmp_nb), as_version=4)
+        nb.metadata["qclib"] = {
+            **dict(task.get("cache") or {}),
+            "title": task.get("title") or ipynb.stem,
+            "executed_at": started,
+        }
+        nbformat.write(nb, str(tmp_nb))
+        stage = "html"
+        render_html(tmp_nb, tmp_html)
+        stage = "replace"
+        os.replace(tmp_html, html)
+        os.replace(tmp_nb, ipynb)
+        failed.unlink(missing_ok=True)
+        result.update(status="ok")
+    except Exception as exc:  # keep going: any failure of this report is recorded, not raised
+        if tmp_nb.exists():
+            os.replace(tmp_nb, failed)
+        result.update(status="failed", error={"stage": stage, **_error_fields(exc)})
+    finally:
+        for tmp in (tmp_nb, tmp_html):
+            tmp.unlink(missing_ok=True)
+    result["duration_s"] = round(time.perf_counter() - t0, 3)
+    return result
+
+
+_RESULT_MARK = "QCLIB-RESULT "
+
+
+def _worker_main() -> int:
+    """Entry point of a worker process: task JSON on stdin, result JSON on stdout."""
+    task = json.loads(sys.stdin.read())
+    result = execute_report(task)
+    sys.stdout.write("\n" + _RESULT_MARK + json.dumps(result, default=str) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+def execute_in_subprocess(task: Mapping[str, Any]) -> dict[str, Any]:
+    """Run :func:`execute_report` in a fresh Python process and return its result.
+
+    Each report gets its own process (and kernel), so a crash of one (even a
+    segfault) is recorded as that report's failure, and the worker's and
+    kernel's log output is captured (kept in the error on failure).
+
+    Parameters
+    ----------
+    task : mapping
+        As for :func:`execute_report` (JSON-serialisable).
+
+    Returns
+    -------
+    dict
+        The worker's result, or a ``failed`` result with stage ``worker``,
+        the exit status and the end of its stderr when it died.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> res = execute_in_subprocess({"notebook": os.path.join(d, "missing.ipynb"),
+    ...     "ipynb": os.path.join(d, "o.ipynb"), "html": os.path.join(d, "o.html"),
+    ...     "failed": os.path.join(d, "o.failed.ipynb"), "parameters": {}, "cache": {}})
+    >>> res["status"], res["error"]["stage"]
+    ('failed', 'execute')
+    """
+    started, t0 = utc_now(), time.perf_counter()
+    code = "import sys; from qclib.batch.runner import _worker_main; sys.exit(_worker_main())"
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(dict(task), default=str),
+        capture_output=True,
+        text=True,
+        cwd=str(PROJ_ROOT),
+        check=False,
+    )
+    tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(_RESULT_MARK):
+            result = json.loads(line[len(_RESULT_MARK) :])
+            if result.get("error"):
+                result["error"]["stderr"] = tail
+            return result
+    return {
+        "status": "failed",
+        "started_at": started,
+        "duration_s": round(time.perf_counter() - t0, 3),
+        "error": {
+            "stage": "worker",
+            "ename": "WorkerDied",
+            "cell": None,
+            "cell_index": None,
+            "evalue": f"worker exited with status {proc.returncode}: {tail}",
+        },
+    }
+
+
+# --------------------------------------------------------------------------- scorecards
+def export_scorecards(
+    specs: Sequence[ReportSpec],
+    *,
+    processed_dir: str | Path,
+    params_dir: str | Path | None = None,
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, Any]], list[Path]]:
+    """Write the scorecards of the planned city reports and count statuses.
+
+    One file per year, ``scorecard_<year>.csv`` and ``.parquet``, with the
+    rows of every city report of that year in ``specs`` (a leading ``year``
+    column is the report year).  Each city is computed with its own extra
+    data files; a city whose inputs fail to load is left out and reported;
+    a city without plan targets has no scorecard and no counts.
+
+    Parameters
+    ----------
+    specs : sequence of ReportSpec
+        The run's reports (comparison reports reuse their cities' counts).
+    processed_dir : str or Path
+        Destination folder.
+    params_dir : str or Path, optional
+        Catalog folder.
+
+    Returns
+    -------
+    counts : dict
+        Report key → status → count (comparison keys: summed over cities).
+    errors : dict
+        Report key → error fields for city reports whose scorecard failed.
+    written : list of Path
+        Files written.
+    """
+    import pandas as pd
+
+    from qclib.atomic import atomic_path
+    from qclib.report.tables import load_report_inputs
+
+    pdir = None if params_dir in (None, "") else params_dir
+    counts: dict[str, dict[str, int]] = {}
+    errors: dict[str, dict[str, Any]] = {}
+    frames: dict[int, list[pd.DataFrame]] = {}
+    inputs_cache: dict[tuple, Any] = {}
+    for spec in specs:
+        if spec.kind != "city":
+            continue
+        try:
+            key = spec.data_paths
+            if key not in inputs_cache:
+                inputs_cache[key] = load_report_inputs(pdir, list(spec.data_paths))
+            inputs = inputs_cache[key]
+            city = spec.parameters["city"]
+            if not (inputs.catalog.targets["city"] == city).any():
+                continue  # a city without plan targets has no scorecard (its report lists baseline data)
+            sc = inputs.scorecard(city, spec.year)
+        except Exception as exc:  # recorded per report; the others are still exported
+            errors[spec.key] = {"stage": "scorecard", **_error_fields(exc)}
+            continue
+        vc = sc["status"].value_counts()
+        counts[spec.key] = {s: int(vc.get(s, 0)) for s in STATUSES}
+        frames.setdefault(spec.year, []).append(sc.assign(year=spec.year))
+    for spec in specs:
+        if spec.kind == "comparison":
+            parts = [counts.get(f"{c}/{spec.year}") for c in spec.parameters["cities"]]
+            if all(p is not None for p in parts):
+                counts[spec.key] = {s: sum(p[s] for p in parts) for s in STATUSES}
+    written: list[Path] = []
+    out = Path(processed_dir)
+    for year, parts in sorted(frames.items()):
+        df = pd.concat(parts, ignore_index=True)
+        df = df[["year"] + [c for c in df.columns if c != "year"]]
+        csv, parquet = out / f"scorecard_{year}.csv", out / f"scorecard_{year}.parquet"
+        with atomic_path(csv) as tmp:
+            df.to_csv(tmp, index=False, encoding="utf-8")
+        with atomic_path(parquet) as tmp:
+            df.to_parquet(tmp, index=False)
+        written += [csv, parquet]
+    return counts, errors, written
+
+
+# --------------------------------------------------------------------------- summary
+@dataclass
+class ReportResult:
+    """Outcome of one report in a run.
+
+    Attributes
+    ----------
+    key : str
+        ``<city>/<year>`` or ``comparison/<year>``.
+    kind : str
+        ``city`` or ``comparison``.
+    status : str
+        One of :data:`RESULT_STATUSES`.
+    reason : str
+        Why it ran (or ``up to date``).
+    duration_s : float
+        Seconds spent executing (0 when skipped).
+    error : dict or None
+        ``stage``, ``ename``, ``evalue``, ``cell`` when failed.
+    """
+
+    key: str
+    kind: str
+    status: str
+    reason: str = ""
+    duration_s: float = 0.0
+    error: dict[str, Any] | None = None
+
+    def error_text(self) -> str:
+        """One-line error: ``In [cell]: Ename: evalue`` (empty when none)."""
+        if not self.error:
+            return ""
+        cell = self.error.get("cell")
+        where = f"In [{cell}]: " if cell is not None else f"{self.error.get('stage')}: "
+        first = str(self.error.get("evalue", "")).strip().splitlines()
+        return f"{where}{self.error.get('ename')}: {first[0] if first else ''}"[:160]
+
+
+@dataclass
+class RunSummary:
+    """What a run did.
+
+    Attributes
+    ----------
+    results : list of ReportResult
+        One per planned report, in plan order.
+    manifest : Path or None
+        The manifest written (None on a dry run).
+    index : Path or None
+        The index written (None on a dry run).
+    scorecards : list of Path
+        Scorecard files written.
+    """
+
+    results: list[ReportResult]
+    manifest: Path | None = None
+    index: Path | None = None
+    scorecards: list[Path] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """Number of reports with a given status."""
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing failed, 1 otherwise."""
+        return 1 if self.count("failed") else 0
+
+    def table(self) -> str:
+        """The summary table (report, status, seconds, reason or error).
+
+        Examples
+        --------
+        >>> s = RunSummary([ReportResult("zhengzhou/2015", "city", "ok", "no previous output", 3.2),
+        ...                 ReportResult("xinxiang/2015", "city", "failed", "forced", 1.0,
+        ...                              {"cell": 4, "ename": "KeyError", "evalue": "'x'"})])
+        >>> print(s.table())
+        report          status    seconds  detail
+        zhengzhou/2015  ok            3.2  no previous output
+        xinxiang/2015   failed        1.0  In [4]: KeyError: 'x'
+        1 ok, 0 skipped, 1 failed
+        """
+        width = max([len("report")] + [len(r.key) for r in self.results])
+        lines = [f"{'report':<{width}}  {'status':<8} {'seconds':>7}  detail"]
+        for r in self.results:
+            detail = r.error_text() if r.status == "failed" else r.reason
+            lines.append(f"{r.key:<{width}}  {r.status:<8} {r.duration_s:>7.1f}  {detail}")
+        if any(r.status == "planned" for r in self.results):
+            tail = f"dry run: {self.count('planned')} to run, {self.count('skipped')} up to date"
+        else:
+            tail = f"{self.count('ok')} ok, {self.count('skipped')} skipped, {self.count('failed')} failed"
+        return "\n".join(lines + [tail])
+
+
+class _Progress:
+    """Per-report progress: a tqdm bar on a terminal, plain lines otherwise."""
+
+    def __init__(self, total: int, stream: IO[str], bar: bool):
+        self.total, self.stream, self.done = total, stream, 0
+        self.bar = None
+        if bar and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=stream, unit="report", leave=False, dynamic_ncols=True)
+
+    def line(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.write(text, file=self.stream)
+        else:
+            print(text, file=self.stream, flush=True)
+
+    def report(self, result: ReportResult) -> None:
+        self.done += 1
+        detail = result.error_text() if result.status == "failed" else result.reason
+        w = len(str(self.total))
+        self.line(
+            f"[{self.done:>{w}}/{self.total}] {result.status:<7} {result.key} "
+            f"({result.duration_s:.1f} s) {detail}".rstrip()
+        )
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# --------------------------------------------------------------------------- orchestrator
+def run_reports(
+    cities: str | Sequence[str] | None = None,
+    years: str | int | Sequence[int] | None = None,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    dry_run: bool = False,
+    out_dir: str | Path | None = None,
+    params_dir: str | Path | None = None,
+    data_paths: Sequence[str | Path] = (),
+    run_config: str | Path | RunConfig | None = None,
+    processed_dir: str | Path | None = None,
+    comparison: bool = True,
+    scorecards: bool = True,
+    kernel_name: str = "python3",
+    timeout: float | None = None,
+    progress: bool | None = None,
+    stream: IO[str] | None = None,
+) -> RunSummary:
+    """Build the reports: validate, execute what changed, export, index, manifest.
+
+    Parameters
+    ----------
+    cities : str or sequence, optional
+        ``"all"``, ``"zhengzhou,xinxiang"`` or a list (default: the run
+        definition's cities).
+    years : str, int or sequence, optional
+        ``2015``, ``"2013:2016"``, ``"2014,2015"`` or ``"all"`` (default: each
+        city's years).
+    jobs : int
+        Reports executed at once, each in its own process (>= 1).
+    force : bool
+        Rerun reports that are up to date.
+    dry_run : bool
+        Validate and print the plan (what would run and why); run nothing,
+        write nothing.
+    out_dir : str or Path, optional
+        Reports root (``reports/``).
+    params_dir : str or Path, optional
+        Catalog folder for the notebooks (shipped ``params/``).
+    data_paths : sequence of path
+        Extra observation files for every report.
+    run_config : path or RunConfig, optional
+        Run definition (``params/run.yml``).
+    processed_dir : str or Path, optional
+        Where the scorecards go (``data/processed/``).
+    comparison : bool
+        Include the comparison reports.
+    scorecards : bool
+        Export the scorecards and count statuses for the index.
+    kernel_name : str
+        Jupyter kernel.
+    timeout : float, optional
+        Per-cell execution timeout in seconds.
+    progress : bool, optional
+        Progress bar (default: when ``stream`` is a terminal); otherwise one
+        line per report.
+    stream : file, optional
+        Where progress goes (``sys.stderr``).
+
+    Returns
+    -------
+    RunSummary
+        ``exit_code`` is 1 when a report failed.
+
+    Raises
+    ------
+    InvalidChoiceError
+        Bad selection or ``jobs`` (nothing has run).
+    DataValidationError
+        Bad run definition or missing data file (nothing has run).
+    """
+    stream = stream if stream is not None else sys.stderr
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise InvalidChoiceError("jobs", jobs, ("a positive integer",))
+    config = run_config if isinstance(run_config, RunConfig) else load_run_config(run_config)
+    root = Path(out_dir) if out_dir is not None else REPORTS_DIR
+    processed = Path(processed_dir) if processed_dir is not None else PROCESSED_DATA_DIR
+    specs = plan_reports(
+        cities, years, config=config, out_dir=root, params_dir=params_dir, data_paths=data_paths, comparison=comparison
+    )
+    pdir = None if params_dir in (None, "") else Path(params_dir)
+    if pdir is not None and not pdir.is_dir():
+        raise DataValidationError(
+            [
+                Issue(
+                    str(pdir),
+                    None,
+                    "params_dir",
+                    str(pdir),
+                    "folder not found",
+                    "a folder with indicators.yml and <city>.yml files",
+                )
+            ]
+        )
+    code = code_hash()
+    names = city_names(pdir)
+    components = {s.key: cache_components(s, params_dir=pdir, code=code) for s in specs}
+    reasons = {s.key: rerun_reason(s, components[s.key], force=force) for s in specs}
+    bar = progress if progress is not None else bool(getattr(stream, "isatty", lambda: False)())
+    results: dict[str, ReportResult] = {}
+    to_run = [s for s in specs if reasons[s.key] is not None]
+    if dry_run:
+        out = [
+            ReportResult(s.key, s.kind, "planned" if reasons[s.key] else "skipped", reasons[s.key] or "up to date")
+            for s in specs
+        ]
+        return RunSummary(out)
+
+    started, t0 = utc_now(), time.perf_counter()
+    prog = _Progress(len(specs), stream, bar)
+    for s in specs:
+        if reasons[s.key] is None:
+            results[s.key] = ReportResult(s.key, s.kind, "skipped", "up to date")
+            prog.report(results[s.key])
+    raw: dict[str, dict[str, Any]] = {}
+
+    def task_of(s: ReportSpec) -> dict[str, Any]:
+        return {
+            "notebook": str(s.notebook),
+            "ipynb": str(s.ipynb),
+            "html": str(s.html),
+            "failed": str(s.failed),
+            "parameters": s.parameters,
+            "cache": components[s.key],
+            "title": _title(s, names),
+            "kernel_name": kernel_name,
+            "timeout": timeout,
+        }
+
+    def record(s: ReportSpec, res: dict[str, Any]) -> None:
+        raw[s.key] = res
+        results[s.key] = ReportResult(
+            s.key, s.kind, res["status"], reasons[s.key] or "", res.get("duration_s", 0.0), res.get("error")
+        )
+        prog.report(results[s.key])
+
+    try:
+        if jobs == 1 or len(to_run) <= 1:
+            for s in to_run:
+                record(s, execute_in_subprocess(task_of(s)))
+        else:
+            with cf.ThreadPoolExecutor(max_workers=min(jobs, len(to_run))) as pool:
+                futures = {pool.submit(execute_in_subprocess, task_of(s)): s for s in to_run}
+                for fut in cf.as_completed(futures):
+                    record(futures[fut], fut.result())
+    finally:
+        prog.close()
+
+    counts: dict[str, dict[str, int]] = {}
+    sc_errors: dict[str, dict[str, Any]] = {}
+    written: list[Path] = []
+    if scorecards:
+        counts, sc_errors, written = export_scorecards(specs, processed_dir=processed, params_dir=pdir)
+    for key, err in sc_errors.items():
+        r = results[key]
+        if r.status != "failed":
+            r.status, r.error = "failed", err
+    ordered = [results[s.key] for s in specs]
+    summary = RunSummary(ordered, scorecards=written)
+    commit = git_commit()
+    previous = read_manifest(root / "manifest.json")["reports"]
+    entries = {}
+    for s in specs:
+        r = results[s.key]
+        prev = previous.get(s.key) or {}
+        ran = s.key in raw
+        entries[s.key] = {
+            "kind": s.kind,
+            "notebook": _rel(s.notebook),
+            "parameters": s.parameters,
+            "inputs": components[s.key]["inputs"],
+            "notebook_sha256": components[s.key]["notebook"],
+            "code_hash": components[s.key]["code"],
+            "cache_key": components[s.key]["cache_key"],
+            "git_commit": commit if ran else prev.get("git_commit", commit),
+            "started_at": raw[s.key]["started_at"] if ran else prev.get("started_at"),
+            "duration_s": r.duration_s if ran else prev.get("duration_s"),
+            "status": r.status,
+            "reason": r.reason,
+            "error": r.error,
+            "outputs": {
+                "ipynb": _rel(s.ipynb, root),
+                "html": _rel(s.html, root),
+                "failed": _rel(s.failed, root) if s.failed.exists() else None,
+            },
+            "counts": counts.get(s.key),
+        }
+    run = {
+        "started_at": started,
+        "duration_s": round(time.perf_counter() - t0, 3),
+        "git_commit": commit,
+        "code_hash": code,
+        "jobs": jobs,
+        "force": force,
+        "selection": {"cities": cities, "years": years},
+        "n_ok": summary.count("ok"),
+        "n_skipped": summary.count("skipped"),
+        "n_failed": summary.count("failed"),
+        "scorecards": [_rel(p) for p in written],
+    }
+    manifest = write_manifest(root / "manifest.json", run, entries)
+    from qclib.batch.index import write_index
+
+    summary.manifest = root / "manifest.json"
+    summary.index = write_index(root / "index.html", manifest, root, city_names(pdir))
+    return summary
+
+
+def city_names(params_dir: str | Path | None = None) -> dict[str, str]:
+    """Chinese city names from the city YAML files (files that do not parse are skipped).
+
+    Used only for titles and the index, so a broken city file never stops them.
+
+    Examples
+    --------
+    >>> city_names()["zhengzhou"]
+    '郑州市'
+    """
+    from qclib.data.yamlio import read_yaml
+
+    pdir = Path(params_dir) if params_dir not in (None, "") else PARAMS_DIR
+    out: dict[str, str] = {}
+    for path in sorted(pdir.glob("*.yml")):
+        if path.name.startswith(("indicators", "run")):
+            continue
+        try:
+            doc = read_yaml(path)
+            out[path.stem] = str(doc["city"]["name_zh"])
+        except (DataValidationError, KeyError, TypeError):
+            continue
+    return out
+
+
+def _title(spec: ReportSpec, names: Mapping[str, str] | None = None) -> str:
+    names = dict(names or {})
+    if spec.kind == "city":
+        city = spec.parameters["city"]
+        return f"{names.get(city, city)}{spec.year}年质量分析报告"
+    cities = "、".join(names.get(c, c) for c in spec.parameters.get("cities", []))
+    return f"{cities}{spec.year}年对比报告" if cities else f"{spec.year}年城市对比报告"
+
+
+def _rel(path: Path, root: Path | None = None) -> str:
+    base = root if root is not None else PROJ_ROOT
+    try:
+        return Path(path).resolve().relative_to(Path(base).resolve()).as_posix()
+    except ValueError:
+        return str(path)

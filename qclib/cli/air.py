@@ -1,0 +1,138 @@
+"""``qc air annual``: a thin adapter over :func:`qclib.air.io.annual_statistics_from_files`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from qclib.air import io as air_io
+from qclib.air.standards import STANDARD_VERSIONS
+from qclib.atomic import atomic_path
+from qclib.exceptions import DataValidationError, QclibError
+from qclib.paths import PROCESSED_DATA_DIR
+
+DEFAULT_OUT = PROCESSED_DATA_DIR / "air_annual.csv"
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``air`` command (subcommand ``annual``) to a ``qc`` parser.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        What ``ArgumentParser.add_subparsers()`` returned.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``air`` parser.
+
+    Examples
+    --------
+    >>> p = argparse.ArgumentParser(prog="qc")
+    >>> _ = register(p.add_subparsers(dest="command"))
+    >>> a = p.parse_args(["air", "annual", "d.csv", "--standard", "2012"])
+    >>> a.inputs, a.standard, a.out.name, a.func is run_annual
+    (['d.csv'], '2012', 'air_annual.csv', True)
+    """
+    air = subparsers.add_parser(
+        "air",
+        help="air-quality statistics from monitoring data",
+        description="Air-quality statistics from daily or hourly monitoring data "
+        "(GB 3095-2012, HJ 633-2012, HJ 663-2013).",
+    )
+    air_sub = air.add_subparsers(dest="air_command", metavar="SUBCOMMAND")
+    annual = air_sub.add_parser(
+        "annual",
+        help="annual statistics per city and year",
+        description="Annual means, percentiles, days over the limit, compliance, AQI good days and "
+        "data-quality flags per city and year, written in the observation format.",
+    )
+    annual.add_argument("inputs", nargs="+", metavar="INPUT", help="daily or hourly CSV/Excel file(s)")
+    annual.add_argument(
+        "--out",
+        type=_path,
+        default=DEFAULT_OUT,
+        help=f"statistics CSV (default {DEFAULT_OUT}); the validity/flags table is written "
+        "next to it as <stem>_quality.csv",
+    )
+    annual.add_argument("--quality-out", type=_path, default=None, help="validity/flags CSV (default: next to --out)")
+    annual.add_argument(
+        "--standard",
+        choices=STANDARD_VERSIONS,
+        default=None,
+        help="standard version (default: 2012 rules for years before 2026; 2026 rules from "
+        "2026, which are not confirmed and stop with an error)",
+    )
+    annual.add_argument(
+        "--exclude-invalid",
+        action="store_true",
+        help="leave out statistics of city-years failing the validity rules "
+        "(by default they are written with a NOT VALID note)",
+    )
+    annual.set_defaults(func=run_annual)
+    air.set_defaults(func=lambda args: (air.print_help(), 2)[1])
+    return air
+
+
+def _path(text: str):
+    from pathlib import Path
+
+    return Path(text)
+
+
+def run_annual(args: argparse.Namespace) -> int:
+    """Run ``qc air annual``; returns the exit status (0 ok, 1 bad input).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments (``inputs``, ``out``, ``quality_out``, ``standard``,
+        ``exclude_invalid``).
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (tmp / "d.csv").write_text("city,date,pm25\\nx,2021-01-01,40\\n", encoding="utf-8")
+    >>> ns = argparse.Namespace(inputs=[str(tmp / "d.csv")], out=tmp / "a.csv", quality_out=None,
+    ...                         standard=None, exclude_invalid=False)
+    >>> run_annual(ns)
+    wrote ... statistics to .../a.csv; validity and flags to .../a_quality.csv (0 of 1 city-year(s) valid)
+    0
+    """
+    try:
+        stats, quality = air_io.annual_statistics_from_files(
+            args.inputs, standard=args.standard, exclude_invalid=args.exclude_invalid
+        )
+    except DataValidationError as exc:
+        print(f"INVALID INPUT: {len(exc.issues)} error(s)", file=sys.stderr)
+        for issue in exc.issues[:100]:
+            print(f"  ERROR {issue}", file=sys.stderr)
+        return 1
+    except QclibError as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    qout = Path(args.quality_out or air_io.quality_path_for(args.out))
+    # both tables are written before either replaces its old version, so a
+    # failure never leaves new statistics beside an old quality table
+    with atomic_path(out) as tmp_stats, atomic_path(qout) as tmp_quality:
+        stats.to_csv(tmp_stats, index=False, encoding="utf-8")
+        quality.to_csv(tmp_quality, index=False, encoding="utf-8")
+    # A city-year counts as valid when its AQI days are (all six pollutants
+    # given) or, otherwise, when every pollutant given is valid.
+    aqi_rows = quality.loc[quality["pollutant"] == "aqi"]
+    basis = aqi_rows if len(aqi_rows) else quality
+    per_year = basis.groupby(["city", "year"])["valid"].all() if len(basis) else basis
+    n_valid, n_total = int(per_year.sum()) if len(basis) else 0, len(per_year)
+    print(
+        f"wrote {len(stats)} statistics to {out}; validity and flags to {qout} "
+        f"({n_valid} of {n_total} city-year(s) valid)"
+    )
+    return 0

@@ -1,0 +1,105 @@
+"""``qc validate``: a thin adapter over the catalog and observation loaders."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+
+import pandas as pd
+
+from qclib.constants import DOMAINS
+from qclib.exceptions import DataValidationError, Issue, QclibWarning
+
+
+def validate_all(paths: list[str]) -> tuple[dict, list[Issue], list[str]]:
+    """Validate the catalog, the shipped data and ``paths``.
+
+    Returns
+    -------
+    summary : dict
+        ``targets`` and ``observations`` frames (empty when invalid).
+    errors : list of Issue
+    warnings : list of str
+
+    Examples
+    --------
+    >>> summary, errors, warns = validate_all([])
+    >>> errors
+    []
+    """
+    from qclib.data.catalog import load_catalog
+    from qclib.data.observations import load_observations
+
+    try:
+        catalog = load_catalog()
+    except DataValidationError as exc:
+        return {}, exc.issues, []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", QclibWarning)
+        try:
+            obs = load_observations(paths or None, catalog=catalog)
+        except DataValidationError as exc:
+            return {"catalog": catalog}, exc.issues, [str(w.message) for w in caught]
+    return (
+        {"catalog": catalog, "observations": obs},
+        [],
+        [str(w.message) for w in caught if issubclass(w.category, QclibWarning)],
+    )
+
+
+def _summary_tables(catalog, obs: pd.DataFrame) -> str:
+    t = catalog.targets
+    cities = sorted(catalog.cities)
+    targets = pd.crosstab(t["city"], t["numeric"].map({True: "numeric", False: "non_numeric"})).reindex(
+        index=cities, columns=["numeric", "non_numeric"], fill_value=0
+    )
+    by_domain = pd.crosstab(t["city"], t["domain"]).reindex(index=cities, columns=list(DOMAINS), fill_value=0)
+    obs_city = pd.crosstab(obs["city"], obs["basis"])
+    domain = obs["indicator_id"].map(catalog.indicators.set_index("indicator_id")["domain"])
+    obs_dom = pd.crosstab(obs["city"], domain).reindex(columns=list(DOMAINS), fill_value=0)
+    for frame in (targets, by_domain, obs_city, obs_dom):
+        frame.index.name, frame.columns.name = "city", None
+    parts = [
+        f"Catalog: {len(catalog.cities)} cities, {len(catalog.indicators)} indicators, {len(t)} targets",
+        "",
+        "Targets per city (numeric / non-numeric):",
+        targets.to_string(),
+        "",
+        "Targets per city and domain:",
+        by_domain.to_string(),
+        "",
+        f"Observations: {len(obs)} rows from {obs['file'].nunique()} file(s)",
+        "",
+        "Observations per entity and basis:",
+        obs_city.to_string(),
+        "",
+        "Observations per entity and domain:",
+        obs_dom.to_string(),
+    ]
+    return "\n".join(parts)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    summary, errors, warns = validate_all(args.paths)
+    if errors:
+        print(f"INVALID: {len(errors)} error(s)", file=sys.stderr)
+        for issue in errors:
+            print(f"  ERROR {issue}", file=sys.stderr)
+        for w in warns:
+            print(f"  warning: {w}", file=sys.stderr)
+        return 1
+    print(_summary_tables(summary["catalog"], summary["observations"]))
+    if warns:
+        print(f"\n{len(warns)} warning(s):")
+        for w in warns:
+            print(f"  warning: {w}")
+    print("\nOK: catalog and data are valid")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``validate`` command."""
+    p = subparsers.add_parser("validate", help="validate the catalog, the shipped data and the given files")
+    p.add_argument("paths", nargs="*", help="extra observation files or folders (CSV or Excel)")
+    p.set_defaults(func=cmd_validate)

@@ -1,0 +1,611 @@
+"""The target catalog: indicator registry and per-city plan targets (``params/``).
+
+``load_catalog`` reads ``params/indicators*.yml`` and every ``params/<city>.yml``,
+validates them all (collecting every problem, each with file, line, field, the
+bad value and what is allowed) and returns a :class:`Catalog`.  ``load_targets``
+returns just the flat targets table.  The schema is documented in
+``params/README.md``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qclib.constants import (
+    COMPARATORS,
+    DIRECTIONS,
+    DOMAINS,
+    MEASURES,
+    REFERENCE_ENTITIES,
+    TARGET_KINDS,
+)
+from qclib.data.yamlio import LineDict, read_yaml
+from qclib.exceptions import DataValidationError, Issue
+from qclib.paths import PARAMS_DIR
+
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+#: Columns of the targets table, in order.
+TARGET_COLUMNS: tuple[str, ...] = (
+    "city",
+    "target_id",
+    "indicator_id",
+    "domain",
+    "name_zh",
+    "name_en",
+    "kind",
+    "comparator",
+    "target_value",
+    "unit",
+    "base_year",
+    "base_value",
+    "target_year",
+    "target_year_inferred",
+    "n_years",
+    "reference",
+    "scope",
+    "numeric",
+    "measure",
+    "direction",
+    "source_file",
+    "source_section",
+    "source_item",
+    "source_clause",
+    "plan_title",
+    "doc_number",
+    "note",
+)
+
+INDICATOR_COLUMNS: tuple[str, ...] = (
+    "indicator_id",
+    "domain",
+    "name_zh",
+    "name_en",
+    "unit",
+    "measure",
+    "direction",
+    "note",
+    "file",
+)
+
+#: Kinds whose target is relative to a base year.
+_BASE_KINDS = ("reduction_vs_base", "change_vs_base", "trajectory")
+#: Kinds whose target value is in the indicator's own unit.
+_SAME_UNIT_KINDS = ("threshold", "count", "trajectory", "rank")
+
+
+@dataclass
+class Catalog:
+    """Everything in ``params/``.
+
+    Attributes
+    ----------
+    cities : dict
+        Per city id: ``{"city": {...}, "plan": {...} or None, "phases": [...], "file": str}``.
+    indicators : pandas.DataFrame
+        The indicator registry (columns :data:`INDICATOR_COLUMNS`).
+    targets : pandas.DataFrame
+        One row per city × target (columns :data:`TARGET_COLUMNS`).
+    """
+
+    cities: dict[str, dict[str, Any]]
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def entities(self) -> tuple[str, ...]:
+        """Entity ids observations may use: catalog cities and reference areas."""
+        return tuple(self.cities) + tuple(e for e in REFERENCE_ENTITIES if e not in self.cities)
+
+    def indicator(self, indicator_id: str) -> dict[str, Any]:
+        """Registry entry of one indicator as a dict (KeyError when unknown)."""
+        row = self.indicators.loc[self.indicators["indicator_id"] == indicator_id]
+        if row.empty:
+            raise KeyError(indicator_id)
+        return row.iloc[0].to_dict()
+
+
+class _Collector:
+    """Accumulates issues for one file."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.issues: list[Issue] = []
+
+    def add(self, line: int | None, column: str, value: Any, message: str, allowed: str = "") -> None:
+        self.issues.append(Issue(self.file, line, column, value, message, allowed))
+
+    def require(self, mapping: Any, key: str, *, where: str = "", line: int | None = None) -> Any:
+        if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
+            ln = mapping.line if isinstance(mapping, LineDict) else line
+            self.add(ln, f"{where}{key}", None, "required field is missing or empty")
+            return None
+        return mapping[key]
+
+    def choice(self, mapping: LineDict, key: str, allowed: tuple, *, where: str = "") -> Any:
+        value = self.require(mapping, key, where=where)
+        if value is not None and value not in allowed:
+            self.add(mapping.line_of(key), f"{where}{key}", value, "not an allowed value", ", ".join(map(str, allowed)))
+            return None
+        return value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_unknown_keys(c: _Collector, mapping: LineDict, allowed: tuple, where: str) -> None:
+    for key in mapping:
+        if key not in allowed:
+            c.add(mapping.line_of(key), f"{where}{key}", key, "unknown field", ", ".join(allowed))
+
+
+_INDICATOR_KEYS = ("indicator_id", "domain", "name_zh", "name_en", "unit", "measure", "direction", "note")
+
+
+def _load_indicator_file(path: Path, c: _Collector) -> list[dict[str, Any]]:
+    doc = read_yaml(path)
+    if not isinstance(doc, dict) or not isinstance(doc.get("indicators"), list):
+        c.add(getattr(doc, "line", 1), "indicators", None, "top level must be a mapping with an 'indicators' list")
+        return []
+    rows = []
+    for i, entry in enumerate(doc["indicators"]):
+        where = f"indicators[{i}]."
+        if not isinstance(entry, LineDict):
+            c.add(None, where.rstrip("."), entry, "each indicator must be a mapping")
+            continue
+        _check_unknown_keys(c, entry, _INDICATOR_KEYS, where)
+        iid = c.require(entry, "indicator_id", where=where)
+        if iid is not None and not (isinstance(iid, str) and _ID_RE.match(iid)):
+            c.add(
+                entry.line_of("indicator_id"),
+                where + "indicator_id",
+                iid,
+                "not a snake_case id",
+                "lower-case letters, digits, '_'",
+            )
+        c.choice(entry, "domain", DOMAINS, where=where)
+        c.choice(entry, "measure", MEASURES, where=where)
+        c.choice(entry, "direction", DIRECTIONS, where=where)
+        for key in ("name_zh", "name_en", "unit"):
+            c.require(entry, key, where=where)
+        row = {k: entry.get(k) for k in _INDICATOR_KEYS}
+        row["note"] = row["note"] or ""
+        row["file"] = str(path)
+        row["_line"] = entry.line
+        rows.append(row)
+    return rows
+
+
+def load_indicators(params_dir: str | Path | None = None) -> pd.DataFrame:
+    """Load and validate the indicator registry (``params/indicators*.yml``).
+
+    Parameters
+    ----------
+    params_dir : str or Path, optional
+        Folder holding the registry files; the shipped ``params/`` by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator, columns :data:`INDICATOR_COLUMNS`.
+
+    Raises
+    ------
+    DataValidationError
+        Unknown domain/measure/direction, missing fields, duplicate ids
+        (across files), YAML syntax errors.
+
+    Examples
+    --------
+    >>> ind = load_indicators()
+    >>> ind.set_index("indicator_id").loc["pm25_annual_mean", "unit"]
+    'ug/m3'
+    """
+    params_dir = Path(params_dir) if params_dir is not None else PARAMS_DIR
+    files = sorted(params_dir.glob("indicators*.yml"))
+    issues: list[Issue] = []
+    rows: list[dict[str, Any]] = []
+    if not files:
+        issues.append(Issue(str(params_dir), None, "", None, "no indicator registry found", "params/indicators.yml"))
+    seen: dict[str, tuple[str, int]] = {}
+    for path in files:
+        c = _Collector(str(path))
+        for row in _load_indicator_file(path, c):
+            iid = row["indicator_id"]
+            if iid in seen:
+                c.add(
+                    row["_line"],
+                    "indicator_id",
+                    iid,
+                    f"duplicate indicator id (first defined in {seen[iid][0]}, line {seen[iid][1]})",
+                    "unique ids",
+                )
+            elif iid is not None:
+                seen[iid] = (str(path), row["_line"])
+            rows.append(row)
+        issues.extend(c.issues)
+    if issues:
+        raise DataValidationError(issues)
+    df = pd.DataFrame(rows).drop(columns="_line")
+    return df.loc[:, list(INDICATOR_COLUMNS)].reset_index(drop=True)
+
+
+_CITY_KEYS = ("city", "plan", "phases", "targets", "note")
+_TARGET_KEYS = (
+    "target_id",
+    "indicator_id",
+    "domain",
+    "name_zh",
+    "name_en",
+    "kind",
+    "comparator",
+    "target_value",
+    "unit",
+    "base_year",
+    "base_value",
+    "target_year",
+    "target_year_inferred",
+    "n_years",
+    "reference",
+    "scope",
+    "numeric",
+    "source",
+    "note",
+)
+
+
+def _validate_target(
+    t: LineDict, where: str, c: _Collector, registry: dict[str, dict[str, Any]], deadline: Any
+) -> dict[str, Any] | None:
+    _check_unknown_keys(c, t, _TARGET_KEYS, where)
+    n_before = len(c.issues)
+    tid = c.require(t, "target_id", where=where)
+    if tid is not None and not (isinstance(tid, str) and _ID_RE.match(tid)):
+        c.add(
+            t.line_of("target_id"), where + "target_id", tid, "not a snake_case id", "lower-case letters, digits, '_'"
+        )
+    iid = c.require(t, "indicator_id", where=where)
+    ind = registry.get(iid) if iid is not None else None
+    if iid is not None and ind is None:
+        c.add(
+            t.line_of("indicator_id"),
+            where + "indicator_id",
+            iid,
+            "unknown indicator id",
+            "an indicator_id defined in params/indicators*.yml",
+        )
+    c.choice(t, "domain", DOMAINS, where=where)
+    kind = c.choice(t, "kind", TARGET_KINDS, where=where)
+    comparator = c.choice(t, "comparator", COMPARATORS, where=where)
+    for key in ("name_zh", "name_en"):
+        c.require(t, key, where=where)
+    numeric = t.get("numeric", True)
+    if not isinstance(numeric, bool):
+        c.add(t.line_of("numeric"), where + "numeric", numeric, "must be true or false", "true, false")
+        numeric = True
+    value = t.get("target_value")
+    if value is not None and not _is_number(value):
+        c.add(t.line_of("target_value"), where + "target_value", value, "not a number", "a number or null")
+        value = None
+    if numeric and value is None and kind not in ("trend", "vs_reference", "boolean", None):
+        c.add(
+            t.line_of("target_value"),
+            where + "target_value",
+            value,
+            f"a numeric {kind} target needs a target_value",
+            "a number (or numeric: false for a target without a number)",
+        )
+    unit = t.get("unit")
+    if numeric and value is not None and not unit:
+        c.add(t.line, where + "unit", unit, "required field is missing or empty")
+    if ind is not None and unit and value is not None:
+        if kind in _SAME_UNIT_KINDS and unit != ind["unit"]:
+            c.add(
+                t.line_of("unit"),
+                where + "unit",
+                unit,
+                f"disagrees with the unit of indicator {iid!r}",
+                repr(ind["unit"]),
+            )
+        if kind in ("reduction_vs_base", "change_vs_base") and unit != "%":
+            c.add(t.line_of("unit"), where + "unit", unit, f"a {kind} target is a percent change", "'%'")
+    if (
+        ind is not None
+        and value is not None
+        and unit == "%"
+        and kind in ("threshold", "trajectory")
+        and ind["measure"] == "rate"
+    ):
+        if not 0 <= value <= 100:
+            c.add(
+                t.line_of("target_value"),
+                where + "target_value",
+                value,
+                "a rate target must lie in 0-100",
+                "0 <= value <= 100",
+            )
+    for key in ("base_year", "target_year", "n_years"):
+        v = t.get(key)
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
+            c.add(
+                t.line_of(key),
+                where + key,
+                v,
+                "not an integer",
+                "an integer year" if key != "n_years" else "an integer",
+            )
+    if kind in _BASE_KINDS and t.get("base_year") is None:
+        c.add(
+            t.line_of("base_year"), where + "base_year", None, f"a {kind} target needs a base_year", "an integer year"
+        )
+    if kind == "trajectory" and not _is_number(t.get("base_value")):
+        c.add(
+            t.line_of("base_value"),
+            where + "base_value",
+            t.get("base_value"),
+            "a trajectory target needs a numeric base_value (the start of the path)",
+            "a number",
+        )
+    if kind == "trend" and t.get("n_years") is None:
+        c.add(
+            t.line_of("n_years"),
+            where + "n_years",
+            None,
+            "a trend target needs n_years (years running)",
+            "an integer >= 2",
+        )
+    if kind == "vs_reference":
+        ref = t.get("reference")
+        if ref not in REFERENCE_ENTITIES:
+            c.add(
+                t.line_of("reference"),
+                where + "reference",
+                ref,
+                "unknown reference entity",
+                ", ".join(REFERENCE_ENTITIES),
+            )
+    target_year = t.get("target_year")
+    inferred = t.get("target_year_inferred", False)
+    if not isinstance(inferred, bool):
+        c.add(
+            t.line_of("target_year_inferred"),
+            where + "target_year_inferred",
+            inferred,
+            "must be true or false",
+            "true, false",
+        )
+        inferred = False
+    if target_year is None:
+        if deadline is None:
+            c.add(
+                t.line_of("target_year"),
+                where + "target_year",
+                None,
+                "no target_year and the plan has no deadline_year",
+                "an integer year",
+            )
+        target_year, inferred = deadline, True
+    by, ty = t.get("base_year"), target_year
+    if isinstance(by, int) and isinstance(ty, int) and by >= ty:
+        c.add(t.line_of("base_year"), where + "base_year", by, f"base year must be before target year {ty}", f"< {ty}")
+    source = t.get("source")
+    if not isinstance(source, LineDict):
+        c.add(
+            t.line_of("source"),
+            where + "source",
+            source,
+            "every target needs its source clause",
+            "a mapping with section and item",
+        )
+        source = LineDict()
+    else:
+        c.require(source, "section", where=where + "source.")
+        c.require(source, "item", where=where + "source.")
+    if len(c.issues) > n_before:
+        return None
+    return {
+        "target_id": tid,
+        "indicator_id": iid,
+        "domain": t["domain"],
+        "name_zh": t["name_zh"],
+        "name_en": t["name_en"],
+        "kind": kind,
+        "comparator": comparator,
+        "target_value": float(value) if value is not None else math.nan,
+        "unit": unit or (ind["unit"] if ind else ""),
+        "base_year": t.get("base_year"),
+        "base_value": float(t["base_value"]) if _is_number(t.get("base_value")) else math.nan,
+        "target_year": target_year,
+        "target_year_inferred": bool(inferred),
+        "n_years": t.get("n_years"),
+        "reference": t.get("reference") or "",
+        "scope": t.get("scope") or "",
+        "numeric": bool(numeric),
+        "measure": ind["measure"],
+        "direction": ind["direction"],
+        "source_section": str(source.get("section") or ""),
+        "source_item": str(source.get("item") or ""),
+        "source_clause": str(source.get("clause") or ""),
+        "note": t.get("note") or "",
+        "_line": t.line,
+    }
+
+
+def _load_city_file(
+    path: Path, registry: dict[str, dict[str, Any]], c: _Collector
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    doc = read_yaml(path)
+    if not isinstance(doc, LineDict):
+        c.add(1, "", None, "top level must be a mapping", "city, plan, phases, targets")
+        return {}, []
+    _check_unknown_keys(c, doc, _CITY_KEYS, "")
+    city = c.require(doc, "city")
+    city_id = None
+    if isinstance(city, LineDict):
+        city_id = c.require(city, "city_id", where="city.")
+        for key in ("name_zh", "name_en", "province_zh", "province_en"):
+            c.require(city, key, where="city.")
+        if city_id is not None and city_id != path.stem:
+            c.add(city.line_of("city_id"), "city.city_id", city_id, "must equal the file name", repr(path.stem))
+        if city_id in REFERENCE_ENTITIES:
+            c.add(city.line_of("city_id"), "city.city_id", city_id, "is a reference entity id, not a city", "a new id")
+    plan = doc.get("plan")
+    deadline = None
+    if plan is not None:
+        if not isinstance(plan, LineDict):
+            c.add(doc.line_of("plan"), "plan", plan, "must be a mapping or null")
+            plan = None
+        else:
+            for key in ("title_zh", "seed_file", "deadline_year"):
+                c.require(plan, key, where="plan.")
+            deadline = plan.get("deadline_year")
+            if deadline is not None and not isinstance(deadline, int):
+                c.add(
+                    plan.line_of("deadline_year"), "plan.deadline_year", deadline, "not an integer", "an integer year"
+                )
+                deadline = None
+    phases = doc.get("phases") or []
+    if not isinstance(phases, list):
+        c.add(doc.line_of("phases"), "phases", phases, "must be a list")
+        phases = []
+    for i, ph in enumerate(phases):
+        if isinstance(ph, LineDict):
+            for key in ("phase_id", "name_zh", "start"):
+                c.require(ph, key, where=f"phases[{i}].")
+        else:
+            c.add(None, f"phases[{i}]", ph, "each phase must be a mapping")
+    targets = doc.get("targets") or []
+    if not isinstance(targets, list):
+        c.add(doc.line_of("targets"), "targets", targets, "must be a list")
+        targets = []
+    if targets and plan is None:
+        c.add(doc.line_of("targets"), "targets", len(targets), "targets need a plan to cite", "a plan mapping")
+    rows = []
+    for i, t in enumerate(targets):
+        where = f"targets[{i}]."
+        if not isinstance(t, LineDict):
+            c.add(None, where.rstrip("."), t, "each target must be a mapping")
+            continue
+        row = _validate_target(t, where, c, registry, deadline)
+        if row is None:
+            continue
+        row["city"] = city_id
+        row["source_file"] = (plan or {}).get("seed_file", "")
+        row["plan_title"] = (plan or {}).get("title_zh", "")
+        row["doc_number"] = (plan or {}).get("doc_number", "") or ""
+        rows.append(row)
+    meta = {
+        "city": dict(city) if isinstance(city, dict) else {},
+        "plan": dict(plan) if isinstance(plan, dict) else None,
+        "phases": [dict(p) for p in phases if isinstance(p, dict)],
+        "note": doc.get("note") or "",
+        "file": str(path),
+    }
+    return meta, rows
+
+
+def load_catalog(params_dir: str | Path | None = None) -> Catalog:
+    """Load and validate the whole target catalog.
+
+    Parameters
+    ----------
+    params_dir : str or Path, optional
+        Folder with ``indicators*.yml`` and one ``<city>.yml`` per city; the
+        shipped ``params/`` by default.  Files whose names start with
+        ``indicators`` or ``run`` are not city files.
+
+    Returns
+    -------
+    Catalog
+
+    Raises
+    ------
+    DataValidationError
+        With every problem found across all files (file, line, field, value,
+        allowed values): unknown indicator, kind, comparator or domain, a
+        unit that disagrees with the registry, a relative target without a base
+        year, a missing source clause, duplicate target ids, YAML syntax errors.
+
+    Examples
+    --------
+    >>> cat = load_catalog()
+    >>> sorted(cat.cities)[:2]
+    ['qinhuangdao', 'xinxiang']
+    >>> cat.cities["zhengzhou"]["plan"]["doc_number"]
+    '郑政〔2014〕17号'
+    """
+    params_dir = Path(params_dir) if params_dir is not None else PARAMS_DIR
+    indicators = load_indicators(params_dir)
+    registry = {r["indicator_id"]: r for r in indicators.to_dict("records")}
+    issues: list[Issue] = []
+    cities: dict[str, dict[str, Any]] = {}
+    rows: list[dict[str, Any]] = []
+    seen_targets: dict[str, str] = {}
+    city_files = [p for p in sorted(params_dir.glob("*.yml")) if not p.name.startswith(("indicators", "run"))]
+    for path in city_files:
+        c = _Collector(str(path))
+        meta, city_rows = _load_city_file(path, registry, c)
+        for row in city_rows:
+            tid = row["target_id"]
+            if tid in seen_targets:
+                c.add(
+                    row["_line"],
+                    "target_id",
+                    tid,
+                    f"duplicate target id (also in {seen_targets[tid]})",
+                    "unique target ids",
+                )
+            seen_targets[tid] = str(path)
+        issues.extend(c.issues)
+        if meta.get("city", {}).get("city_id"):
+            cities[meta["city"]["city_id"]] = meta
+        rows.extend(city_rows)
+    if issues:
+        raise DataValidationError(issues)
+    targets = pd.DataFrame(rows, columns=list(TARGET_COLUMNS) + ["_line"]).drop(columns="_line")
+    for col in ("base_year", "target_year", "n_years"):
+        targets[col] = targets[col].astype("Int64")
+    targets["target_value"] = targets["target_value"].astype(float)
+    targets["base_value"] = targets["base_value"].astype(float)
+    return Catalog(
+        cities=cities, indicators=indicators, targets=targets.reset_index(drop=True), files=[str(p) for p in city_files]
+    )
+
+
+def load_targets(path: str | Path | None = None) -> pd.DataFrame:
+    """Load the targets table: one row per city × target.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A ``params`` folder, or one city YAML file (its folder's registry is
+        used).  The shipped catalog by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`TARGET_COLUMNS`; years are nullable integers, values floats
+        (NaN where the target has no number).
+
+    Examples
+    --------
+    >>> t = load_targets()
+    >>> row = t.loc[t["target_id"] == "zhengzhou_environment_7"].iloc[0]
+    >>> row["kind"], float(row["target_value"]), int(row["base_year"])
+    ('reduction_vs_base', 14.8, 2010)
+    """
+    if path is None:
+        return load_catalog().targets
+    path = Path(path)
+    if path.is_dir():
+        return load_catalog(path).targets
+    cat = load_catalog(path.parent)
+    return cat.targets.loc[cat.targets["city"] == path.stem].reset_index(drop=True)

@@ -1,0 +1,238 @@
+"""Validation rules for observation rows (the catalog validates itself on load).
+
+Each rule is a vectorised mask over the raw text table; every failing row
+becomes an :class:`~qclib.exceptions.Issue` naming file, row, column, the bad
+value and the allowed values.  Errors stop a load; warnings do not.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from qclib.constants import BASES
+from qclib.exceptions import Issue
+
+if TYPE_CHECKING:  # pragma: no cover
+    from qclib.data.catalog import Catalog
+
+
+#: Years accepted as observation years.
+YEAR_RANGE: tuple[int, int] = (1949, 2100)
+
+#: Upper bounds beyond which a concentration is flagged as suspicious (µg/m³ / mg/m³).
+_SUSPICIOUS_CONCENTRATION = {"ug/m3": 1000.0, "mg/m3": 50.0}
+
+
+def _issues(
+    df: pd.DataFrame,
+    mask: pd.Series,
+    column: str,
+    message: str,
+    allowed: str,
+    severity: str = "error",
+    values: pd.Series | None = None,
+) -> list[Issue]:
+    if not mask.any():
+        return []
+    vals = (values if values is not None else df[column])[mask]
+    sub = df.loc[mask, ["file", "row"]]
+    return [Issue(f, int(r), column, v, message, allowed, severity) for f, r, v in zip(sub["file"], sub["row"], vals)]
+
+
+def validate_observations(raw: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame, list[Issue]]:
+    """Validate raw observation rows against the catalog.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        Text columns ``city, indicator_id, year, value, unit, source, scope,
+        source_detail, basis, note, file, row`` as read by
+        :func:`qclib.data.observations.read_table`.
+    catalog : Catalog
+        Provides the known entities and the indicator registry.
+
+    Returns
+    -------
+    clean : pandas.DataFrame
+        The rows with typed ``year`` (int) and ``value`` (float); rows with an
+        empty value are dropped, exact duplicates kept once, ``basis`` defaults
+        to ``official``.
+    issues : list of Issue
+        Errors (severity ``"error"``) and warnings (``"warning"``).
+
+    Notes
+    -----
+    Errors: unknown city or indicator; year not an integer in
+    :data:`YEAR_RANGE`; non-numeric value; a rate outside 0-100; a negative
+    concentration, count or level; a boolean other than 0/1; a rank below 1;
+    a unit that disagrees with the registry; a missing source; an unknown
+    basis; conflicting duplicates (same city, indicator, year, scope, basis
+    and source with different values).
+    Warnings: a partial-year row without a note saying which months; a derived
+    row without ``source_detail``; a non-integer count for a whole entity; an implausibly high
+    concentration; a change of more than 50 % between consecutive years of an
+    official level series; dropped empty rows; exact duplicates.
+
+    Examples
+    --------
+    >>> from qclib.data.catalog import load_catalog
+    >>> raw = pd.DataFrame({"city": ["zhengzhou"], "indicator_id": ["pm25_annual_mean"],
+    ...     "year": ["2015"], "value": ["-3"], "unit": ["ug/m3"], "source": ["x"],
+    ...     "scope": [""], "source_detail": [""], "basis": [""], "note": [""],
+    ...     "file": ["f.csv"], "row": [2]})
+    >>> _, found = validate_observations(raw, load_catalog())
+    >>> print(found[0])
+    f.csv, row 2, field 'value': a concentration cannot be negative (got -3...); allowed: >= 0
+    """
+    df = raw.copy()
+    issues: list[Issue] = []
+    for col in ("scope", "source_detail", "basis", "note"):
+        if col not in df.columns:
+            df[col] = ""
+
+    empty_value = df["value"].eq("")
+    if empty_value.any():
+        files = sorted(df.loc[empty_value, "file"].unique())
+        issues.append(
+            Issue(
+                ", ".join(files),
+                None,
+                "value",
+                int(empty_value.sum()),
+                "rows without a value were skipped (no data)",
+                "a number",
+                "warning",
+            )
+        )
+        df = df.loc[~empty_value].copy()
+
+    entities = set(catalog.entities)
+    issues += _issues(df, ~df["city"].isin(entities), "city", "unknown city or entity", ", ".join(sorted(entities)))
+    reg = catalog.indicators.set_index("indicator_id")
+    known_ind = df["indicator_id"].isin(reg.index)
+    issues += _issues(
+        df,
+        ~known_ind,
+        "indicator_id",
+        "unknown indicator id",
+        "an indicator_id defined in params/indicators*.yml (qc validate lists them; see params/README.md)",
+    )
+
+    year_num = pd.to_numeric(df["year"], errors="coerce")
+    bad_year = year_num.isna() | (year_num % 1 != 0) | ~year_num.between(*YEAR_RANGE)
+    issues += _issues(df, bad_year, "year", "not a valid year", f"an integer {YEAR_RANGE[0]}-{YEAR_RANGE[1]}")
+
+    value = pd.to_numeric(df["value"].str.replace(",", "", regex=False), errors="coerce")
+    bad_value = value.isna() | ~np.isfinite(value.fillna(0))
+    issues += _issues(df, bad_value, "value", "not a number", "a number (decimal point '.', no units or text)")
+
+    missing_source = df["source"].eq("")
+    issues += _issues(
+        df, missing_source, "source", "every observation needs its source", "a document name, file or URL"
+    )
+
+    df.loc[df["basis"].eq(""), "basis"] = "official"
+    issues += _issues(df, ~df["basis"].isin(BASES), "basis", "unknown basis", ", ".join(BASES))
+
+    measure = df["indicator_id"].map(reg["measure"])
+    unit_expected = df["indicator_id"].map(reg["unit"])
+    bad_unit = known_ind & df["unit"].ne(unit_expected)
+    for f, r, u, iid, exp in zip(
+        df.loc[bad_unit, "file"],
+        df.loc[bad_unit, "row"],
+        df.loc[bad_unit, "unit"],
+        df.loc[bad_unit, "indicator_id"],
+        unit_expected[bad_unit],
+    ):
+        issues.append(Issue(f, int(r), "unit", u, f"unit disagrees with the catalog for {iid}", repr(exp)))
+
+    ok = ~bad_value
+    v = value.where(ok)
+    rate_bad = ok & measure.eq("rate") & ~v.between(0, 100)
+    issues += _issues(df, rate_bad, "value", "a rate must lie in 0-100", "0 <= value <= 100", values=v)
+    for m, label in (("concentration", "a concentration"), ("count", "a count"), ("level", "a level")):
+        neg = ok & measure.eq(m) & (v < 0)
+        issues += _issues(df, neg, "value", f"{label} cannot be negative", ">= 0", values=v)
+    bool_bad = ok & measure.eq("boolean") & ~v.isin([0, 1])
+    issues += _issues(
+        df, bool_bad, "value", "a boolean indicator takes 0 or 1", "0 (not achieved), 1 (achieved)", values=v
+    )
+    rank_bad = ok & measure.eq("rank") & (v < 1)
+    issues += _issues(df, rank_bad, "value", "a rank starts at 1", ">= 1", values=v)
+
+    # warnings: suspicious but possible
+    # a count for an aggregate scope ("18 cities") is often an average, so only
+    # whole-entity counts must be whole numbers
+    frac = ok & measure.eq("count") & (v % 1 != 0) & df["scope"].eq("")
+    issues += _issues(
+        df,
+        frac,
+        "value",
+        "a count that is not a whole number",
+        "an integer (or a scope naming the aggregate it averages)",
+        "warning",
+        values=v,
+    )
+    hi = ok & measure.eq("concentration") & (v > df["unit"].map(_SUSPICIOUS_CONCENTRATION).fillna(np.inf))
+    issues += _issues(
+        df, hi, "value", "implausibly high concentration for an annual figure", "check the unit", "warning", values=v
+    )
+    partial = df["basis"].eq("partial_year") & df["note"].eq("")
+    issues += _issues(
+        df, partial, "note", "a partial-year figure should say which months it covers", "e.g. 'Jan-Nov'", "warning"
+    )
+    derived = df["basis"].eq("derived") & df["source_detail"].eq("")
+    issues += _issues(
+        df, derived, "source_detail", "a derived figure should say how it was derived", "formula and inputs", "warning"
+    )
+
+    typed = df.assign(year=year_num, value=v)
+    good = ~(bad_year | bad_value)
+    typed = typed.loc[good].copy()
+    typed["year"] = typed["year"].astype(int)
+
+    key = ["city", "indicator_id", "year", "scope", "basis", "source"]
+    exact = typed.duplicated(key + ["value"], keep="first")
+    if exact.any():
+        issues += _issues(typed, exact, "value", "exact duplicate of an earlier row (kept once)", "", "warning")
+        typed = typed.loc[~exact]
+    conflict = typed.duplicated(key, keep=False)
+    if conflict.any():
+        sub = typed.loc[conflict].sort_values(key + ["file", "row"])
+        for _, grp in sub.groupby(key, sort=False):
+            first = grp.iloc[0]
+            for _, other in grp.iloc[1:].iterrows():
+                issues.append(
+                    Issue(
+                        other["file"],
+                        int(other["row"]),
+                        "value",
+                        other["value"],
+                        f"conflicts with {first['file']} row {first['row']} (value {first['value']}) "
+                        f"for the same city, indicator, year, scope, basis and source",
+                        "one value per city/indicator/year/source (use a different source or basis)",
+                    )
+                )
+
+    official_level = typed.loc[
+        typed["basis"].eq("official") & typed["indicator_id"].map(reg["measure"]).isin(["level", "concentration"])
+    ]
+    if not official_level.empty:
+        s = official_level.sort_values("year").groupby(["city", "indicator_id", "scope"])
+        prev_year = s["year"].shift()
+        prev_val = s["value"].shift()
+        consecutive = official_level["year"].sub(prev_year).eq(1) & prev_val.gt(0)
+        jump = consecutive & (official_level["value"].div(prev_val).sub(1).abs() > 0.5)
+        issues += _issues(
+            official_level,
+            jump,
+            "value",
+            "changes by more than 50 % on the previous year",
+            "check the figure and unit",
+            "warning",
+        )
+
+    return typed, issues

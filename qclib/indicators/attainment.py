@@ -1,0 +1,668 @@
+"""Attainment status of a plan target: met / not_met / on_track / off_track / ...
+
+One rule set for every kind in ``constants.TARGET_KINDS``, implemented once
+on numpy arrays (:func:`assess_targets`, used by the scorecard for thousands
+of targets at a time) and wrapped for a single target by :func:`attainment`.
+
+Status semantics (our decision; methods-and-standards.md A3b notes the UN
+rule "a target year already past is assessed up to that year", and A1 the
+"target achieved whatever the trend" rule):
+
+- ``not_assessable``: the target itself cannot be checked (no number for a
+  numeric kind, no comparator, a trend without a number of years, a
+  vs_reference target without a reference entity, a zero base value);
+- ``no_data``: no value for the assessed year (or the base / reference / the
+  previous-year value it needs).  Never ``met`` or ``not_met``;
+- at or after the target year (or when the target has no year):
+  ``met`` / ``not_met`` against the target value;
+- before the target year: ``on_track`` / ``off_track`` against what the plan
+  requires *by that year*:
+
+  * ``trajectory``: the linear planned path from (base_year, base_value) to
+    (target_year, target_value) (:func:`qclib.indicators.trajectory.trajectory_path`;
+    before the base year the base value is held);
+  * ``reduction_vs_base`` / ``change_vs_base``: the target pro rata,
+    ``target * (year - base_year) / (target_year - base_year)`` (the linear
+    path in the target's unit);
+  * ``trend``: the latest year-on-year move is in the required direction;
+  * other kinds: the target value itself (satisfied now -> on_track).
+
+  A threshold already satisfied before its target year is therefore
+  ``on_track``, not ``met``: the plan asks for the level *in* the target
+  year.
+
+Comparisons allow a relative tolerance of 1e-9 (floating-point residue of
+computed reductions, never a policy margin).
+
+The gap is given in the target's unit, oriented so that a positive gap is
+what is still missing: ``target - measured`` for ``>``/``>=``,
+``measured - target`` for ``<``/``<=``, ``|measured - target|`` for ``==``,
+``n_years - run`` (years) for ``trend``.  A gap <= 0 is a margin (for ``>``
+and ``<`` a gap of exactly 0 is still short).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from qclib.constants import COMPARATORS, STATUS_NAMES_ZH, TARGET_KINDS
+from qclib.exceptions import DataValidationError, Issue
+from qclib.indicators.change import _as_year_series, _check_choice
+from qclib.indicators.trajectory import _path_values
+
+#: Kinds whose target needs a number (``target_value``).
+NUMERIC_KINDS: tuple[str, ...] = (
+    "threshold",
+    "count",
+    "reduction_vs_base",
+    "change_vs_base",
+    "trajectory",
+    "rank",
+)
+
+_REL_TOL: float = 1e-9
+
+_KIND_LABEL = {
+    "threshold": "value",
+    "count": "count",
+    "rank": "rank",
+    "boolean": "state (1 = achieved)",
+    "trajectory": "value",
+    "reduction_vs_base": "reduction vs base",
+    "change_vs_base": "change vs base",
+    "vs_reference": "value",
+    "trend": "consecutive years moving the required way",
+}
+_KIND_LABEL_ZH = {
+    "threshold": "指标值",
+    "count": "数量",
+    "rank": "排名",
+    "boolean": "状态（1=已实现）",
+    "trajectory": "指标值",
+    "reduction_vs_base": "较基年削减",
+    "change_vs_base": "较基年变化",
+    "vs_reference": "指标值",
+    "trend": "连续向目标方向变化年数",
+}
+
+
+def _fmt(a: np.ndarray) -> np.ndarray:
+    """Numbers as short strings ('93.1', '2015', '103.6667'); vectorised."""
+    r = np.round(np.asarray(a, dtype=float), 4) + 0.0  # +0.0 turns -0.0 into 0.0
+    if r.size == 0:
+        return np.empty(0, dtype=object)
+    uniq, inv = np.unique(r, return_inverse=True)  # format each distinct number once
+    return np.char.mod("%.10g", uniq).astype(object)[inv.ravel()]
+
+
+def _str(a: np.ndarray) -> np.ndarray:
+    """Object array of str, with None/NaN as ''."""
+    out = np.asarray(a, dtype=object).copy()
+    null = pd.isna(out)
+    out[null] = ""
+    return out.astype(str).astype(object)
+
+
+def _lookup(keys: np.ndarray, table: dict[str, str], default: str) -> np.ndarray:
+    out = np.full(keys.size, default, dtype=object)
+    for k, v in table.items():
+        out[keys == k] = v
+    return out
+
+
+def _compare(m: np.ndarray, t: np.ndarray, cmp: np.ndarray) -> np.ndarray:
+    tol = _REL_TOL * np.maximum(1.0, np.abs(t))
+    with np.errstate(invalid="ignore"):
+        return (
+            np.select(
+                [cmp == ">", cmp == ">=", cmp == "<=", cmp == "<", cmp == "=="],
+                [m > t + tol, m >= t - tol, m <= t + tol, m < t - tol, np.abs(m - t) <= tol],
+                default=False,
+            )
+            & ~np.isnan(m)
+            & ~np.isnan(t)
+        )
+
+
+def _gap(m: np.ndarray, t: np.ndarray, cmp: np.ndarray) -> np.ndarray:
+    return np.select(
+        [np.isin(cmp, (">", ">=")), np.isin(cmp, ("<", "<=")), cmp == "=="],
+        [t - m, m - t, np.abs(m - t)],
+        default=np.nan,
+    )
+
+
+def assess_targets(frame: pd.DataFrame) -> pd.DataFrame:
+    """Vectorised attainment of many targets (one row per target x year).
+
+    Applies the rules of the module docstring with numpy to every row at
+    once.  Measured quantity per kind: the value (threshold, count, rank,
+    boolean, trajectory, vs_reference); ``(base - value)/|base| * 100``
+    (reduction_vs_base, %); ``(value - base)/|base| * 100`` (change_vs_base,
+    %); the number of consecutive year-on-year moves in the required
+    direction ending at ``year`` (trend; ``>``/``>=`` rising, ``<``/``<=``
+    falling).  A boolean target without a number means ``== 1``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Columns ``kind``, ``comparator``, ``target_value``, ``target_year``,
+        ``year`` (assessed year; NaN when there is no data), ``value``,
+        ``base_year``, ``base_value``, ``reference`` (entity id or empty),
+        ``reference_value``, ``n_years``, ``run_up``, ``run_down`` (trend run
+        lengths ending at ``year``), ``has_previous`` (bool: ``year - 1`` has a
+        value) and ``unit``.  Not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index; columns ``measured``, ``target_for_year``,
+        ``planned_value``, ``gap``, ``gap_to_path``, ``satisfied``,
+        ``status``, ``status_zh``, ``reason``, ``reason_zh``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> f = pd.DataFrame({
+    ...     "kind": ["threshold", "trajectory"], "comparator": [">=", "<="],
+    ...     "target_value": [90.0, 95.0], "target_year": [2015, 2016],
+    ...     "year": [2015, 2014], "value": [93.1, 105.0],
+    ...     "base_year": [np.nan, 2013], "base_value": [np.nan, 108.0],
+    ...     "reference": ["", ""], "reference_value": [np.nan, np.nan],
+    ...     "n_years": [np.nan, np.nan], "run_up": [0, 0], "run_down": [0, 0],
+    ...     "has_previous": [True, True], "unit": ["%", "ug/m3"]})
+    >>> out = assess_targets(f)
+    >>> out[["status", "gap"]].round(2)
+         status   gap
+    0       met  -3.1
+    1  off_track  10.0
+    >>> out.loc[1, "reason"]
+    '2014: value 105 ug/m3 is behind the planned path <= 103.6667 ug/m3 for 2014 (target <= 95 ug/m3 by 2016)'
+    """
+    cols = (
+        "kind",
+        "comparator",
+        "target_value",
+        "target_year",
+        "year",
+        "value",
+        "base_year",
+        "base_value",
+        "reference",
+        "reference_value",
+        "n_years",
+        "run_up",
+        "run_down",
+        "has_previous",
+        "unit",
+    )
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise DataValidationError([Issue("", None, c, None, "column missing", ", ".join(cols)) for c in missing])
+    arrays = {
+        c: frame[c].to_numpy(
+            dtype=object
+            if c in ("kind", "comparator", "reference", "unit")
+            else (bool if c == "has_previous" else float)
+        )
+        for c in cols
+    }
+    return pd.DataFrame(_assess_arrays(**arrays), index=frame.index)
+
+
+def _assess_arrays(
+    kind: np.ndarray,
+    comparator: np.ndarray,
+    target_value: np.ndarray,
+    target_year: np.ndarray,
+    year: np.ndarray,
+    value: np.ndarray,
+    base_year: np.ndarray,
+    base_value: np.ndarray,
+    reference: np.ndarray,
+    reference_value: np.ndarray,
+    n_years: np.ndarray,
+    run_up: np.ndarray,
+    run_down: np.ndarray,
+    has_previous: np.ndarray,
+    unit: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Core of :func:`assess_targets` on plain arrays (no pandas objects)."""
+    n = len(kind)
+    kind = _str(kind)
+    cmp = _str(comparator)
+    tv = np.asarray(target_value, dtype=float)
+    T = np.asarray(target_year, dtype=float)
+    year = np.asarray(year, dtype=float)
+    value = np.asarray(value, dtype=float)
+    by = np.asarray(base_year, dtype=float)
+    bv = np.asarray(base_value, dtype=float)
+    ref = _str(reference)
+    rv = np.asarray(reference_value, dtype=float)
+    ny = np.asarray(n_years, dtype=float)
+    run_up = np.asarray(run_up, dtype=float)
+    run_down = np.asarray(run_down, dtype=float)
+    has_prev = np.asarray(has_previous, dtype=bool)
+    unit = _str(unit)
+
+    is_ = {k: kind == k for k in TARGET_KINDS}
+    rel = is_["reduction_vs_base"] | is_["change_vs_base"]
+    cmp_ok = np.isin(cmp, COMPARATORS)
+    # boolean without a number: "achieved" means value == 1
+    bool_default = is_["boolean"] & (np.isnan(tv) | ~cmp_ok)
+    tv = np.where(bool_default, 1.0, tv)
+    cmp = np.where(bool_default, "==", cmp)
+    cmp_ok = np.isin(cmp, COMPARATORS)
+    rising = np.isin(cmp, (">", ">="))
+
+    # --- not assessable (the target itself) -------------------------------
+    na_msgs = [
+        (~np.isin(kind, TARGET_KINDS), "unknown target kind", "目标类型未知"),
+        (~cmp_ok, "the target has no comparator", "目标缺少比较符"),
+        (np.isin(kind, NUMERIC_KINDS) & np.isnan(tv), "the target states no number", "目标未给出数值"),
+        (
+            is_["trend"] & (np.isnan(ny) | (cmp == "==")),
+            "the trend target states no number of years or no direction",
+            "趋势目标未给出年数或方向",
+        ),
+        (is_["vs_reference"] & (ref == ""), "the target names no reference entity", "目标未指明参照地区"),
+        (rel & np.isnan(by), "the target states no base year", "目标未给出基年"),
+        (rel & (bv == 0), "the base value is 0: a relative change is undefined", "基年值为0，无法计算相对变化"),
+    ]
+    na = np.zeros(n, dtype=bool)
+    na_reason = np.full(n, "", dtype=object)
+    na_reason_zh = np.full(n, "", dtype=object)
+    for cond, msg, msg_zh in na_msgs:
+        na_reason = np.where(cond & ~na, msg, na_reason)
+        na_reason_zh = np.where(cond & ~na, msg_zh, na_reason_zh)
+        na |= cond
+
+    # --- measured quantity and the target for the assessed year -----------
+    final = np.isnan(T) | (year >= T)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        red = (bv - value) / np.abs(bv) * 100.0
+        chg = (value - bv) / np.abs(bv) * 100.0
+        prorata = np.clip((year - by) / (T - by), 0.0, 1.0)
+    run = np.where(rising, run_up, run_down)
+    measured = np.select(
+        [is_["reduction_vs_base"], is_["change_vs_base"], is_["trend"]],
+        [red, chg, np.where(has_prev, run, np.nan)],
+        default=value,
+    )
+    path = _path_values(by, bv, T, tv, year)
+    path = np.where(year < by, bv, path)
+    planned = np.where(is_["trajectory"], path, np.nan)
+    target_final = np.select([is_["vs_reference"], is_["trend"]], [rv, ny], default=tv)
+    target_year_t = np.select(
+        [is_["trajectory"], rel, is_["trend"]],
+        [path, tv * prorata, np.ones(n)],
+        default=target_final,
+    )
+    target_for_year = np.where(final, target_final, target_year_t)
+
+    # --- no data ----------------------------------------------------------
+    nd_msgs = [
+        (np.isnan(value) | np.isnan(year), "no value up to the assessed year", "评估年及以前无数据"),
+        (rel & np.isnan(bv), "no base-year value", "缺少基年值"),
+        (
+            is_["trajectory"] & ~final & (np.isnan(bv) | np.isnan(by)),
+            "no start value for the planned path",
+            "缺少规划路径起点值",
+        ),
+        (is_["vs_reference"] & np.isnan(rv), "no value for the reference entity in that year", "参照地区当年无数据"),
+        (is_["trend"] & ~has_prev, "no previous-year value to judge the direction", "缺少上年值，无法判断方向"),
+    ]
+    nd = np.zeros(n, dtype=bool)
+    nd_reason = np.full(n, "", dtype=object)
+    nd_reason_zh = np.full(n, "", dtype=object)
+    for cond, msg, msg_zh in nd_msgs:
+        nd_reason = np.where(cond & ~nd & ~na, msg, nd_reason)
+        nd_reason_zh = np.where(cond & ~nd & ~na, msg_zh, nd_reason_zh)
+        nd |= cond & ~na
+
+    # --- compare ------------------------------------------------------------
+    cmp_eff = np.where(is_["trend"], ">=", cmp)
+    sat = _compare(measured, target_for_year, cmp_eff)
+    sat_final = _compare(measured, target_final, cmp_eff)
+    gap = np.where(is_["trend"], target_final - measured, _gap(measured, target_final, cmp))
+    gap_path = np.where(is_["trend"], target_for_year - measured, _gap(measured, target_for_year, cmp))
+    ok = ~na & ~nd
+    status = np.where(
+        na,
+        "not_assessable",
+        np.where(
+            nd, "no_data", np.where(final, np.where(sat, "met", "not_met"), np.where(sat, "on_track", "off_track"))
+        ),
+    ).astype(object)
+    sat_out = np.where(ok, sat, False)
+
+    # --- reasons (vectorised string building on object arrays) ------------
+    # Each row's sentence is built once, on the subset of rows of its
+    # template (not-assessable, no-data, final, on/off track, trend track).
+    status_zh = _lookup(status, STATUS_NAMES_ZH, "")
+    reason = np.empty(n, dtype=object)
+    reason_zh = np.empty(n, dtype=object)
+    reason[na] = "not assessable: " + na_reason[na]
+    reason_zh[na] = "无法评估：" + na_reason_zh[na]
+    reason[nd] = "no data: " + nd_reason[nd]
+    reason_zh[nd] = "无数据：" + nd_reason_zh[nd]
+    idx = np.flatnonzero(ok)
+    if idx.size:
+        rel_i, trend_i, ref_i = rel[idx], is_["trend"][idx], is_["vs_reference"][idx]
+        u = unit[idx]
+        sfx = np.where(np.isin(u, ["%", ""]), u, " " + u)
+        sfx = np.where(rel_i, "%", np.where(trend_i, " years", sfx)).astype(object)
+        yr = _fmt(year[idx])
+        Ty = _fmt(T[idx])
+        cmp_t = np.where(trend_i, ">=", cmp[idx]).astype(object)
+        label = _lookup(kind[idx], _KIND_LABEL, "value")
+        label = np.where(rel_i, label + " " + _fmt(by[idx]), label)
+        label_zh = _lookup(kind[idx], _KIND_LABEL_ZH, "指标值")
+        m_s = _fmt(measured[idx]) + sfx
+        tf_s = _fmt(target_final[idx]) + sfx
+        rv_s = _fmt(rv[idx]) + sfx
+        ref_s = ref[idx]
+        tgt_desc = np.where(ref_i, "the value of " + ref_s + " (" + rv_s + ")", tf_s)
+        tgt_zh = np.where(ref_i, ref_s + "（" + rv_s + "）", tf_s)
+        head = yr + ": " + label + " " + m_s
+        zh_head = yr + "年" + label_zh + " " + m_s + "，目标" + cmp_t + " " + tgt_zh
+        sat_i = sat[idx]
+        fin = final[idx]
+        en = np.empty(idx.size, dtype=object)
+        zh = np.empty(idx.size, dtype=object)
+        f = fin
+        en[f] = (
+            head[f]
+            + np.where(sat_i[f], " meets", " does not meet").astype(object)
+            + " the target "
+            + cmp_t[f]
+            + " "
+            + tgt_desc[f]
+            + " (target year "
+            + Ty[f]
+            + ")"
+        )
+        zh[f] = zh_head[f] + "（目标年" + Ty[f] + "）：" + status_zh[idx][f]
+        f = ~fin & ~trend_i
+        if f.any():
+            path_name = np.select(
+                [is_["trajectory"][idx][f], rel_i[f]], ["the planned path", "the pro-rata path"], default="the target"
+            ).astype(object)
+            ty_s = _fmt(target_for_year[idx][f]) + sfx[f]
+            en[f] = (
+                head[f]
+                + np.where(sat_i[f], " is on ", " is behind ").astype(object)
+                + path_name
+                + " "
+                + cmp_t[f]
+                + " "
+                + ty_s
+                + " for "
+                + yr[f]
+                + " (target "
+                + cmp_t[f]
+                + " "
+                + tgt_desc[f]
+                + " by "
+                + Ty[f]
+                + ")"
+            )
+            zh[f] = zh_head[f] + "（" + Ty[f] + "年），当年要求" + cmp_t[f] + " " + ty_s + "：" + status_zh[idx][f]
+        f = ~fin & trend_i
+        if f.any():
+            en[f] = (
+                head[f]
+                + np.where(
+                    sat_i[f],
+                    ": the latest year-on-year move is in the required direction",
+                    ": the latest year-on-year move is not in the required direction",
+                ).astype(object)
+                + " (target: "
+                + _fmt(ny[idx][f])
+                + " years running by "
+                + Ty[f]
+                + ")"
+            )
+            zh[f] = (
+                zh_head[f]
+                + "（"
+                + Ty[f]
+                + "年），最近一年"
+                + np.where(sat_i[f], "向目标方向变化", "未向目标方向变化").astype(object)
+                + "："
+                + status_zh[idx][f]
+            )
+        reason[idx] = en
+        reason_zh[idx] = zh
+    return {
+        "measured": np.where(ok, measured, np.nan),
+        "target_for_year": np.where(na, np.nan, target_for_year),
+        "planned_value": planned,
+        "gap": np.where(ok, gap, np.nan),
+        "gap_to_path": np.where(ok, gap_path, np.nan),
+        "satisfied": sat_out & ok,
+        "satisfied_final": sat_final & ok,
+        "status": status,
+        "status_zh": status_zh,
+        "reason": reason,
+        "reason_zh": reason_zh,
+    }
+
+
+@dataclass(frozen=True)
+class AttainmentResult:
+    """Attainment of one target in one year (see :func:`attainment`).
+
+    Attributes
+    ----------
+    status : str
+        One of ``constants.STATUSES``.
+    year : int or None
+        Year assessed.
+    value : float
+        The indicator value used (NaN when none).
+    measured : float
+        The quantity compared, in the target's unit.
+    target_for_year : float
+        What the plan requires in ``year`` (path value before the target
+        year, the target after).
+    planned_value : float
+        Trajectory path value for ``year`` (NaN for other kinds).
+    gap, gap_to_path : float
+        Distance still missing to the final target / to ``target_for_year``
+        (positive = short), in the target's unit.
+    reason, reason_zh : str
+        The verdict in words.
+    """
+
+    status: str
+    year: int | None
+    value: float
+    measured: float
+    target_for_year: float
+    planned_value: float
+    gap: float
+    gap_to_path: float
+    reason: str
+    reason_zh: str
+
+    def to_dict(self) -> dict:
+        """Return the fields as a plain dict.
+
+        Examples
+        --------
+        >>> attainment("count", comparator=">=", target_value=1, target_year=2015,
+        ...            year=2015, value=2).to_dict()["status"]
+        'met'
+        """
+        return asdict(self)
+
+
+def _run_length(s: pd.Series, year: int, rising: bool) -> tuple[float, bool]:
+    """Consecutive year-on-year moves in one direction ending at ``year``."""
+    run = 0
+    has_prev = (year - 1) in s.index and year in s.index
+    y = year
+    while y in s.index and (y - 1) in s.index:
+        d = s.loc[y] - s.loc[y - 1]
+        if (d > 0) if rising else (d < 0):
+            run += 1
+            y -= 1
+        else:
+            break
+    return float(run), has_prev
+
+
+def attainment(
+    kind: str,
+    *,
+    comparator: str | None,
+    target_value: float | None,
+    target_year: int | None,
+    year: int | None = None,
+    value: float | None = None,
+    series: pd.Series | None = None,
+    base_year: int | None = None,
+    base_value: float | None = None,
+    reference: str | None = None,
+    reference_value: float | None = None,
+    n_years: int | None = None,
+    unit: str = "",
+) -> AttainmentResult:
+    """Status, gap and reason of one target (every kind of ``TARGET_KINDS``).
+
+    Rules: module docstring (before the target year on_track/off_track
+    against the planned path or pro-rata target; at or after it met/not_met;
+    no value -> no_data; a target with nothing to check -> not_assessable).
+    Same code path as the scorecard (:func:`assess_targets`).
+
+    Give either ``value`` (with ``year``) or a ``series`` indexed by year:
+    with a series the assessed year is ``year`` if it has a value, else the
+    latest year with a value up to ``year`` (or overall); the base value and
+    the trend run are read from it too.
+
+    Parameters
+    ----------
+    kind : str
+        One of ``constants.TARGET_KINDS``.
+    comparator : str or None
+        One of ``constants.COMPARATORS`` (None allowed for boolean).
+    target_value : float or None
+        Target in the target's unit (None for a target without a number).
+    target_year : int or None
+        None means "assess as final".
+    year : int, optional
+        Assessed year (required without ``series``).
+    value : float, optional
+        Value in ``year``.
+    series : pandas.Series, optional
+        Values by year (for trend targets, required).
+    base_year, base_value : optional
+        Base of reduction/change/trajectory targets.
+    reference, reference_value : optional
+        Reference entity id and its value in ``year`` (vs_reference).
+    n_years : int, optional
+        Years running (trend).
+    unit : str
+        Unit of the target, for the reason text.
+
+    Returns
+    -------
+    AttainmentResult
+
+    Raises
+    ------
+    InvalidChoiceError
+        Unknown ``kind`` or ``comparator``.
+    DataValidationError
+        Neither ``year`` nor ``series`` given.
+
+    Examples
+    --------
+    >>> attainment("threshold", comparator=">=", target_value=90, target_year=2015,
+    ...            year=2015, value=93.1, unit="%").status
+    'met'
+    >>> attainment("threshold", comparator=">=", target_value=90, target_year=2015,
+    ...            year=2013, value=93.1, unit="%").status
+    'on_track'
+    >>> r = attainment("reduction_vs_base", comparator=">=", target_value=14.8,
+    ...                target_year=2015, year=2015, value=86.0, base_year=2010,
+    ...                base_value=100.0)
+    >>> r.status, round(r.measured, 1), round(r.gap, 1)
+    ('not_met', 14.0, 0.8)
+    >>> r.reason
+    '2015: reduction vs base 2010 14% does not meet the target >= 14.8% (target year 2015)'
+    >>> attainment("reduction_vs_base", comparator=">=", target_value=14.8,
+    ...            target_year=2015, year=2015, value=85.2, base_year=2010,
+    ...            base_value=100.0).status
+    'met'
+    >>> attainment("threshold", comparator=">=", target_value=None, target_year=2015,
+    ...            year=2015, value=1.0).status
+    'not_assessable'
+    >>> attainment("boolean", comparator=None, target_value=None, target_year=2015,
+    ...            year=2015, value=1.0).status
+    'met'
+    """
+    _check_choice("kind", kind, TARGET_KINDS)
+    if comparator is not None or kind != "boolean":
+        _check_choice("comparator", comparator, COMPARATORS)
+    run_up = run_down = 0.0
+    has_prev = False
+    if series is not None:
+        s = _as_year_series(series).dropna()
+        if year is not None:
+            s_upto = s.loc[: int(year)]
+        else:
+            s_upto = s
+        if len(s_upto):
+            year = int(year) if (year is not None and int(year) in s_upto.index) else int(s_upto.index.max())
+            value = float(s_upto.loc[year]) if value is None else value
+        if base_value is None and base_year is not None and int(base_year) in s.index:
+            base_value = float(s.loc[int(base_year)])
+        if year is not None:
+            run_up, has_prev = _run_length(s_upto, int(year), True)
+            run_down, _ = _run_length(s_upto, int(year), False)
+    elif year is None:
+        raise DataValidationError(
+            [Issue("", None, "year", None, "give a year (with value) or a series", "an integer year")]
+        )
+
+    def _f(x: object) -> float:
+        return np.nan if x is None else float(x)
+
+    frame = pd.DataFrame(
+        {
+            "kind": [kind],
+            "comparator": [comparator],
+            "target_value": [_f(target_value)],
+            "target_year": [_f(target_year)],
+            "year": [_f(year)],
+            "value": [_f(value)],
+            "base_year": [_f(base_year)],
+            "base_value": [_f(base_value)],
+            "reference": [reference or ""],
+            "reference_value": [_f(reference_value)],
+            "n_years": [_f(n_years)],
+            "run_up": [run_up],
+            "run_down": [run_down],
+            "has_previous": [has_prev],
+            "unit": [unit],
+        },
+        dtype=object,
+    )
+    row = assess_targets(frame).iloc[0]
+    return AttainmentResult(
+        status=str(row["status"]),
+        year=None if year is None else int(year),
+        value=_f(value),
+        measured=float(row["measured"]),
+        target_for_year=float(row["target_for_year"]),
+        planned_value=float(row["planned_value"]),
+        gap=float(row["gap"]),
+        gap_to_path=float(row["gap_to_path"]),
+        reason=str(row["reason"]),
+        reason_zh=str(row["reason_zh"]),
+    )

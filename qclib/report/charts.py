@@ -1,0 +1,494 @@
+"""Charts for the report notebooks (display only: no I/O besides the font file).
+
+Chinese labels need a CJK font.  :func:`use_cjk_font` registers the Noto Sans
+CJK SC font shipped by the ``mplfonts`` package explicitly with matplotlib's
+font manager, so charts never depend on the fonts installed on the machine.
+
+Every plotting function takes plain DataFrames / mappings, draws on a given
+(or new) :class:`matplotlib.axes.Axes` and returns it; nothing is shown or
+saved here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib
+import matplotlib.figure
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from qclib._numbers import as_float
+from qclib.constants import STATUS_NAMES_ZH, STATUSES
+from qclib.exceptions import InvalidChoiceError
+from qclib.indicators.trajectory import trajectory_path
+from qclib.report.series import indicator_history, reference_histories
+from qclib.report.style import (
+    COMPARATOR_ZH as _COMPARATOR_ZH,
+)
+from qclib.report.style import (
+    STATUS_COLORS,
+    unit_label,
+)
+
+_num = as_float
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".") if not math.isnan(v) else ""
+
+
+def target_level_points(target: Mapping[str, Any], method: str = "linear") -> pd.DataFrame:
+    """Points of a target drawn in the indicator's own unit.
+
+    Parameters
+    ----------
+    target : mapping
+        A scorecard or targets row with ``kind``, ``target_value``,
+        ``target_year`` and, for base-relative kinds, ``base_year`` and
+        ``base_value``.
+    method : {"linear", "geometric"}
+        Interpolation of a trajectory (:func:`qclib.indicators.trajectory.trajectory_path`).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``year`` and ``value``: one row (the level to reach in the
+        target year) for ``threshold``, ``count``, ``rank`` and ``boolean``;
+        the base point and the level implied in the target year for
+        ``reduction_vs_base`` (``base * (1 - target/100)``) and
+        ``change_vs_base`` (``base * (1 + target/100)``); the straight planned
+        path from the base year to the target year, one point per year, for
+        ``trajectory``.  Empty when the target has no drawable level (trend,
+        vs_reference, missing numbers).
+
+    Examples
+    --------
+    >>> pm = {"kind": "trajectory", "base_year": 2013, "base_value": 108,
+    ...       "target_year": 2016, "target_value": 95}
+    >>> target_level_points(pm).round(1).to_dict("list")
+    {'year': [2013, 2014, 2015, 2016], 'value': [108.0, 103.7, 99.3, 95.0]}
+    >>> cod = {"kind": "reduction_vs_base", "base_year": 2010, "base_value": 20.0,
+    ...        "target_year": 2015, "target_value": 14.8}
+    >>> target_level_points(cod).round(2).to_dict("list")
+    {'year': [2010, 2015], 'value': [20.0, 17.04]}
+    >>> target_level_points({"kind": "trend", "target_value": None}).empty
+    True
+    """
+    kind = target.get("kind")
+    tv = _num(target.get("target_value"))
+    ty = _num(target.get("target_year"))
+    by = _num(target.get("base_year"))
+    bv = _num(target.get("base_value"))
+    empty = pd.DataFrame({"year": pd.Series([], dtype=int), "value": pd.Series([], dtype=float)})
+    if math.isnan(tv) or math.isnan(ty):
+        return empty
+    if kind in ("threshold", "count", "rank", "boolean"):
+        return pd.DataFrame({"year": [int(ty)], "value": [tv]})
+    if kind in ("reduction_vs_base", "change_vs_base"):
+        if math.isnan(by) or math.isnan(bv):
+            return empty
+        sign = -1.0 if kind == "reduction_vs_base" else 1.0
+        return pd.DataFrame({"year": [int(by), int(ty)], "value": [bv, bv * (1 + sign * tv / 100.0)]})
+    if kind == "trajectory":
+        if math.isnan(by) or math.isnan(bv) or ty <= by:
+            return empty
+        path = trajectory_path(int(by), bv, int(ty), tv, range(int(by), int(ty) + 1), method)
+        return pd.DataFrame({"year": path.index.astype(int), "value": path.to_numpy(dtype=float)})
+    return empty
+
+
+def target_label(target: Mapping[str, Any]) -> str:
+    """Short Chinese legend label of a target.
+
+    Parameters
+    ----------
+    target : mapping
+        A scorecard or targets row.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> target_label({"kind": "threshold", "comparator": ">=", "target_value": 90,
+    ...               "unit": "%", "target_year": 2015})
+    '目标：≥90%（2015年）'
+    >>> target_label({"kind": "reduction_vs_base", "comparator": ">=", "target_value": 14.8,
+    ...               "unit": "%", "base_year": 2010, "target_year": 2015})
+    '目标：较2010年下降≥14.8%（2015年）'
+    >>> target_label({"kind": "trajectory", "base_year": 2013, "base_value": 108,
+    ...               "target_value": 95, "unit": "ug/m3", "target_year": 2016})
+    '规划路径：2013年108→2016年95微克/立方米'
+    """
+    kind = target.get("kind")
+    tv = _num(target.get("target_value"))
+    ty = _num(target.get("target_year"))
+    year = f"（{int(ty)}年）" if not math.isnan(ty) else ""
+    unit = unit_label(target.get("unit"))
+    comp = _COMPARATOR_ZH.get(str(target.get("comparator")), "")
+    if kind == "trajectory":
+        by, bv = _num(target.get("base_year")), _num(target.get("base_value"))
+        return f"规划路径：{int(by)}年{_fmt(bv)}→{int(ty)}年{_fmt(tv)}{unit}"
+    if kind == "reduction_vs_base":
+        return f"目标：较{int(_num(target.get('base_year')))}年下降{comp}{_fmt(tv)}%{year}"
+    if kind == "change_vs_base":
+        return f"目标：较{int(_num(target.get('base_year')))}年变化{comp}{_fmt(tv)}%{year}"
+    return f"目标：{comp}{_fmt(tv)}{unit}{year}"
+
+
+#: Legend label of research (non-official) figures.
+RESEARCH_LABEL: str = "研究值（非官方数据）"
+
+
+def plot_indicator_history(
+    history: pd.DataFrame,
+    target: Mapping[str, Any] | None = None,
+    *,
+    ax: Axes | None = None,
+    title: str = "",
+    unit: str = "",
+    label: str = "实际值",
+    references: Mapping[str, pd.DataFrame] | None = None,
+) -> Axes:
+    """Draw one indicator's history against its target line or planned path.
+
+    Parameters
+    ----------
+    history : DataFrame
+        Columns ``year`` and ``value`` (one row per year; duplicated years
+        keep the last row) and optionally ``basis``: ``research`` rows are
+        drawn as separate open markers labelled :data:`RESEARCH_LABEL`.
+    target : mapping, optional
+        Scorecard/targets row (see :func:`target_level_points`).  A threshold
+        is drawn as a dashed horizontal line, a trajectory as the planned path,
+        a base-relative target as the line from the base value to the level it
+        implies in the target year.
+    ax : Axes, optional
+        Axes to draw on (a new figure when omitted).
+    title : str
+        Axes title.
+    unit : str
+        Registry unit, used for the y label.
+    label : str
+        Legend label of the history line.
+    references : mapping of str to DataFrame, optional
+        Context series (e.g. ``{"河南省": df}``), drawn thin and grey.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> hist = pd.DataFrame({"year": [2013, 2014, 2015], "value": [108.0, 102.0, 96.0]})
+    >>> pm = {"kind": "trajectory", "base_year": 2013, "base_value": 108,
+    ...       "target_year": 2016, "target_value": 95, "unit": "ug/m3"}
+    >>> ax = plot_indicator_history(hist, pm, title="PM2.5", unit="ug/m3")
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['实际值', '规划路径：2013年108→2016年95微克/立方米']
+    >>> mixed = hist.assign(basis=["official", "research", "official"])
+    >>> [line.get_label() for line in plot_indicator_history(mixed).get_lines()]
+    ['实际值', '研究值（非官方数据）']
+    >>> plt.close("all")
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 3.6))
+    for i, (name, ref) in enumerate((references or {}).items()):
+        r = ref.drop_duplicates("year", keep="last").sort_values("year")
+        ax.plot(r["year"], r["value"], color="0.6", lw=1, ls=(0, (1, 1 + i)), marker=".", label=name)
+    h = history.drop_duplicates("year", keep="last").sort_values("year")
+    # research figures (a study's monitoring average) are not official values:
+    # drawn as open markers of their own, never joined to the official line
+    is_research = h["basis"].eq("research") if "basis" in h.columns else pd.Series(False, index=h.index)
+    for part, style in (
+        (h.loc[~is_research], dict(color="#1565c0", lw=2, marker="o", label=label)),
+        (h.loc[is_research], dict(color="#6a1b9a", lw=0, marker="o", mfc="none", label=RESEARCH_LABEL)),
+    ):
+        if part.empty:
+            continue
+        ax.plot(part["year"], part["value"], **style)
+        for x, y in zip(part["year"], part["value"]):
+            ax.annotate(
+                _fmt(float(y)),
+                (x, y),
+                textcoords="offset points",
+                xytext=(0, 6),
+                ha="center",
+                fontsize=8,
+                color=style["color"],
+            )
+    if target is not None:
+        pts = target_level_points(target)
+        if len(pts) == 1:
+            ax.axhline(pts["value"].iloc[0], color="#c62828", ls="--", lw=1.2, label=target_label(target))
+            ax.axvline(pts["year"].iloc[0], color="#c62828", ls=":", lw=0.8)
+        elif len(pts) > 1:
+            ax.plot(pts["year"], pts["value"], color="#c62828", ls="--", lw=1.2, marker="x", label=target_label(target))
+    years = list(h["year"])
+    if target is not None:
+        years += list(target_level_points(target)["year"])
+    if years:
+        ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
+    ax.set_title(title)
+    ax.set_xlabel("年份")
+    ax.set_ylabel(unit_label(unit))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.grid(True, alpha=0.3)
+    if ax.get_lines():
+        ax.legend(fontsize=8, loc="best")
+    return ax
+
+
+def plot_cities_indicator(
+    histories: Mapping[str, pd.DataFrame],
+    targets: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    ax: Axes | None = None,
+    title: str = "",
+    unit: str = "",
+) -> Axes:
+    """Draw one indicator for several cities on shared axes.
+
+    Parameters
+    ----------
+    histories : mapping of str to DataFrame
+        Legend label (city name) → frame with ``year`` and ``value``.
+    targets : mapping of str to mapping, optional
+        Same labels → target row; each city's target is drawn dashed in the
+        city's colour.
+    ax : Axes, optional
+        Axes to draw on.
+    title, unit : str
+        Title and registry unit (y label).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> h = {"郑州市": pd.DataFrame({"year": [2014, 2015], "value": [80.0, 82.0]}),
+    ...      "新乡市": pd.DataFrame({"year": [2015], "value": [79.0]})}
+    >>> t = {"郑州市": {"kind": "threshold", "comparator": ">=", "target_value": 80,
+    ...                "unit": "score", "target_year": 2015}}
+    >>> ax = plot_cities_indicator(h, t, unit="score")
+    >>> len(ax.get_lines()), [float(x) for x in ax.get_xlim()]
+    (3, [2013.5, 2015.5])
+    >>> plt.close("all")
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 3.6))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    years: list[float] = []
+    for i, (name, hist) in enumerate(histories.items()):
+        color = colors[i % len(colors)]
+        h = hist.drop_duplicates("year", keep="last").sort_values("year")
+        research = h["basis"].eq("research") if "basis" in h.columns else pd.Series(False, index=h.index)
+        if not h.loc[~research].empty:
+            ax.plot(h.loc[~research, "year"], h.loc[~research, "value"], color=color, marker="o", lw=2, label=name)
+        if research.any():  # a study's figure is not joined to the official series
+            ax.plot(
+                h.loc[research, "year"],
+                h.loc[research, "value"],
+                color=color,
+                marker="o",
+                mfc="none",
+                lw=0,
+                label=f"{name} {RESEARCH_LABEL}",
+            )
+        years += list(h["year"])
+        t = (targets or {}).get(name)
+        if t is not None:
+            pts = target_level_points(t)
+            years += list(pts["year"])
+            if len(pts) == 1:
+                ax.axhline(pts["value"].iloc[0], color=color, ls="--", lw=1, label=f"{name} {target_label(t)}")
+            elif len(pts) > 1:
+                ax.plot(pts["year"], pts["value"], color=color, ls="--", lw=1, label=f"{name} {target_label(t)}")
+    if years:  # horizontal target lines must not stretch the year axis
+        ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
+    ax.set_title(title)
+    ax.set_xlabel("年份")
+    ax.set_ylabel(unit_label(unit))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.grid(True, alpha=0.3)
+    if ax.get_lines():
+        ax.legend(fontsize=7, loc="best")
+    return ax
+
+
+def plot_status_counts(counts: pd.DataFrame, *, ax: Axes | None = None, title: str = "") -> Axes:
+    """Stacked horizontal bars of status counts (one bar per row).
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Index = bar labels (cities, domains…), columns = status ids from
+        :data:`qclib.constants.STATUSES` (missing statuses count 0).
+    ax : Axes, optional
+        Axes to draw on.
+    title : str
+        Axes title.
+
+    Returns
+    -------
+    Axes
+
+    Raises
+    ------
+    InvalidChoiceError
+        If a column is not a status id.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"met": [3, 1], "not_met": [1, 2]}, index=["郑州市", "新乡市"])
+    >>> ax = plot_status_counts(c)
+    >>> len(ax.patches)
+    4
+    >>> plt.close("all")
+    """
+    for col in counts.columns:
+        if col not in STATUSES:
+            raise InvalidChoiceError("counts column", col, STATUSES)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 0.5 + 0.5 * max(len(counts), 1)))
+    left = np.zeros(len(counts))
+    labels = [str(i) for i in counts.index]
+    for status in STATUSES:
+        if status not in counts.columns:
+            continue
+        vals = counts[status].fillna(0).to_numpy(dtype=float)
+        if not vals.any():
+            continue
+        ax.barh(labels, vals, left=left, color=STATUS_COLORS[status], label=STATUS_NAMES_ZH[status])
+        left += vals
+    ax.invert_yaxis()
+    ax.set_xlabel("指标数")
+    ax.set_title(title)
+    if ax.patches:  # below the axes, so it never hides a bar
+        ax.legend(
+            fontsize=8,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.35 if len(counts) < 4 else -0.18),
+            ncol=len(ax.get_legend_handles_labels()[1]),
+            frameon=False,
+        )
+    return ax
+
+
+def small_multiples(n: int, *, ncols: int = 2, width: float = 6.4, height: float = 3.4) -> Sequence[Axes]:
+    """A figure with ``n`` axes in a grid (extra grid cells hidden).
+
+    Parameters
+    ----------
+    n : int
+        Number of charts (>= 1).
+    ncols : int
+        Columns of the grid.
+    width, height : float
+        Size of one chart in inches.
+
+    Returns
+    -------
+    list of Axes
+        Exactly ``n`` axes, row by row.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` < 1 or ``ncols`` < 1.
+
+    Examples
+    --------
+    >>> axes = small_multiples(3)
+    >>> len(axes)
+    3
+    >>> plt.close("all")
+    """
+    if n < 1 or ncols < 1:
+        raise ValueError(f"n and ncols must be >= 1 (got n={n}, ncols={ncols})")
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False)
+    flat = list(grid.ravel())
+    for extra in flat[n:]:
+        extra.set_visible(False)
+    fig.set_layout_engine("constrained")
+    return flat[:n]
+
+
+def plot_domain(
+    rows: pd.DataFrame,
+    observations: pd.DataFrame,
+    *,
+    city: str,
+    year: int,
+    references: Mapping[str, str] | None = None,
+    ncols: int = 2,
+) -> matplotlib.figure.Figure | None:
+    """Charts of a domain's targets that have data: history against target or path.
+
+    One chart per scorecard row whose indicator has at least one value up to
+    ``year``; the target is drawn with :func:`plot_indicator_history`
+    (threshold line, planned path, or the level implied by a reduction since
+    the base year, using the row's ``base_value``), and the reference
+    entities' series of the same indicator as thin context lines.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Scorecard rows of one city and domain (``indicator_id``, ``name_zh``,
+        ``unit``, target columns, ``base_value``).
+    observations : DataFrame
+        Observations.
+    city : str
+        City id.
+    year : int
+        Last year drawn.
+    references : mapping, optional
+        Reference entity id → display name.
+    ncols : int
+        Charts per row.
+
+    Returns
+    -------
+    Figure or None
+        None when no target of the domain has data.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"indicator_id": ["pm25"], "name_zh": ["PM2.5"], "unit": ["ug/m3"],
+    ...     "kind": ["trajectory"], "comparator": ["<="], "target_value": [95.0], "target_year": [2016],
+    ...     "base_year": [2013], "base_value": [108.0]})
+    >>> obs = pd.DataFrame({"city": ["z", "z"], "indicator_id": ["pm25", "pm25"], "year": [2014, 2015],
+    ...     "value": [105.0, 96.0], "basis": ["official"] * 2, "source": ["s"] * 2})
+    >>> fig = plot_domain(rows, obs, city="z", year=2015)
+    >>> len(fig.axes)
+    1
+    >>> plot_domain(rows, obs, city="other", year=2015) is None
+    True
+    >>> plt.close("all")
+    """
+
+    drawable = []
+    for r in rows.to_dict("records"):
+        hist = indicator_history(observations, city, r["indicator_id"], until=year, scope=r.get("scope"))
+        if not hist.empty:
+            drawable.append((r, hist))
+    if not drawable:
+        return None
+    axes = small_multiples(len(drawable), ncols=ncols)
+    for ax, (r, hist) in zip(axes, drawable):
+        refs = reference_histories(observations, dict(references or {}), r["indicator_id"], until=year)
+        unit = hist["unit"].iloc[-1] if "unit" in hist.columns else r.get("unit")
+        plot_indicator_history(
+            hist, r, ax=ax, title=str(r.get("name_zh") or r["indicator_id"]), unit=str(unit or ""), references=refs
+        )
+    return axes[0].figure

@@ -1,0 +1,423 @@
+"""Generated Chinese text for the reports, in the style of an official bulletin.
+
+Every number in the text comes from a scorecard row
+(:func:`qclib.indicators.scorecard.scorecard`); nothing is typed by hand.  The functions
+are pure: a mapping (a scorecard row, optionally with ``name_zh``) in, a
+string out.  A missing number is never invented: the clause that needs it is
+left out, and an indicator without a value says 无数据.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from qclib._numbers import as_float, is_present
+from qclib.constants import DOMAIN_NAMES_ZH, STATUS_NAMES_ZH, STATUSES, UNIT_NAMES_ZH
+from qclib.exceptions import InvalidChoiceError
+
+#: Chinese names of the progress categories (Eurostat-style).
+PROGRESS_NAMES_ZH: dict[str, str] = {
+    "achieved": "目标已实现",
+    "significant": "进展显著",
+    "moderate": "进展一般",
+    "insufficient": "进展不足",
+    "moving_away": "偏离目标",
+    "not_assessable": "无法判断进展",
+}
+
+#: Chinese names of the trend labels.
+TREND_NAMES_ZH: dict[str, str] = {
+    "rising": "上升",
+    "falling": "下降",
+    "improving": "向好",
+    "worsening": "变差",
+    "stable": "基本持平",
+    "flat": "基本持平",
+    "insufficient_data": "数据不足",
+}
+
+_COMPARATOR_ZH: dict[str, str] = {
+    ">": "高于",
+    ">=": "不低于",
+    "<=": "不高于",
+    "<": "低于",
+    "==": "",
+}
+
+#: Units as written after a number in a sentence (a rank is "第3位", a
+#: per-10k figure names its base in the indicator name).
+_UNIT_ZH: dict[str, str] = {**UNIT_NAMES_ZH, "rank": "", "per 10k": ""}
+
+
+_num = as_float
+_present = is_present
+
+
+def format_number(value: Any) -> str:
+    """A number as printed in the text (at most 2 decimals, no trailing zeros).
+
+    Parameters
+    ----------
+    value : number or None
+        The value; None/NaN give ``"—"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_number(95), format_number(99.333), format_number(14.80), format_number(1234.56)
+    ('95', '99.33', '14.8', '1234.6')
+    >>> format_number(None)
+    '—'
+    """
+    v = _num(value)
+    if math.isnan(v):
+        return "—"
+    digits = 1 if abs(v) >= 1000 else 2
+    text = f"{v:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def format_value(value: Any, unit: str) -> str:
+    """A value with its Chinese unit.
+
+    Parameters
+    ----------
+    value : number or None
+        The value.
+    unit : str
+        Registry unit (``%``, ``ug/m3``, ``rank``…).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_value(96, "ug/m3"), format_value(92.5, "%"), format_value(3, "rank")
+    ('96微克/立方米', '92.5%', '第3位')
+    >>> format_value(float("nan"), "%")
+    '无数据'
+    """
+    if not _present(value):
+        return STATUS_NAMES_ZH["no_data"]
+    if unit == "rank":
+        return f"第{format_number(value)}位"
+    return f"{format_number(value)}{_UNIT_ZH.get(unit, '' if unit is None else str(unit))}"
+
+
+def change_phrase(row: Mapping[str, Any]) -> str:
+    """Change on the previous year (``比上年…``), or ``''`` when unknown.
+
+    Rates change in percentage points (``yoy_change_pp``), other measures in
+    percent (``yoy_change_pct``); the points form is used whenever it is
+    present.
+
+    Parameters
+    ----------
+    row : mapping
+        Scorecard row.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> change_phrase({"yoy_change_pp": 1.2, "yoy_change_pct": 1.3})
+    '比上年提高1.2个百分点'
+    >>> change_phrase({"yoy_change_pp": float("nan"), "yoy_change_pct": -5.88})
+    '比上年下降5.88%'
+    >>> change_phrase({"yoy_change_pp": 0.0})
+    '与上年持平'
+    >>> change_phrase({})
+    ''
+    """
+    pp, pct = _num(row.get("yoy_change_pp")), _num(row.get("yoy_change_pct"))
+    if not math.isnan(pp):
+        if pp == 0:
+            return "与上年持平"
+        return f"比上年{'提高' if pp > 0 else '下降'}{format_number(abs(pp))}个百分点"
+    if not math.isnan(pct):
+        if pct == 0:
+            return "与上年持平"
+        return f"比上年{'增长' if pct > 0 else '下降'}{format_number(abs(pct))}%"
+    return ""
+
+
+def target_phrase(row: Mapping[str, Any]) -> str:
+    """How the target reads (``目标为…``), from the row's kind and numbers.
+
+    Parameters
+    ----------
+    row : mapping
+        Scorecard row (``kind``, ``comparator``, ``target_value``, ``unit``,
+        ``target_year``, ``base_year``/``base_value`` where relevant,
+        ``reference`` for vs_reference, ``n_years`` for trend).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> target_phrase({"kind": "threshold", "comparator": ">=", "target_value": 90,
+    ...                "unit": "%", "target_year": 2015})
+    '2015年目标为不低于90%'
+    >>> target_phrase({"kind": "reduction_vs_base", "comparator": ">=", "target_value": 14.8,
+    ...                "unit": "%", "base_year": 2010, "target_year": 2015})
+    '2015年目标为较2010年下降不低于14.8%'
+    >>> target_phrase({"kind": "trajectory", "base_year": 2013, "base_value": 108,
+    ...                "target_value": 95, "unit": "ug/m3", "target_year": 2016})
+    '规划路径为由2013年的108微克/立方米降至2016年的95微克/立方米'
+    >>> target_phrase({"kind": "trend", "comparator": ">", "target_year": 2016})
+    '2016年目标为保持逐年上升'
+    >>> target_phrase({"kind": "rank", "comparator": "<=", "target_value": None, "target_year": 2020})
+    '2020年目标无量化数值'
+    >>> target_phrase({"kind": "count", "comparator": "==", "target_value": 0, "unit": "count",
+    ...                "target_year": 2015})
+    '2015年目标为0个'
+    """
+    kind = row.get("kind")
+    ty = _num(row.get("target_year"))
+    when = f"{int(ty)}年" if not math.isnan(ty) else ""
+    comp = _COMPARATOR_ZH.get(str(row.get("comparator")), "")
+    tv = row.get("target_value")
+    unit = row.get("unit") or ""
+    if kind == "trajectory":
+        by, bv = _num(row.get("base_year")), row.get("base_value")
+        if math.isnan(by) or not _present(bv) or not _present(tv):
+            return f"{when}目标为{format_value(tv, unit)}"
+        verb = "降至" if _num(tv) < _num(bv) else "升至"
+        return f"规划路径为由{int(by)}年的{format_value(bv, unit)}{verb}{when}的{format_value(tv, unit)}"
+    if kind in ("reduction_vs_base", "change_vs_base"):
+        by = _num(row.get("base_year"))
+        base = f"较{int(by)}年" if not math.isnan(by) else "较基准年"
+        word = "下降" if kind == "reduction_vs_base" else "变化"
+        return f"{when}目标为{base}{word}{comp}{format_number(tv)}%"
+    if kind == "trend":
+        n = _num(row.get("n_years"))
+        span = f"连续{int(n)}年" if not math.isnan(n) else "逐年"
+        way = "下降" if row.get("comparator") in ("<", "<=") else "上升"
+        return f"{when}目标为保持{span}{way}"
+    if kind == "vs_reference":
+        ref = row.get("reference_name_zh") or row.get("reference") or "参照地区"
+        return f"{when}目标为{comp}{ref}平均水平"
+    if kind == "boolean":
+        return f"{when}目标为实现"
+    if not _present(tv):
+        return f"{when}目标无量化数值"
+    if kind == "rank":
+        return f"{when}目标为排名{comp}第{format_number(tv)}位"
+    return f"{when}目标为{comp}{format_value(tv, unit)}"
+
+
+def standing_phrase(row: Mapping[str, Any]) -> str:
+    """Standing against the target or planned path, ending with the status.
+
+    Parameters
+    ----------
+    row : mapping
+        Scorecard row (``status``, ``gap``, ``planned_value``, ``unit``,
+        ``progress_category``, ``kind``, ``target_value``).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    InvalidChoiceError
+        If ``status`` is not one of :data:`qclib.constants.STATUSES`.
+
+    Examples
+    --------
+    >>> standing_phrase({"status": "met", "progress_category": "achieved"})
+    '已达标（目标已实现）'
+    >>> standing_phrase({"status": "not_met", "gap": -2.5, "unit": "%",
+    ...                  "progress_category": "moderate"})
+    '距目标尚差2.5个百分点，未达标（按近年增速：进展一般）'
+    >>> standing_phrase({"status": "on_track", "kind": "trajectory", "planned_value": 99.33,
+    ...                  "unit": "ug/m3", "value": 96})
+    '当年规划路径值为99.33微克/立方米，实际值优于规划路径，进度正常'
+    >>> standing_phrase({"status": "not_assessable", "kind": "rank", "target_value": None})
+    '无法评估'
+    """
+    status = row.get("status")
+    if status not in STATUSES:
+        raise InvalidChoiceError("status", status, STATUSES)
+    unit = row.get("unit") or ""
+    parts: list[str] = []
+    path = row.get("planned_value")
+    if _present(path) and status in ("on_track", "off_track", "met", "not_met"):
+        better = "优于" if status in ("on_track", "met") else "落后于"
+        parts.append(f"当年规划路径值为{format_value(path, unit)}，实际值{better}规划路径")
+    gap = _num(row.get("gap"))
+    if status in ("not_met", "off_track") and not math.isnan(gap) and gap != 0:
+        size = format_number(abs(gap))
+        if row.get("kind") in ("reduction_vs_base", "change_vs_base"):
+            parts.append(f"距目标尚差{size}个百分点")
+        elif unit == "%":
+            parts.append(f"距目标尚差{size}个百分点")
+        elif unit == "rank":
+            parts.append(f"距目标尚差{size}位")
+        elif not _present(path):
+            parts.append(f"距目标尚差{format_value(abs(gap), unit)}")
+    label = STATUS_NAMES_ZH[status]
+    extra = ""
+    cat = row.get("progress_category")
+    if status != "not_assessable" and isinstance(cat, str) and cat in PROGRESS_NAMES_ZH and cat != "not_assessable":
+        # the pace category says how fast the indicator moves, the status where it
+        # stands: label the pace so "进度滞后（按近年增速：进展显著）" does not read as a contradiction
+        extra = f"（{PROGRESS_NAMES_ZH[cat]}）" if cat == "achieved" else f"（按近年增速：{PROGRESS_NAMES_ZH[cat]}）"
+    parts.append(label + extra)
+    return "，".join(parts)
+
+
+def indicator_sentence(row: Mapping[str, Any], year: int) -> str:
+    """One bulletin sentence about one target.
+
+    Parameters
+    ----------
+    row : mapping
+        Scorecard row, optionally with ``name_zh`` (else ``indicator_id`` is
+        used as the name).
+    year : int
+        Report year; when the value assessed is from an earlier year
+        (``year_assessed``), the sentence says so.
+
+    Returns
+    -------
+    str
+        Ends with ``。``.
+
+    Examples
+    --------
+    >>> row = {"name_zh": "细颗粒物（PM2.5）年均浓度", "kind": "trajectory", "unit": "ug/m3",
+    ...        "value": 96, "year_assessed": 2015, "yoy_change_pct": -5.88,
+    ...        "base_year": 2013, "base_value": 108, "target_value": 95, "target_year": 2016,
+    ...        "planned_value": 99.33, "status": "on_track", "progress_category": "significant"}
+    >>> indicator_sentence(row, 2015)
+    '细颗粒物（PM2.5）年均浓度为96微克/立方米，比上年下降5.88%；规划路径为由2013年的108微克/立方米降至2016年的95微克/立方米，当年规划路径值为99.33微克/立方米，实际值优于规划路径，进度正常（按近年增速：进展显著）。'
+    >>> indicator_sentence({"name_zh": "顾客满意度", "status": "no_data", "kind": "threshold",
+    ...                     "comparator": ">=", "target_value": 80, "unit": "score",
+    ...                     "target_year": 2015}, 2015)
+    '顾客满意度暂无2015年数据（无数据），2015年目标为不低于80分。'
+    """
+    name = row.get("name_zh") or row.get("indicator_id") or "该指标"
+    unit = row.get("unit") or ""
+    target = target_phrase(row)
+    if row.get("status") == "no_data" or not _present(row.get("value")):
+        return f"{name}暂无{year}年数据（{STATUS_NAMES_ZH['no_data']}），{target}。"
+    ya = _num(row.get("year_assessed"))
+    when = f"（{int(ya)}年数据）" if not math.isnan(ya) and int(ya) != int(year) else ""
+    head = f"{name}{when}为{format_value(row.get('value'), unit)}"
+    if row.get("kind") == "rank" or unit == "rank":
+        head = f"{name}{when}位居{format_value(row.get('value'), 'rank')}"
+    change = change_phrase(row)
+    if change:
+        head += f"，{change}"
+    red = _num(row.get("reduction_vs_base_pct"))
+    by = _num(row.get("base_year"))
+    if row.get("kind") == "reduction_vs_base" and not math.isnan(red) and not math.isnan(by):
+        word = "下降" if red >= 0 else "上升"
+        head += f"，较{int(by)}年累计{word}{format_number(abs(red))}%"
+    return f"{head}；{target}，{standing_phrase(row)}。"
+
+
+def status_summary(statuses: Iterable[str]) -> str:
+    """``共有N项目标指标，其中已达标a项、…`` for a collection of statuses.
+
+    Parameters
+    ----------
+    statuses : iterable of str
+        Status ids (zero counts are left out of the list).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    InvalidChoiceError
+        On an unknown status id.
+
+    Examples
+    --------
+    >>> status_summary(["met", "met", "no_data", "not_met"])
+    '共有4项目标指标，其中已达标2项、未达标1项、无数据1项'
+    >>> status_summary([])
+    '没有目标指标'
+    """
+    statuses = list(statuses)
+    for s in statuses:
+        if s not in STATUSES:
+            raise InvalidChoiceError("status", s, STATUSES)
+    if not statuses:
+        return "没有目标指标"
+    counts = [(s, statuses.count(s)) for s in STATUSES if statuses.count(s)]
+    detail = "、".join(f"{STATUS_NAMES_ZH[s]}{n}项" for s, n in counts)
+    return f"共有{len(statuses)}项目标指标，其中{detail}"
+
+
+def _quoted(name: Any) -> str:
+    text = str(name)
+    return text if "“" in text else f"“{text}”"
+
+
+def domain_paragraph(rows: Iterable[Mapping[str, Any]], *, domain: str, city_name_zh: str, year: int) -> str:
+    """The opening paragraph of a domain section.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        The scorecard rows of one city, year and domain (each optionally
+        with ``name_zh``).
+    domain : str
+        Domain id (one of :data:`qclib.constants.DOMAIN_NAMES_ZH`).
+    city_name_zh : str
+        City name, e.g. ``郑州市``.
+    year : int
+        Report year.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    InvalidChoiceError
+        On an unknown domain.
+
+    Examples
+    --------
+    >>> rows = [{"name_zh": "农业标准化生产普及率", "kind": "threshold", "comparator": ">",
+    ...          "target_value": 30, "unit": "%", "target_year": 2015, "value": 32.5,
+    ...          "year_assessed": 2015, "yoy_change_pp": 2.1, "status": "met",
+    ...          "progress_category": "achieved"}]
+    >>> domain_paragraph(rows, domain="product", city_name_zh="郑州市", year=2015)
+    '2015年，郑州市产品质量领域共有1项目标指标，其中已达标1项。农业标准化生产普及率为32.5%，比上年提高2.1个百分点；2015年目标为高于30%，已达标（目标已实现）。'
+    >>> domain_paragraph([], domain="culture", city_name_zh="秦皇岛市", year=2010)
+    '2010年，秦皇岛市质量文化及质量基础领域没有目标指标。'
+    """
+    if domain not in DOMAIN_NAMES_ZH:
+        raise InvalidChoiceError("domain", domain, tuple(DOMAIN_NAMES_ZH))
+    rows = list(rows)
+    lead = f"{year}年，{city_name_zh}{DOMAIN_NAMES_ZH[domain]}领域{status_summary(r.get('status') for r in rows)}。"
+    with_data = [r for r in rows if r.get("status") != "no_data" and _present(r.get("value"))]
+    others = [r for r in rows if r not in with_data and r.get("status") != "no_data"]
+    missing = [r for r in rows if r.get("status") == "no_data"]
+    text = lead + "".join(indicator_sentence(r, year) for r in with_data)
+    text += "".join(
+        f"{r.get('name_zh') or r.get('indicator_id')}{target_phrase(r)}，{standing_phrase(r)}。" for r in others
+    )
+    if missing:
+        names = "、".join(_quoted(r.get("name_zh") or r.get("indicator_id")) for r in missing)
+        text += f"{names}截至{year}年{STATUS_NAMES_ZH['no_data']}。"
+    return text

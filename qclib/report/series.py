@@ -1,0 +1,121 @@
+"""Which figure of an indicator a report shows for each year (as the scorecard picks it).
+
+Charts and tables both draw on these histories, so the choice of basis and
+scope is made once, here, in the scorecard's order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+#: Bases that can be a year's value, preferred first (the scorecard's rule:
+#: :data:`qclib.indicators.scorecard.VALUE_BASIS_RANK`; plan texts and partial years never are).
+BASIS_PRIORITY: tuple[str, ...] = ("official", "computed", "derived", "research")
+
+
+def _scope_key(scope: Any) -> str:
+    """The scorecard's scope normalisation (whole-entity and urban spellings)."""
+    from qclib.indicators.scorecard import URBAN_SCOPES, WHOLE_ENTITY_SCOPES
+
+    text = "" if scope is None or (isinstance(scope, float) and math.isnan(scope)) else str(scope).strip()
+    text = "市区" if text in URBAN_SCOPES else text
+    return "" if text in WHOLE_ENTITY_SCOPES else text
+
+
+def indicator_history(
+    observations: pd.DataFrame, city: str, indicator_id: str, *, until: int | None = None, scope: str | None = None
+) -> pd.DataFrame:
+    """One value per year for a city's indicator, chosen as the scorecard does.
+
+    Only bases that can be a year's value count (:data:`BASIS_PRIORITY`,
+    the order of :data:`qclib.indicators.scorecard.VALUE_BASIS_RANK`: plan texts and
+    partial years never are); the best-ranked basis wins, ties keep the first
+    row read.  With ``scope``, only figures of that scope are kept (the
+    whole-entity spellings of :data:`qclib.indicators.scorecard.WHOLE_ENTITY_SCOPES` are
+    one scope), so a 市区 figure never stands for the whole city.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        Observations (``city``, ``indicator_id``, ``year``, ``value``,
+        ``basis``; ``scope`` optional).
+    city, indicator_id : str
+        What to select.
+    until : int, optional
+        Last year kept.
+    scope : str, optional
+        The target's scope (None = any scope).
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``value``, ``unit``, ``basis``, ``source`` (those present)
+        sorted by year.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"city": ["a"] * 4, "indicator_id": ["x"] * 4, "year": [2013, 2013, 2014, 2014],
+    ...     "value": [108.0, 105.0, 100.0, 90.0], "basis": ["plan_text", "research", "official", "official"],
+    ...     "source": ["plan", "study", "bulletin", "bulletin"], "scope": ["", "", "全市", "市区"]})
+    >>> indicator_history(obs, "a", "x", scope="")[["year", "value"]].to_dict("list")
+    {'year': [2013, 2014], 'value': [105.0, 100.0]}
+    >>> indicator_history(obs, "a", "x", scope="市区")["value"].tolist()
+    [90.0]
+    >>> indicator_history(obs.assign(scope=["", "", "全市", "城市"]), "a", "x", scope="市区")["value"].tolist()
+    [90.0]
+    """
+    sel = observations.loc[
+        (observations["city"] == city)
+        & (observations["indicator_id"] == indicator_id)
+        & observations["basis"].isin(BASIS_PRIORITY)
+    ]
+    if until is not None:
+        sel = sel.loc[sel["year"] <= until]
+    if scope is not None and "scope" in sel.columns:
+        key = _scope_key(scope)
+        sel = sel.loc[sel["scope"].map(_scope_key) == key]
+    rank = {b: i for i, b in enumerate(BASIS_PRIORITY)}
+    sel = sel.assign(_r=sel["basis"].map(rank))
+    sel = sel.sort_values(["year", "_r"], kind="stable").drop_duplicates("year", keep="first")
+    cols = [c for c in ("year", "value", "unit", "basis", "source") if c in sel.columns]
+    return sel.loc[:, cols].reset_index(drop=True)
+
+
+def reference_histories(
+    observations: pd.DataFrame, entities: Mapping[str, str], indicator_id: str, *, until: int | None = None
+) -> dict[str, pd.DataFrame]:
+    """Histories of reference entities for an indicator (non-empty ones only).
+
+    Parameters
+    ----------
+    observations : DataFrame
+        Observations.
+    entities : mapping
+        Entity id → display name (e.g. ``{"henan": "河南省", "china": "全国"}``).
+    indicator_id : str
+        Indicator.
+    until : int, optional
+        Last year kept.
+
+    Returns
+    -------
+    dict
+        Display name → :func:`indicator_history` frame.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"city": ["china"], "indicator_id": ["x"], "year": [2015], "value": [50.0],
+    ...                     "basis": ["official"], "source": ["s"]})
+    >>> list(reference_histories(obs, {"china": "全国", "henan": "河南省"}, "x"))
+    ['全国']
+    """
+    out = {}
+    for ent, name in entities.items():
+        h = indicator_history(observations, ent, indicator_id, until=until)
+        if not h.empty:
+            out[name] = h
+    return out

@@ -1,0 +1,1150 @@
+"""Tables the report notebooks display (pure shaping; loading at one edge).
+
+The notebooks call these functions and only display the results, so every
+table is tested here and no notebook defines code.  :func:`load_report_inputs`
+is the only function that reads files; the rest take DataFrames and return
+new ones (Chinese column headers, ready to show).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qclib._numbers import as_float
+from qclib.constants import (
+    BASIS_NAMES_ZH,
+    DOMAIN_NAMES_ZH,
+    DOMAINS,
+    REFERENCE_ENTITIES,
+    STATUS_NAMES_ZH,
+    STATUSES,
+    UNIT_NAMES_ZH,
+)
+from qclib.exceptions import InvalidChoiceError
+from qclib.report.series import _scope_key, indicator_history, reference_histories
+from qclib.report.style import STATUS_BACKGROUNDS, unit_label
+
+#: Report languages (the reports are written in Chinese).
+LANGS: tuple[str, ...] = ("zh",)
+
+_COMPARATOR_TEXT: dict[str, str] = {">": "＞", ">=": "≥", "<=": "≤", "<": "＜", "==": "="}
+_KIND_ZH: dict[str, str] = {
+    "threshold": "达到数值",
+    "count": "数量",
+    "reduction_vs_base": "较基准年下降",
+    "change_vs_base": "较基准年变化",
+    "trajectory": "规划路径",
+    "trend": "持续趋势",
+    "rank": "排名",
+    "vs_reference": "与参照地区比较",
+    "boolean": "是否实现",
+}
+
+
+@dataclass
+class ReportInputs:
+    """The catalog and observations one report works from.
+
+    Attributes
+    ----------
+    catalog : qclib.data.catalog.Catalog
+        Cities, indicators, targets.
+    observations : pandas.DataFrame
+        Validated observations (shipped plus extra files).
+    """
+
+    catalog: Any
+    observations: pd.DataFrame
+
+    def city_meta(self, city: str) -> dict[str, Any]:
+        """Catalog entry of ``city`` (``city``, ``plan``, ``phases``).
+
+        Raises
+        ------
+        InvalidChoiceError
+            Unknown city, naming the allowed ones.
+        """
+        if city not in self.catalog.cities:
+            raise InvalidChoiceError("city", city, tuple(self.catalog.cities))
+        return self.catalog.cities[city]
+
+    def city_name(self, city: str) -> str:
+        """Chinese name of a city or reference entity (the id when unknown)."""
+        if city in self.catalog.cities:
+            return self.catalog.cities[city]["city"].get("name_zh") or city
+        return REFERENCE_ENTITIES.get(city, {}).get("name_zh", city)
+
+    def scorecard(self, city: str | Sequence[str], year: int) -> pd.DataFrame:
+        """Scorecard of one or several cities for a report year, with names.
+
+        Parameters
+        ----------
+        city : str or sequence of str
+            City id(s).
+        year : int
+            Assessment year.
+
+        Returns
+        -------
+        DataFrame
+            :func:`qclib.indicators.scorecard.scorecard` rows plus ``name_zh``,
+            ``name_en``, ``measure``, ``direction`` of the target/indicator and the
+            target's ``base_year``, ``n_years``, ``reference`` and source
+            fields; ordered by domain as in :data:`qclib.constants.DOMAINS`.
+        """
+        from qclib.indicators.scorecard import scorecard
+
+        cities = [city] if isinstance(city, str) else list(city)
+        for c in cities:
+            self.city_meta(c)
+        targets = self.catalog.targets
+        sc = scorecard(targets, self.observations, year=int(year), cities=cities)
+        extra_cols = [
+            c
+            for c in (
+                "name_zh",
+                "name_en",
+                "measure",
+                "direction",
+                "base_year",
+                "n_years",
+                "reference",
+                "scope",
+                "plan_title",
+                "doc_number",
+                "source_section",
+                "source_item",
+                "source_clause",
+                "target_year_inferred",
+            )
+            if c in targets.columns and c not in sc.columns
+        ]
+        sc = sc.merge(targets[["city", "target_id", *extra_cols]], on=["city", "target_id"], how="left")
+        sc["reference_name_zh"] = sc.get("reference", pd.Series(index=sc.index, dtype=object)).map(
+            lambda r: REFERENCE_ENTITIES.get(r, {}).get("name_zh") if isinstance(r, str) else None
+        )
+        order = {d: i for i, d in enumerate(DOMAINS)}
+        sc = sc.assign(_o=sc["domain"].map(order)).sort_values(["city", "_o", "target_id"], kind="stable")
+        return sc.drop(columns="_o").reset_index(drop=True)
+
+
+def load_report_inputs(params_dir: str | Path | None = None, data_paths: Sequence[str | Path] = ()) -> ReportInputs:
+    """Load the catalog and observations for a report (the I/O edge).
+
+    Parameters
+    ----------
+    params_dir : str or Path, optional
+        Catalog folder; ``None`` or ``''`` = the shipped ``params/``.
+    data_paths : sequence of path
+        Extra observation files merged with the shipped ``data/raw/``.
+
+    Returns
+    -------
+    ReportInputs
+
+    Raises
+    ------
+    DataValidationError
+        When the catalog or an observation file is invalid.
+
+    Examples
+    --------
+    >>> inputs = load_report_inputs()
+    >>> inputs.city_name("zhengzhou"), inputs.city_name("china")
+    ('郑州市', '全国')
+    """
+    from qclib.data.catalog import load_catalog
+    from qclib.data.observations import load_observations
+
+    catalog = load_catalog(None if params_dir in (None, "") else params_dir)
+    obs = load_observations(list(data_paths) or None, catalog=catalog)
+    return ReportInputs(catalog=catalog, observations=obs)
+
+
+# --------------------------------------------------------------------------- helpers
+_num = as_float
+
+
+def _fmt(x: Any) -> str:
+    from qclib.report.narrative import format_number
+
+    return format_number(x) if not math.isnan(_num(x)) else "—"
+
+
+def target_text(row: Mapping[str, Any]) -> str:
+    """A target in short form, e.g. ``≥90%（2015）`` or ``2013年108→95（2016）``.
+
+    Parameters
+    ----------
+    row : mapping
+        A targets or scorecard row.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> target_text({"kind": "threshold", "comparator": ">", "target_value": 30, "unit": "%",
+    ...              "target_year": 2015})
+    '＞30%（2015）'
+    >>> target_text({"kind": "reduction_vs_base", "comparator": ">=", "target_value": 14.8,
+    ...              "unit": "%", "base_year": 2010, "target_year": 2015})
+    '较2010年下降≥14.8%（2015）'
+    >>> target_text({"kind": "trajectory", "base_year": 2013, "base_value": 108,
+    ...              "target_value": 95, "unit": "ug/m3", "target_year": 2016})
+    '2013年108→95微克/立方米（2016）'
+    >>> target_text({"kind": "threshold", "comparator": ">=", "target_value": 80, "unit": "score",
+    ...              "target_year": 2015})
+    '≥80分（2015）'
+    >>> target_text({"kind": "vs_reference", "comparator": "<", "reference": "china",
+    ...              "target_year": 2015})
+    '＜全国（2015）'
+    """
+    kind = row.get("kind")
+    comp = _COMPARATOR_TEXT.get(str(row.get("comparator")), "")
+    ty = _num(row.get("target_year"))
+    when = f"（{int(ty)}）" if not math.isnan(ty) else ""
+    unit = row.get("unit") or ""
+    unit = "" if unit in ("count", "bool", "rank", "per 10k") else UNIT_NAMES_ZH.get(unit, unit)
+    sep = ""
+    tv = row.get("target_value")
+    by = _num(row.get("base_year"))
+    if kind == "trajectory":
+        return f"{int(by) if not math.isnan(by) else '?'}年{_fmt(row.get('base_value'))}→{_fmt(tv)}{sep}{unit}{when}"
+    if kind in ("reduction_vs_base", "change_vs_base"):
+        word = "下降" if kind == "reduction_vs_base" else "变化"
+        return f"较{int(by) if not math.isnan(by) else '基准'}年{word}{comp}{_fmt(tv)}%{when}"
+    if kind == "trend":
+        n = _num(row.get("n_years"))
+        way = "下降" if row.get("comparator") in ("<", "<=") else "上升"
+        lead = f"连续{int(n)}年" if not math.isnan(n) else "持续"
+        return f"{lead}{way}{when}"
+    if kind == "vs_reference":
+        ref = row.get("reference")
+        name = REFERENCE_ENTITIES.get(ref, {}).get("name_zh", ref or "参照地区")
+        return f"{comp}{name}{when}"
+    if kind == "boolean":
+        return f"实现{when}"
+    if kind == "rank":
+        if math.isnan(_num(tv)):
+            return f"排名居前列（未量化）{when}"
+        return f"排名{comp}第{_fmt(tv)}位{when}"
+    if math.isnan(_num(tv)):
+        return f"定性目标{when}"
+    return f"{comp}{_fmt(tv)}{sep}{unit}{when}"
+
+
+# --------------------------------------------------------------------------- plan & timeline
+def plan_table(meta: Mapping[str, Any]) -> pd.DataFrame:
+    """The plan's identity as a two-column table (``项目``, ``内容``).
+
+    Parameters
+    ----------
+    meta : mapping
+        A catalog city entry (``city``, ``plan`` — may be None).
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> plan_table({"city": {"name_zh": "秦皇岛市"}, "plan": None})["内容"].tolist()
+    ['秦皇岛市', '无创建规划（本报告仅列示基准数据）']
+    """
+    plan = meta.get("plan")
+    rows = [("城市", meta["city"].get("name_zh", ""))]
+    if not plan:
+        rows.append(("规划文件", "无创建规划（本报告仅列示基准数据）"))
+    else:
+        rows += [
+            ("规划文件", plan.get("title_zh") or ""),
+            ("文号", plan.get("doc_number") or "—"),
+            ("发布单位", plan.get("issuer_zh") or "—"),
+            ("发布日期", str(plan.get("date") or "—")),
+            ("总体目标年份", str(plan.get("deadline_year") or "—")),
+        ]
+    return pd.DataFrame(rows, columns=["项目", "内容"])
+
+
+def _year_of(date: Any) -> int | None:
+    text = str(date or "")
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def timeline_table(phases: Iterable[Mapping[str, Any]], year: int) -> pd.DataFrame:
+    """The plan's phases and where the report year falls.
+
+    Parameters
+    ----------
+    phases : iterable of mapping
+        ``phase_id``, ``name_zh``, ``start``, ``end`` (dates as strings).
+    year : int
+        Report year.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``阶段``, ``开始``, ``结束``, ``相对报告年份`` (已结束 /
+        本年度内 / 尚未开始).
+
+    Examples
+    --------
+    >>> ph = [{"name_zh": "推进落实阶段", "start": "2014-06", "end": "2014-12"},
+    ...       {"name_zh": "总结验收阶段", "start": "2015-04", "end": "2015-06"}]
+    >>> timeline_table(ph, 2015)["相对报告年份"].tolist()
+    ['已结束', '本年度内']
+    """
+    rows = []
+    for p in phases:
+        s, e = _year_of(p.get("start")), _year_of(p.get("end"))
+        if e is not None and e < year:
+            where = "已结束"
+        elif s is not None and s > year:
+            where = "尚未开始"
+        else:
+            where = "本年度内"
+        rows.append((p.get("name_zh", ""), str(p.get("start", "")), str(p.get("end", "")), where))
+    return pd.DataFrame(rows, columns=["阶段", "开始", "结束", "相对报告年份"])
+
+
+def timeline_sentence(meta: Mapping[str, Any], targets: pd.DataFrame, year: int) -> str:
+    """Where the report year stands in the plan, in one sentence.
+
+    Parameters
+    ----------
+    meta : mapping
+        Catalog city entry.
+    targets : DataFrame
+        The city's targets (``target_year``).
+    year : int
+        Report year.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> meta = {"city": {"name_zh": "郑州市"}, "plan": {"title_zh": "工作方案", "date": "2014-05-08"}}
+    >>> t = pd.DataFrame({"target_year": [2015, 2015, 2016]})
+    >>> timeline_sentence(meta, t, 2015)
+    '郑州市《工作方案》于2014年发布，目标年份为2015、2016年；2015年为目标年份，共有2项目标在本年度到期，1项目标年份在后。'
+    >>> timeline_sentence({"city": {"name_zh": "株洲市"}, "plan": {"title_zh": "创建方案", "date": ""}},
+    ...                   t.assign(target_year=2017), 2017)
+    '株洲市《创建方案》（文件未载明发布日期），目标年份为2017年；2017年为目标年份，共有3项目标在本年度到期。'
+    >>> timeline_sentence({"city": {"name_zh": "秦皇岛市"}, "plan": None}, t.iloc[:0], 2010)
+    '秦皇岛市没有创建质量强市示范城市的规划目标，本报告列示2010年的基准数据。'
+    """
+    city = meta["city"].get("name_zh", "")
+    plan = meta.get("plan")
+    if not plan or targets.empty:
+        return f"{city}没有创建质量强市示范城市的规划目标，本报告列示{year}年的基准数据。"
+    issued = _year_of(plan.get("date"))
+    tys = sorted({int(y) for y in targets["target_year"].dropna()})
+    years_text = "、".join(str(y) for y in tys)
+    issued_text = f"于{issued}年发布" if issued is not None else "（文件未载明发布日期）"
+    head = f"{city}《{plan.get('title_zh', '')}》{issued_text}，目标年份为{years_text}年；"
+    due = int((targets["target_year"] == year).sum())
+    before = int((targets["target_year"] < year).sum())
+    after = int((targets["target_year"] > year).sum())
+    if issued is not None and year < issued:
+        pos = f"{year}年在规划发布之前，为基期数据"
+    elif due:
+        pos = f"{year}年为目标年份，共有{due}项目标在本年度到期"
+    elif after and not before:
+        pos = f"{year}年处于规划实施期内，目标尚未到期"
+    else:
+        pos = f"{year}年在目标年份之后"
+    tail = []
+    if due and after:
+        tail.append(f"{after}项目标年份在后")
+    if due and before:
+        tail.append(f"{before}项目标已于此前到期")
+    return head + pos + ("，" + "，".join(tail) if tail else "") + "。"
+
+
+# --------------------------------------------------------------------------- scorecard tables
+def status_counts(scorecard: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Number of targets per status (columns in :data:`STATUSES` order).
+
+    Parameters
+    ----------
+    scorecard : DataFrame
+        Scorecard rows (``status`` and the ``by`` column).
+    by : str, optional
+        Group column (e.g. ``city`` or ``domain``); one row ``合计`` when None.
+
+    Returns
+    -------
+    DataFrame
+        Index = groups, columns = status ids, plus ``total``.
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"city": ["a", "a", "b"], "status": ["met", "no_data", "met"]})
+    >>> status_counts(sc)[["met", "no_data", "total"]].to_dict("records")
+    [{'met': 2, 'no_data': 1, 'total': 3}]
+    >>> status_counts(sc, by="city")["met"].to_dict()
+    {'a': 1, 'b': 1}
+    """
+    if by is None:
+        counts = scorecard["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+        out = pd.DataFrame([counts.to_numpy()], columns=list(STATUSES), index=["合计"])
+    else:
+        out = (
+            scorecard.groupby(by)["status"]
+            .value_counts()
+            .unstack(fill_value=0)
+            .reindex(columns=list(STATUSES), fill_value=0)
+        )
+    out = out.astype(int)
+    out["total"] = out[list(STATUSES)].sum(axis=1)
+    return out
+
+
+def headline_table(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """Headline counts with Chinese headers (已达标, 未达标, 进度正常, …, 合计).
+
+    Examples
+    --------
+    >>> headline_table(pd.DataFrame({"status": ["met", "not_met", "met"]})).iloc[0].to_dict()
+    {'已达标': 2, '未达标': 1, '进度正常': 0, '进度滞后': 0, '无数据': 0, '无法评估': 0, '合计': 3}
+    """
+    c = status_counts(scorecard)
+    return c.rename(columns={**STATUS_NAMES_ZH, "total": "合计"})
+
+
+def scorecard_table(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """The full scorecard for display (one row per target, Chinese headers).
+
+    Columns: 领域, 指标, 目标, 评估年份, 实际值, 比上年, 路径值, 差距, 状态,
+    进展, status (the status id, used for colours; hidden by
+    :func:`style_scorecard`).
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"domain": ["product"], "name_zh": ["抽检合格率"], "kind": ["threshold"],
+    ...     "comparator": [">="], "target_value": [90.0], "unit": ["%"], "target_year": [2015],
+    ...     "year_assessed": [2015], "value": [92.1], "yoy_change_pp": [1.0],
+    ...     "yoy_change_pct": [float("nan")], "planned_value": [float("nan")], "gap": [2.1],
+    ...     "status": ["met"], "progress_category": ["achieved"]})
+    >>> scorecard_table(sc).iloc[0][["领域", "目标", "实际值", "比上年", "状态"]].tolist()
+    ['产品质量', '≥90%（2015）', '92.1', '+1个百分点', '已达标']
+    """
+    from qclib.report.narrative import PROGRESS_NAMES_ZH
+
+    def change(r: Mapping[str, Any]) -> str:
+        pp, pct = _num(r.get("yoy_change_pp")), _num(r.get("yoy_change_pct"))
+        if not math.isnan(pp):
+            return f"{pp:+.2f}".rstrip("0").rstrip(".") + "个百分点"
+        if not math.isnan(pct):
+            return f"{pct:+.2f}".rstrip("0").rstrip(".") + "%"
+        return "—"
+
+    rows = []
+    for r in scorecard.to_dict("records"):
+        ya = _num(r.get("year_assessed"))
+        rows.append(
+            {
+                "领域": DOMAIN_NAMES_ZH.get(r.get("domain"), r.get("domain")),
+                "指标": r.get("name_zh") or r.get("indicator_id"),
+                "目标": target_text(r),
+                "评估年份": str(int(ya)) if not math.isnan(ya) else "—",
+                "实际值": _fmt(r.get("value")),
+                "比上年": change(r),
+                "路径值": _fmt(r.get("planned_value")),
+                "差距": _fmt(r.get("gap")),
+                "状态": STATUS_NAMES_ZH.get(r.get("status"), r.get("status")),
+                "进展": PROGRESS_NAMES_ZH.get(r.get("progress_category"), "—"),
+                "status": r.get("status"),
+            }
+        )
+    cols = ["领域", "指标", "目标", "评估年份", "实际值", "比上年", "路径值", "差距", "状态", "进展", "status"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def style_scorecard(table: pd.DataFrame) -> Any:
+    """A pandas Styler colouring each row's 状态 cell by status.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`scorecard_table` output (its ``status`` column is hidden).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"状态": ["已达标"], "status": ["met"]})
+    >>> "#c8e6c9" in style_scorecard(t).to_html()
+    True
+    """
+
+    colours = table["status"].map(lambda s: f"background-color: {STATUS_BACKGROUNDS.get(s, '')}")
+
+    def paint(col: pd.Series) -> list[str]:
+        return list(colours) if col.name == "状态" else [""] * len(col)
+
+    return table.style.apply(paint, axis=0).hide(axis="index").hide(subset=["status"], axis="columns")
+
+
+def missing_table(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """Targets without data (status ``no_data``), stated plainly: 无数据.
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"domain": ["service", "product"], "name_zh": ["满意度", "合格率"],
+    ...     "kind": ["threshold"] * 2, "comparator": [">="] * 2, "target_value": [80.0, 90.0],
+    ...     "unit": ["score", "%"], "target_year": [2015] * 2, "status": ["no_data", "met"],
+    ...     "reason": ["no observation", ""]})
+    >>> missing_table(sc).to_dict("records")
+    [{'领域': '服务质量', '指标': '满意度', '目标': '≥80分（2015）', '情况': '无数据'}]
+    """
+    rows = [
+        {
+            "领域": DOMAIN_NAMES_ZH.get(r.get("domain"), r.get("domain")),
+            "指标": r.get("name_zh") or r.get("indicator_id"),
+            "目标": target_text(r),
+            "情况": STATUS_NAMES_ZH["no_data"],
+        }
+        for r in scorecard.to_dict("records")
+        if r.get("status") == "no_data"
+    ]
+    return pd.DataFrame(rows, columns=["领域", "指标", "目标", "情况"])
+
+
+def sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """Where each figure comes from: the target clause and the observation source.
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"name_zh": ["合格率"], "plan_title": ["工作方案"], "doc_number": ["郑政〔2014〕17号"],
+    ...     "source_section": ["三、（一）"], "source_item": ["1"], "source_clause": ["表内第1项"],
+    ...     "value": [92.0], "year_assessed": [2015], "value_source": ["统计公报"], "value_basis": ["official"]})
+    >>> sources_table(sc).iloc[0]["目标出处"]
+    '《工作方案》（郑政〔2014〕17号）三、（一） 第1项 表内第1项'
+    >>> pm = sc.assign(base_year=[2013], base_value=[108.0], base_value_basis=["plan_text"], base_value_source=[""])
+    >>> sources_table(pm).iloc[0]["基期值及来源"]
+    '2013年108（规划文本；规划文本（见目标出处））'
+    """
+    rows = []
+    for r in scorecard.to_dict("records"):
+        doc = f"《{r.get('plan_title')}》" if r.get("plan_title") else ""
+        if r.get("doc_number"):
+            doc += f"（{r.get('doc_number')}）"
+        item = f"第{r.get('source_item')}项" if r.get("source_item") not in (None, "") else ""
+        clause = " ".join(
+            str(x)
+            for x in (r.get("source_section"), item, r.get("source_clause"))
+            if x not in (None, "") and not (isinstance(x, float) and math.isnan(x))
+        )
+        target_src = (doc + clause) if (doc or clause) else (r.get("target_source") or "—")
+        has_value = not math.isnan(_num(r.get("value")))
+        ya = _num(r.get("year_assessed"))
+        rows.append(
+            {
+                "指标": r.get("name_zh") or r.get("indicator_id"),
+                "目标出处": target_src,
+                "数值": _fmt(r.get("value")) + (f"（{int(ya)}年）" if has_value and not math.isnan(ya) else ""),
+                "数值来源": (r.get("value_source") or "—") if has_value else STATUS_NAMES_ZH["no_data"],
+                "数据性质": BASIS_NAMES_ZH.get(r.get("value_basis"), r.get("value_basis"))
+                if has_value and r.get("value_basis")
+                else "—",
+                "基期值及来源": _base_text(r),
+            }
+        )
+    return pd.DataFrame(rows, columns=["指标", "目标出处", "数值", "数值来源", "数据性质", "基期值及来源"])
+
+
+def _base_text(r: Mapping[str, Any]) -> str:
+    """The base value a relative target or a path starts from, with its source."""
+    bv, by = _num(r.get("base_value")), _num(r.get("base_year"))
+    if math.isnan(bv):
+        return "—" if math.isnan(by) else f"{int(by)}年：{STATUS_NAMES_ZH['no_data']}"
+    basis = BASIS_NAMES_ZH.get(r.get("base_value_basis"), r.get("base_value_basis") or "")
+    src = r.get("base_value_source") or ""
+    if not src and r.get("base_value_basis") == "plan_text":
+        src = "规划文本（见目标出处）"
+    year = f"{int(by)}年" if not math.isnan(by) else ""
+    return f"{year}{_fmt(bv)}（{basis}；{src}）" if src else f"{year}{_fmt(bv)}（{basis}）"
+
+
+# --------------------------------------------------------------------------- observations
+
+
+def observations_table(
+    observations: pd.DataFrame, indicators: pd.DataFrame, city: str, year: int, *, exclude: Iterable[str] = ()
+) -> pd.DataFrame:
+    """A city's figures for one year (for baselines and cities without a plan).
+
+    Parameters
+    ----------
+    observations : DataFrame
+        Observations.
+    indicators : DataFrame
+        The indicator registry (``indicator_id``, ``domain``, ``name_zh``).
+    city : str
+        City id.
+    year : int
+        Year.
+    exclude : iterable of str
+        Indicator ids to leave out (e.g. those already in the scorecard).
+
+    Returns
+    -------
+    DataFrame
+        领域, 指标, 数值, 单位, 数据性质, 来源 (sorted by domain order).
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"city": ["q"], "indicator_id": ["x"], "year": [2010], "value": [96.5],
+    ...     "unit": ["%"], "basis": ["official"], "source": ["seed 004"], "scope": [""]})
+    >>> ind = pd.DataFrame({"indicator_id": ["x"], "domain": ["product"], "name_zh": ["优等品率"]})
+    >>> observations_table(obs, ind, "q", 2010).iloc[0].tolist()
+    ['产品质量', '优等品率', '96.5', '%', '官方数据', 'seed 004']
+    """
+    sel = observations.loc[
+        (observations["city"] == city)
+        & (observations["year"] == year)
+        & ~observations["indicator_id"].isin(list(exclude))
+    ]
+    reg = indicators.set_index("indicator_id")
+    order = {d: i for i, d in enumerate(DOMAINS)}
+    rows = []
+    for r in sel.to_dict("records"):
+        iid = r["indicator_id"]
+        dom = reg["domain"].get(iid, "") if iid in reg.index else ""
+        name = reg["name_zh"].get(iid, iid) if iid in reg.index else iid
+        scope = r.get("scope") or ""
+        rows.append(
+            {
+                "_o": order.get(dom, len(order)),
+                "领域": DOMAIN_NAMES_ZH.get(dom, dom or "—"),
+                "指标": name + (f"（{scope}）" if scope else ""),
+                "数值": _fmt(r["value"]),
+                "单位": unit_label(r.get("unit", "")),
+                "数据性质": BASIS_NAMES_ZH.get(r.get("basis", ""), r.get("basis", "")),
+                "来源": r.get("source", ""),
+            }
+        )
+    df = pd.DataFrame(rows, columns=["_o", "领域", "指标", "数值", "单位", "数据性质", "来源"])
+    return df.sort_values(["_o", "指标"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- comparison
+def targets_side_by_side(
+    targets: pd.DataFrame, cities: Sequence[str], names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Each indicator's targets in several cities, side by side.
+
+    Parameters
+    ----------
+    targets : DataFrame
+        Targets table.
+    cities : sequence of str
+        City ids (columns, in this order).
+    names : mapping, optional
+        City id → display name.
+
+    Returns
+    -------
+    DataFrame
+        领域, 指标, one column per city (target texts joined by ``；`` when a
+        plan has several, prefixed by their scope when scopes differ), 城市数
+        (cities with a target) and 目标不同 (是 when at least two cities target
+        the indicator differently, else 否).  Sorted with shared indicators first.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"city": ["a", "b"], "indicator_id": ["x", "x"], "domain": ["product"] * 2,
+    ...     "name_zh": ["普及率"] * 2, "kind": ["threshold"] * 2, "comparator": [">", ">"],
+    ...     "target_value": [30.0, 40.0], "unit": ["%", "%"], "target_year": [2015, 2020]})
+    >>> targets_side_by_side(t, ["a", "b"]).iloc[0].to_dict()
+    {'领域': '产品质量', '指标': '普及率', 'a': '＞30%（2015）', 'b': '＞40%（2020）', '城市数': 2, '目标不同': '是'}
+    >>> t2 = pd.DataFrame({"city": ["a", "a"], "indicator_id": ["s", "s"], "domain": ["environment"] * 2,
+    ...     "name_zh": ["污水处理率（市区）", "污水处理率（县（市））"], "kind": ["threshold"] * 2,
+    ...     "comparator": [">=", ">="], "target_value": [95.0, 85.0], "unit": ["%", "%"],
+    ...     "target_year": [2015, 2015], "scope": ["市区", "县（市）"]})
+    >>> r = targets_side_by_side(t2, ["a"]).iloc[0]
+    >>> r["指标"], r["a"]
+    ('污水处理率', '市区：≥95%（2015）；县（市）：≥85%（2015）')
+    """
+    names = dict(names or {})
+    sel = targets.loc[targets["city"].isin(list(cities))]
+    order = {d: i for i, d in enumerate(DOMAINS)}
+    rows = []
+    for iid, grp in sel.groupby("indicator_id", sort=False):
+        first = grp.iloc[0]
+        name = first.get("name_zh") or iid
+        several_scopes = "scope" in grp.columns and grp["scope"].map(_scope_key).nunique() > 1
+        if several_scopes:  # e.g. 污水处理率（市区） and （县（市））: one row, scopes in the cells
+            name = re.sub(r"（[^（）]*(（[^（）]*）)?[^（）]*）$", "", str(name)) or name
+        row: dict[str, Any] = {
+            "_o": order.get(first["domain"], 99),
+            "领域": DOMAIN_NAMES_ZH.get(first["domain"], first["domain"]),
+            "指标": name,
+        }
+        texts = {}
+        for c in cities:
+            g = grp.loc[grp["city"] == c]
+            texts[c] = (
+                "；".join(
+                    (f"{r['scope']}：" if several_scopes and r.get("scope") else "") + target_text(r)
+                    for r in g.to_dict("records")
+                )
+                if not g.empty
+                else ""
+            )
+            row[names.get(c, c)] = texts[c] or "—"
+        present = [t for t in texts.values() if t]
+        # compare without the years: a different deadline alone is not a different level
+        levels = {t.split("（")[0] for t in present}
+        row["城市数"] = len(present)
+        row["目标不同"] = "是" if len(present) >= 2 and len(levels) > 1 else "否"
+        rows.append(row)
+    cols = ["_o", "领域", "指标", *[names.get(c, c) for c in cities], "城市数", "目标不同"]
+    df = pd.DataFrame(rows, columns=cols)
+    df = df.sort_values(["城市数", "_o", "指标"], ascending=[False, True, True], kind="stable")
+    return df.drop(columns="_o").reset_index(drop=True)
+
+
+def attainment_by_domain(scorecard: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Per domain and city: ``已达标/总数`` (met or on track over all targets).
+
+    Parameters
+    ----------
+    scorecard : DataFrame
+        Scorecard of several cities (``city``, ``domain``, ``status``).
+    names : mapping, optional
+        City id → display name.
+
+    Returns
+    -------
+    DataFrame
+        Index = Chinese domain names, columns = cities, cells like ``3/7``
+        (``—`` when a city has no target in the domain).
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"city": ["a", "a", "b"], "domain": ["product"] * 3,
+    ...                    "status": ["met", "no_data", "on_track"]})
+    >>> attainment_by_domain(sc).loc["产品质量"].to_dict()
+    {'a': '1/2', 'b': '1/1'}
+    """
+    names = dict(names or {})
+    cities = list(dict.fromkeys(scorecard["city"]))
+    out = pd.DataFrame(
+        index=[DOMAIN_NAMES_ZH[d] for d in DOMAINS], columns=[names.get(c, c) for c in cities], dtype=object
+    )
+    for d in DOMAINS:
+        for c in cities:
+            g = scorecard.loc[(scorecard["domain"] == d) & (scorecard["city"] == c)]
+            good = int(g["status"].isin(["met", "on_track"]).sum())
+            out.loc[DOMAIN_NAMES_ZH[d], names.get(c, c)] = f"{good}/{len(g)}" if len(g) else "—"
+    return out
+
+
+def shared_indicators(targets: pd.DataFrame, cities: Sequence[str], *, min_cities: int = 2) -> list[str]:
+    """Indicator ids targeted by at least ``min_cities`` of ``cities``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"city": ["a", "b", "a"], "indicator_id": ["x", "x", "y"]})
+    >>> shared_indicators(t, ["a", "b"])
+    ['x']
+    """
+    sel = targets.loc[targets["city"].isin(list(cities))]
+    n = sel.groupby("indicator_id", sort=False)["city"].nunique()
+    return [i for i, k in n.items() if k >= min_cities]
+
+
+def check_lang(lang: str) -> str:
+    """Validate the report language parameter.
+
+    Raises
+    ------
+    InvalidChoiceError
+        Naming ``lang`` and :data:`LANGS`.
+
+    Examples
+    --------
+    >>> check_lang("zh")
+    'zh'
+    """
+    if lang not in LANGS:
+        raise InvalidChoiceError("lang", lang, LANGS)
+    return lang
+
+
+# --------------------------------------------------------------------------- consistency
+#: Suffixes of observed indicators that report a change on the previous year, and
+#: the change kind of :func:`qclib.indicators.consistency.check_reported_change`.
+REPORTED_CHANGE_SUFFIXES: dict[str, str] = {"_yoy_change_pct": "level", "_yoy_change_pp": "rate"}
+
+
+def reported_change_checks(
+    observations: pd.DataFrame, city: str, *, until: int | None = None, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Reported year-on-year changes checked against the levels they describe.
+
+    For every observation of ``<indicator>_yoy_change_pct`` (or ``_pp``) of
+    the city, the levels of ``<indicator>`` in that year and the year before
+    (:func:`indicator_history`) are compared with the reported change by
+    :func:`qclib.indicators.consistency.check_reported_change` (signed change).  Changes
+    whose levels are not both known are left out.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        Observations.
+    city : str
+        City id.
+    until : int, optional
+        Last year checked.
+    names : mapping, optional
+        Indicator id → display name.
+
+    Returns
+    -------
+    DataFrame
+        指标, 年份, 上年值, 本年值, 公布的变化, 按数值计算, 是否一致 (是/否).
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"city": ["z"] * 3, "indicator_id": ["f", "f", "f_yoy_change_pct"],
+    ...     "year": [2012, 2013, 2013], "value": [4134.86, 5877.0, 42.0], "basis": ["official"] * 3})
+    >>> reported_change_checks(obs, "z").iloc[0].astype(str).tolist()
+    ['f', '2013', '4134.9', '5877', '42%', '42.13%', '是']
+    """
+    from qclib.indicators.consistency import check_reported_change
+
+    names = dict(names or {})
+    cols = ["指标", "年份", "上年值", "本年值", "公布的变化", "按数值计算", "是否一致"]
+    sel = observations.loc[observations["city"] == city]
+    if until is not None:
+        sel = sel.loc[sel["year"] <= until]
+    rows = []
+    for r in sel.to_dict("records"):
+        iid = str(r["indicator_id"])
+        suffix = next((s for s in REPORTED_CHANGE_SUFFIXES if iid.endswith(s)), None)
+        if suffix is None:
+            continue
+        base = iid[: -len(suffix)]
+        hist = indicator_history(observations, city, base).set_index("year")["value"]
+        y = int(r["year"])
+        if y not in hist.index or y - 1 not in hist.index:
+            continue
+        kind = REPORTED_CHANGE_SUFFIXES[suffix]
+        chk = check_reported_change(
+            float(hist.loc[y - 1]), float(hist.loc[y]), float(r["value"]), kind=kind, sense="change"
+        )
+        unit = "%" if kind == "level" else "个百分点"
+        rows.append(
+            [
+                names.get(base, base),
+                y,
+                _fmt(hist.loc[y - 1]),
+                _fmt(hist.loc[y]),
+                f"{_fmt(r['value'])}{unit}",
+                f"{_fmt(chk.computed_change)}{unit}",
+                "是" if chk.consistent else "否",
+            ]
+        )
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --------------------------------------------------------------------------- misc display helpers
+def warning_lines(records: Iterable[Any], root: str | Path | None = None) -> list[str]:
+    """Messages of recorded warnings, with the project root removed from paths.
+
+    Parameters
+    ----------
+    records : iterable
+        ``warnings.WarningMessage`` objects (``warnings.catch_warnings(record=True)``)
+        or plain strings.
+    root : str or Path, optional
+        Prefix to strip (the project root by default).
+
+    Returns
+    -------
+    list of str
+        Unique messages in order.
+
+    Examples
+    --------
+    >>> from qclib.paths import PROJ_ROOT
+    >>> warning_lines([f"{PROJ_ROOT}/data/raw/a.csv, row 3: odd", "x", "x"])
+    ['data/raw/a.csv, row 3: odd', 'x']
+    """
+    from qclib.paths import PROJ_ROOT
+
+    prefix = str(root if root is not None else PROJ_ROOT).rstrip("/") + "/"
+    out: list[str] = []
+    for r in records:
+        text = str(getattr(r, "message", r)).replace(prefix, "")
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def plans_overview(catalog: Any, cities: Sequence[str]) -> pd.DataFrame:
+    """The plans of several cities in one table.
+
+    Parameters
+    ----------
+    catalog : qclib.data.catalog.Catalog
+        The catalog.
+    cities : sequence of str
+        City ids.
+
+    Returns
+    -------
+    DataFrame
+        城市, 规划文件, 文号, 发布日期, 目标年份, 目标数.
+
+    Examples
+    --------
+    >>> from qclib.data.catalog import load_catalog
+    >>> plans_overview(load_catalog(), ["zhengzhou"]).iloc[0]["文号"]
+    '郑政〔2014〕17号'
+    """
+    rows = []
+    for c in cities:
+        meta = catalog.cities[c]
+        plan = meta.get("plan") or {}
+        t = catalog.targets.loc[catalog.targets["city"] == c]
+        years = "、".join(str(int(y)) for y in sorted(set(t["target_year"].dropna())))
+        rows.append(
+            {
+                "城市": meta["city"].get("name_zh", c),
+                "规划文件": plan.get("title_zh") or "无规划",
+                "文号": plan.get("doc_number") or "—",
+                "发布日期": str(plan.get("date") or "—"),
+                "目标年份": years or "—",
+                "目标数": len(t),
+            }
+        )
+    return pd.DataFrame(rows, columns=["城市", "规划文件", "文号", "发布日期", "目标年份", "目标数"])
+
+
+def chart_sources_table(
+    scorecard: pd.DataFrame,
+    observations: pd.DataFrame,
+    *,
+    city: str,
+    city_name: str,
+    year: int,
+    references: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Every figure the domain charts draw, with its basis and source.
+
+    Mirrors :func:`qclib.report.charts.plot_domain`: for each scorecard row, the
+    city's history (the target's scope, up to ``year``) and the reference
+    entities' series of the same indicator.  Each figure is listed once.
+
+    Parameters
+    ----------
+    scorecard : DataFrame
+        The city's scorecard rows (``indicator_id``, ``name_zh``, ``scope``).
+    observations : DataFrame
+        Observations.
+    city, city_name : str
+        City id and its display name.
+    year : int
+        Last year drawn.
+    references : mapping, optional
+        Reference entity id -> display name (as passed to the charts).
+
+    Returns
+    -------
+    DataFrame
+        指标, 地区, 年份, 数值, 数据性质, 来源.
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"indicator_id": ["x"], "name_zh": ["PM2.5"], "scope": [""]})
+    >>> obs = pd.DataFrame({"city": ["z", "z", "china"], "indicator_id": ["x"] * 3, "year": [2014, 2015, 2015],
+    ...     "value": [88.1, 96.0, 50.0], "basis": ["research", "official", "official"],
+    ...     "source": ["study", "bulletin", "national"], "scope": ["", "", ""]})
+    >>> t = chart_sources_table(sc, obs, city="z", city_name="郑州市", year=2015, references={"china": "全国"})
+    >>> t[["地区", "年份", "数据性质", "来源"]].values.tolist()
+    [['郑州市', 2014, '研究值（非官方）', 'study'], ['郑州市', 2015, '官方数据', 'bulletin'], ['全国', 2015, '官方数据', 'national']]
+    """
+    series: dict[str, dict[str, pd.DataFrame]] = {}
+    for r in scorecard.to_dict("records"):
+        iid, name = r["indicator_id"], r.get("name_zh") or r["indicator_id"]
+        hist = indicator_history(observations, city, iid, until=year, scope=r.get("scope"))
+        if hist.empty or name in series:
+            continue
+        series[name] = {city_name: hist, **reference_histories(observations, dict(references or {}), iid, until=year)}
+    return histories_sources_table(series)
+
+
+def histories_sources_table(series: Mapping[str, Mapping[str, pd.DataFrame]]) -> pd.DataFrame:
+    """Flatten charted histories into one row per figure with its basis and source.
+
+    Parameters
+    ----------
+    series : mapping
+        Indicator label -> {area label -> :func:`indicator_history` frame}.
+
+    Returns
+    -------
+    DataFrame
+        指标, 地区, 年份, 数值, 数据性质, 来源 (each figure once).
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"year": [2015], "value": [96.0], "basis": ["official"], "source": ["bulletin"]})
+    >>> histories_sources_table({"PM2.5": {"郑州市": h, "新乡市": h.iloc[:0]}}).values.tolist()
+    [['PM2.5', '郑州市', 2015, '96', '官方数据', 'bulletin']]
+    """
+    rows = [
+        {
+            "指标": label,
+            "地区": who,
+            "年份": int(x["year"]),
+            "数值": _fmt(x["value"]),
+            "数据性质": BASIS_NAMES_ZH.get(x.get("basis"), x.get("basis") or ""),
+            "来源": x.get("source") or "—",
+        }
+        for label, by_area in series.items()
+        for who, h in by_area.items()
+        for x in h.to_dict("records")
+    ]
+    cols = ["指标", "地区", "年份", "数值", "数据性质", "来源"]
+    return pd.DataFrame(rows, columns=cols).drop_duplicates().reset_index(drop=True)
+
+
+def common_histories(
+    scorecard: pd.DataFrame, observations: pd.DataFrame, indicators: Sequence[str], names: Mapping[str, str], year: int
+) -> dict[str, dict[str, pd.DataFrame]]:
+    """Histories of shared indicators per city, each in the scope of that city's target.
+
+    Parameters
+    ----------
+    scorecard : DataFrame
+        Scorecard rows of the compared cities (``city``, ``indicator_id``, ``scope``).
+    observations : DataFrame
+        Observations.
+    indicators : sequence of str
+        Indicator ids to chart.
+    names : mapping
+        City id -> display name (the cities compared, in order).
+    year : int
+        Last year kept.
+
+    Returns
+    -------
+    dict
+        Indicator id -> {city name -> :func:`indicator_history` frame} (empty
+        frames for cities without a target or data).
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"city": ["a", "b"], "indicator_id": ["s", "s"], "scope": ["市区", ""]})
+    >>> obs = pd.DataFrame({"city": ["a", "a", "b"], "indicator_id": ["s"] * 3, "year": [2015] * 3,
+    ...     "value": [90.0, 80.0, 70.0], "basis": ["official"] * 3, "source": ["x"] * 3,
+    ...     "scope": ["市区", "", ""]})
+    >>> h = common_histories(sc, obs, ["s"], {"a": "甲市", "b": "乙市"}, 2015)
+    >>> h["s"]["甲市"]["value"].tolist(), h["s"]["乙市"]["value"].tolist()
+    ([90.0], [70.0])
+    """
+    out: dict[str, dict[str, pd.DataFrame]] = {}
+    for iid in indicators:
+        rows = scorecard.loc[scorecard["indicator_id"] == iid].drop_duplicates("city").set_index("city")
+        out[iid] = {}
+        for city, label in names.items():
+            scope = rows.loc[city, "scope"] if city in rows.index and "scope" in rows.columns else None
+            out[iid][label] = indicator_history(observations, city, iid, until=year, scope=scope)
+    return out
+
+
+def city_references(meta: Mapping[str, Any]) -> dict[str, str]:
+    """Reference entities of a city for charts: its province and China.
+
+    Examples
+    --------
+    >>> city_references({"city": {"province_entity": "henan"}})
+    {'henan': '河南省', 'china': '全国'}
+    """
+    out = {}
+    prov = meta.get("city", {}).get("province_entity")
+    for ent in (prov, "china"):
+        if ent in REFERENCE_ENTITIES:
+            out[ent] = REFERENCE_ENTITIES[ent]["name_zh"]
+    return out
+
+
+def indicator_coverage(observations: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Which indicators have data, for whom and when (for exploration).
+
+    Returns
+    -------
+    DataFrame
+        indicator_id, name_zh, domain, unit, entities (comma-separated),
+        first_year, last_year, n (observations); most observed first.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"city": ["a", "b"], "indicator_id": ["x", "x"], "year": [2014, 2016]})
+    >>> ind = pd.DataFrame({"indicator_id": ["x"], "name_zh": ["指标"], "domain": ["product"], "unit": ["%"]})
+    >>> indicator_coverage(obs, ind).iloc[0][["entities", "first_year", "last_year", "n"]].astype(str).tolist()
+    ['a, b', '2014', '2016', '2']
+    """
+    g = observations.groupby("indicator_id")
+    cov = pd.DataFrame(
+        {
+            "entities": g["city"].agg(lambda s: ", ".join(sorted(set(s)))),
+            "first_year": g["year"].min(),
+            "last_year": g["year"].max(),
+            "n": g.size(),
+        }
+    ).reset_index()
+    reg = indicators[["indicator_id", "name_zh", "domain", "unit"]]
+    out = reg.merge(cov, on="indicator_id", how="right")
+    cols = ["indicator_id", "name_zh", "domain", "unit", "entities", "first_year", "last_year", "n"]
+    return out[cols].sort_values(["n", "indicator_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def history_table(
+    observations: pd.DataFrame,
+    indicator_id: str,
+    entities: Sequence[str],
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Years × entities table of one indicator (preferred basis per year).
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"city": ["a", "b"], "indicator_id": ["x", "x"], "year": [2015, 2015],
+    ...                     "value": [1.0, 2.0], "basis": ["official"] * 2, "source": ["s"] * 2})
+    >>> history_table(obs, "x", ["a", "b"]).loc[2015].tolist()
+    [1.0, 2.0]
+    """
+    names = dict(names or {})
+    cols = {}
+    for e in entities:
+        h = indicator_history(observations, e, indicator_id)
+        if start is not None:
+            h = h.loc[h["year"] >= start]
+        if end is not None:
+            h = h.loc[h["year"] <= end]
+        cols[names.get(e, e)] = h.set_index("year")["value"]
+    df = pd.DataFrame(cols)
+    df.index.name = "年份"
+    return df.sort_index()

@@ -1,0 +1,1 @@
+"""Tests of qclib.air (one test module per module)."""

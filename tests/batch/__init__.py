@@ -1,0 +1,1 @@
+"""Tests of qclib.batch (one test module per module)."""

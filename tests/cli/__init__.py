@@ -1,0 +1,1 @@
+"""Tests of qclib.cli (one test module per module)."""

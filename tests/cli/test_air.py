@@ -1,0 +1,124 @@
+"""``qc air annual`` through ``register`` and argparse: thin adapter, outputs, error exit."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from qclib.air import io as air_io
+from qclib.cli import air as _cli
+
+DATA = Path(__file__).resolve().parents[1] / "fixtures" / "air"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qc")
+    _cli.register(p.add_subparsers(dest="command"))
+    return p
+
+
+def _run(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    return args.func(args)
+
+
+def test_cli_is_a_thin_adapter(monkeypatch, tmp_path):
+    seen = {}
+
+    def fake(paths, *, standard=None, exclude_invalid=False):
+        seen.update(paths=paths, standard=standard, exclude_invalid=exclude_invalid)
+        stats = pd.DataFrame({"city": ["x"], "indicator_id": ["pm25_annual_mean"], "year": [2021]})
+        quality = pd.DataFrame({"city": ["x"], "year": [2021], "pollutant": ["pm25"], "valid": [True]})
+        return stats, quality
+
+    monkeypatch.setattr(air_io, "annual_statistics_from_files", fake)
+    out = tmp_path / "o.csv"
+    assert _run(["air", "annual", "a.csv", "b.xlsx", "--out", str(out), "--standard", "2012", "--exclude-invalid"]) == 0
+    assert seen == {"paths": ["a.csv", "b.xlsx"], "standard": "2012", "exclude_invalid": True}
+    assert out.exists() and (tmp_path / "o_quality.csv").exists()
+
+
+def test_cli_end_to_end_on_fixture(tmp_path, capsys):
+    out = tmp_path / "air_annual.csv"
+    assert _run(["air", "annual", str(DATA / "zhengzhou_2021_daily.csv"), "--out", str(out)]) == 0
+    stats = pd.read_csv(out)
+    assert list(stats.columns) == [
+        "city",
+        "indicator_id",
+        "year",
+        "value",
+        "unit",
+        "scope",
+        "source",
+        "source_detail",
+        "basis",
+        "note",
+    ]
+    v = stats.set_index("indicator_id")["value"]
+    assert v["pm25_annual_mean"] == 42 and v["pm25_p95"] == 90 and v["o3_8h_p90"] == 80
+    assert v["good_days"] == 292 and v["good_days_ratio"] == 80.0 and v["valid_days"] == 365
+    quality = pd.read_csv(tmp_path / "air_annual_quality.csv")
+    assert {"n_days", "valid", "n_negative", "n_missing_dates", "n_duplicate_dates"} <= set(quality.columns)
+    assert "1 of 1 city-year(s) valid" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "fixture,needle",
+    [("bad_unknown_column.csv", "visibility"), ("bad_date.csv", "row 3"), ("bad_number.csv", "'pm25'")],
+)
+def test_cli_bad_file_exits_1_with_row_and_column(tmp_path, capsys, fixture, needle):
+    out = tmp_path / "o.csv"
+    assert _run(["air", "annual", str(DATA / fixture), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert needle in err and fixture in err
+    assert not out.exists()
+
+
+def test_cli_unconfirmed_standard_exits_1(tmp_path, capsys):
+    assert (
+        _run(
+            [
+                "air",
+                "annual",
+                str(DATA / "zhengzhou_2021_daily.csv"),
+                "--standard",
+                "2026",
+                "--out",
+                str(tmp_path / "o.csv"),
+            ]
+        )
+        == 1
+    )
+    assert "not confirmed" in capsys.readouterr().err
+
+
+def test_cli_rejects_unknown_standard_choice():
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["air", "annual", "a.csv", "--standard", "1996"])
+
+
+def test_failed_quality_write_leaves_the_old_statistics(tmp_path):
+    from qclib.cli.main import main
+
+    out = tmp_path / "air.csv"
+    out.write_text("old statistics\n", encoding="utf-8")
+    blocked = tmp_path / "quality_is_a_folder"
+    blocked.mkdir()
+    (blocked / "keep").write_text("x", encoding="utf-8")
+    with pytest.raises(OSError):
+        main(
+            [
+                "air",
+                "annual",
+                "tests/fixtures/air/zhengzhou_2021_daily.csv",
+                "--out",
+                str(out),
+                "--quality-out",
+                str(blocked),
+            ]
+        )
+    assert out.read_text(encoding="utf-8") == "old statistics\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["air.csv", "quality_is_a_folder"]

@@ -1,0 +1,1 @@
+"""Tests of qclib.data (one test module per module)."""

@@ -1,0 +1,1 @@
+"""Tests of qclib.indicators (one test module per module)."""

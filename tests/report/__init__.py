@@ -1,0 +1,1 @@
+"""Tests of qclib.report (one test module per module)."""

@@ -1,0 +1,125 @@
+"""Tests of qclib.report.narrative: every number in the text comes from the row."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qclib.constants import STATUSES
+from qclib.exceptions import InvalidChoiceError
+from qclib.report import narrative
+
+PM25 = {
+    "name_zh": "细颗粒物（PM2.5）年均浓度",
+    "kind": "trajectory",
+    "unit": "ug/m3",
+    "value": 96.0,
+    "year_assessed": 2015,
+    "yoy_change_pct": -5.88,
+    "base_year": 2013,
+    "base_value": 108.0,
+    "target_value": 95.0,
+    "target_year": 2016,
+    "planned_value": 99.33,
+    "status": "on_track",
+    "progress_category": "significant",
+    "comparator": "<=",
+}
+
+
+def numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+def test_every_number_in_a_sentence_comes_from_the_row():
+    text = narrative.indicator_sentence(PM25, 2015).replace(PM25["name_zh"], "")
+    allowed = {narrative.format_number(abs(v)) for v in PM25.values() if isinstance(v, (int, float))}
+    assert numbers(text) <= allowed, text
+
+
+def test_change_of_a_rate_is_in_percentage_points():
+    row = {**PM25, "unit": "%", "kind": "threshold", "yoy_change_pp": -1.5, "yoy_change_pct": float("nan")}
+    assert "比上年下降1.5个百分点" in narrative.indicator_sentence(row, 2015)
+
+
+def test_older_value_says_its_year():
+    row = {**PM25, "year_assessed": 2013}
+    assert narrative.indicator_sentence(row, 2015).startswith("细颗粒物（PM2.5）年均浓度（2013年数据）为96")
+
+
+def test_no_data_is_stated_plainly():
+    row = {
+        "name_zh": "顾客满意度",
+        "status": "no_data",
+        "kind": "threshold",
+        "comparator": ">=",
+        "target_value": 80.0,
+        "unit": "score",
+        "target_year": 2015,
+    }
+    assert "无数据" in narrative.indicator_sentence(row, 2015)
+    para = narrative.domain_paragraph([row], domain="service", city_name_zh="郑州市", year=2015)
+    assert para == "2015年，郑州市服务质量领域共有1项目标指标，其中无数据1项。“顾客满意度”截至2015年无数据。"
+
+
+def test_not_met_states_the_gap():
+    row = {
+        "name_zh": "抽检合格率",
+        "kind": "threshold",
+        "comparator": ">=",
+        "target_value": 95.0,
+        "unit": "%",
+        "target_year": 2015,
+        "value": 92.5,
+        "gap": -2.5,
+        "status": "not_met",
+        "progress_category": "insufficient",
+    }
+    text = narrative.indicator_sentence(row, 2015)
+    assert "距目标尚差2.5个百分点，未达标（按近年增速：进展不足）" in text
+
+
+def test_reduction_since_base():
+    row = {
+        "name_zh": "化学需氧量排放总量",
+        "kind": "reduction_vs_base",
+        "comparator": ">=",
+        "target_value": 14.8,
+        "unit": "%",
+        "base_year": 2010,
+        "target_year": 2015,
+        "value": 17.0,
+        "reduction_vs_base_pct": 15.2,
+        "status": "met",
+        "progress_category": "achieved",
+    }
+    text = narrative.indicator_sentence(row, 2015)
+    assert "较2010年累计下降15.2%" in text and "目标为较2010年下降不低于14.8%" in text
+
+
+def test_unknown_status_and_domain_are_rejected():
+    with pytest.raises(InvalidChoiceError, match="status"):
+        narrative.standing_phrase({"status": "done"})
+    with pytest.raises(InvalidChoiceError, match="domain"):
+        narrative.domain_paragraph([], domain="food", city_name_zh="郑州市", year=2015)
+
+
+@given(st.lists(st.sampled_from(STATUSES), max_size=30))
+def test_status_summary_counts_add_up(statuses):
+    text = narrative.status_summary(statuses)
+    if not statuses:
+        assert text == "没有目标指标"
+        return
+    total = int(re.match(r"共有(\d+)项", text).group(1))
+    parts = [int(n) for n in re.findall(r"(\d+)项", text)[1:]]
+    assert total == len(statuses) == sum(parts)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6))
+def test_format_number_round_trips_within_rounding(x):
+    text = narrative.format_number(x)
+    assert math.isclose(float(text), x, abs_tol=0.051 if abs(x) >= 1000 else 0.0051)
