@@ -37,9 +37,29 @@ test-notebooks: $(STAMP) ## execute the report notebooks with their defaults (nb
 validate: $(STAMP) ## validate the target catalog and the shipped observations
 	$(BIN)/qc validate
 
+.PHONY: lint
+lint: $(STAMP) ## ruff (lint + format check) and mypy on qclib/
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+.PHONY: fmt
+fmt: $(STAMP) ## format the code and fix what ruff can fix
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
 .PHONY: test
-test: $(STAMP) ## run the full test suite (unit, doctests, properties, notebooks)
+test: $(STAMP) ## lint, type-check, then the full test suite (unit, doctests, properties, notebooks)
+	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest
+
+.PHONY: kernel
+kernel: $(STAMP) ## register the project's Jupyter kernel ("qclib", this .venv)
+	$(BIN)/python -m ipykernel install --sys-prefix --name qclib --display-name "Python (qclib)"
+
+.PHONY: lab
+lab: kernel ## open JupyterLab on notebooks/ with the project's kernel (localhost only)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 .PHONY: bench
 bench: $(STAMP) ## print performance figures (scorecard, air statistics, reports)

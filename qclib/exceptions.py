@@ -101,7 +101,7 @@ class MissingYearError(QclibError, KeyError):
         super().__init__(msg)
 
     def __str__(self) -> str:  # KeyError would repr() the message otherwise
-        return self.args[0]
+        return str(self.args[0])
 
 
 class ZeroBaseError(QclibError, ZeroDivisionError):
@@ -148,7 +148,7 @@ class ReportFailure:
     stage: str
     error: str
     cell: int | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class ReportExecutionError(QclibError):

@@ -88,3 +88,18 @@ def test_every_public_name_resolves():
 
     for name in qclib.__all__:
         assert getattr(qclib, name) is not None, name
+
+
+def test_readme_layout_and_architecture_name_every_module():
+    """A new module is described where a newcomer looks: the README's layout and ARCHITECTURE.md."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout") : readme.index("## Conventions")]
+    arch = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    pkg = ROOT / "qclib"
+    for path in pkg.rglob("*.py"):
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        assert path.name in layout or path.stem in layout, f"README layout does not mention {path.relative_to(ROOT)}"
+        assert path.stem in arch, f"ARCHITECTURE.md does not mention {path.relative_to(ROOT)}"
+    for sub in (p for p in pkg.iterdir() if p.is_dir() and (p / "__init__.py").exists()):
+        assert f"qclib/{sub.name}/" in arch, f"ARCHITECTURE.md has no stage for qclib/{sub.name}/"

@@ -15,7 +15,7 @@ import yaml
 from qclib.exceptions import DataValidationError, Issue
 
 
-class LineDict(dict):
+class LineDict(dict[str, Any]):
     """A ``dict`` that remembers where it came from in a YAML file.
 
     Attributes
@@ -33,11 +33,12 @@ class LineDict(dict):
     """
 
     line: int = 0
-    key_lines: dict
+    key_lines: dict[str, int]
 
     def line_of(self, key: str) -> int:
         """Line of ``key``, or of the mapping itself when the key is absent."""
-        return getattr(self, "key_lines", {}).get(key, self.line)
+        lines: dict[str, int] = getattr(self, "key_lines", {})
+        return lines.get(key, self.line)
 
 
 class _Loader(yaml.SafeLoader):

@@ -207,10 +207,11 @@ def plot_indicator_history(
     # research figures (a study's monitoring average) are not official values:
     # drawn as open markers of their own, never joined to the official line
     is_research = h["basis"].eq("research") if "basis" in h.columns else pd.Series(False, index=h.index)
-    for part, style in (
+    styles: tuple[tuple[pd.DataFrame, dict[str, Any]], ...] = (
         (h.loc[~is_research], dict(color="#1565c0", lw=2, marker="o", label=label)),
         (h.loc[is_research], dict(color="#6a1b9a", lw=0, marker="o", mfc="none", label=RESEARCH_LABEL)),
-    ):
+    )
+    for part, style in styles:
         if part.empty:
             continue
         ax.plot(part["year"], part["value"], **style)
@@ -491,4 +492,5 @@ def plot_domain(
         plot_indicator_history(
             hist, r, ax=ax, title=str(r.get("name_zh") or r["indicator_id"]), unit=str(unit or ""), references=refs
         )
-    return axes[0].figure
+    fig = axes[0].figure
+    return fig if isinstance(fig, matplotlib.figure.Figure) else None

@@ -409,7 +409,9 @@ def domain_paragraph(rows: Iterable[Mapping[str, Any]], *, domain: str, city_nam
     if domain not in DOMAIN_NAMES_ZH:
         raise InvalidChoiceError("domain", domain, tuple(DOMAIN_NAMES_ZH))
     rows = list(rows)
-    lead = f"{year}年，{city_name_zh}{DOMAIN_NAMES_ZH[domain]}领域{status_summary(r.get('status') for r in rows)}。"
+    lead = (
+        f"{year}年，{city_name_zh}{DOMAIN_NAMES_ZH[domain]}领域{status_summary(str(r.get('status')) for r in rows)}。"
+    )
     with_data = [r for r in rows if r.get("status") != "no_data" and _present(r.get("value"))]
     others = [r for r in rows if r not in with_data and r.get("status") != "no_data"]
     missing = [r for r in rows if r.get("status") == "no_data"]

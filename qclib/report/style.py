@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 from matplotlib import font_manager
@@ -104,7 +105,7 @@ def use_cjk_font() -> str:
     return name
 
 
-def unit_label(unit: str) -> str:
+def unit_label(unit: Any) -> str:
     """Chinese label of a registry unit (the unit itself when not known).
 
     Parameters

@@ -229,7 +229,7 @@ def target_text(row: Mapping[str, Any]) -> str:
         return f"{lead}{way}{when}"
     if kind == "vs_reference":
         ref = row.get("reference")
-        name = REFERENCE_ENTITIES.get(ref, {}).get("name_zh", ref or "参照地区")
+        name = REFERENCE_ENTITIES.get(str(ref), {}).get("name_zh", ref or "参照地区")
         return f"{comp}{name}{when}"
     if kind == "boolean":
         return f"实现{when}"
@@ -572,7 +572,8 @@ def _base_text(r: Mapping[str, Any]) -> str:
     bv, by = _num(r.get("base_value")), _num(r.get("base_year"))
     if math.isnan(bv):
         return "—" if math.isnan(by) else f"{int(by)}年：{STATUS_NAMES_ZH['no_data']}"
-    basis = BASIS_NAMES_ZH.get(r.get("base_value_basis"), r.get("base_value_basis") or "")
+    raw_basis = str(r.get("base_value_basis") or "")
+    basis = BASIS_NAMES_ZH.get(raw_basis, raw_basis)
     src = r.get("base_value_source") or ""
     if not src and r.get("base_value_basis") == "plan_text":
         src = "规划文本（见目标出处）"
