@@ -88,69 +88,94 @@ def validate_observations(raw: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataF
     f.csv, row 2, field 'value': a concentration cannot be negative (got -3...); allowed: >= 0
     """
     df = raw.copy()
-    issues: list[Issue] = []
     for col in ("scope", "source_detail", "basis", "note"):
         if col not in df.columns:
             df[col] = ""
-
-    empty_value = df["value"].eq("")
-    if empty_value.any():
-        files = sorted(df.loc[empty_value, "file"].unique())
-        issues.append(
-            Issue(
-                ", ".join(files),
-                None,
-                "value",
-                int(empty_value.sum()),
-                "rows without a value were skipped (no data)",
-                "a number",
-                "warning",
-            )
-        )
-        df = df.loc[~empty_value].copy()
-
-    entities = set(catalog.entities)
-    issues += _issues(df, ~df["city"].isin(entities), "city", "unknown city or entity", ", ".join(sorted(entities)))
+    df, issues = _drop_empty_values(df)
     reg = catalog.indicators.set_index("indicator_id")
-    known_ind = df["indicator_id"].isin(reg.index)
+    issues += _check_identifiers(df, set(catalog.entities), reg)
+    year_num, value, more = _parse_year_and_value(df)
+    issues += more
+    df.loc[df["basis"].eq(""), "basis"] = "official"
+    issues += _check_provenance(df)
+    v = value.where(value.notna())
+    issues += _check_units_and_ranges(df, reg, v)
+    issues += _plausibility_warnings(df, reg, v)
+    typed = df.assign(year=year_num, value=v).loc[year_num.notna() & v.notna()].copy()
+    typed["year"] = typed["year"].astype(int)
+    typed, more = _check_duplicates(typed)
+    issues += more
+    issues += _year_on_year_jumps(typed, reg)
+    return typed, issues
+
+
+def _drop_empty_values(df: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+    """Rows without a value are no data: dropped, with one warning naming the files."""
+    empty_value = df["value"].eq("")
+    if not empty_value.any():
+        return df, []
+    files = sorted(df.loc[empty_value, "file"].unique())
+    issue = Issue(
+        ", ".join(files),
+        None,
+        "value",
+        int(empty_value.sum()),
+        "rows without a value were skipped (no data)",
+        "a number",
+        "warning",
+    )
+    return df.loc[~empty_value].copy(), [issue]
+
+
+def _check_identifiers(df: pd.DataFrame, entities: set[str], reg: pd.DataFrame) -> list[Issue]:
+    """Errors for unknown cities/entities and unknown indicator ids."""
+    issues = _issues(df, ~df["city"].isin(entities), "city", "unknown city or entity", ", ".join(sorted(entities)))
     issues += _issues(
         df,
-        ~known_ind,
+        ~df["indicator_id"].isin(reg.index),
         "indicator_id",
         "unknown indicator id",
         "an indicator_id defined in params/indicators*.yml (qc validate lists them; see params/README.md)",
     )
+    return issues
 
+
+def _parse_year_and_value(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, list[Issue]]:
+    """Typed ``year`` and ``value`` (NaN where invalid) and the errors for the invalid ones."""
     year_num = pd.to_numeric(df["year"], errors="coerce")
     bad_year = year_num.isna() | (year_num % 1 != 0) | ~year_num.between(*YEAR_RANGE)
-    issues += _issues(df, bad_year, "year", "not a valid year", f"an integer {YEAR_RANGE[0]}-{YEAR_RANGE[1]}")
-
+    issues = _issues(df, bad_year, "year", "not a valid year", f"an integer {YEAR_RANGE[0]}-{YEAR_RANGE[1]}")
     value = pd.to_numeric(df["value"].str.replace(",", "", regex=False), errors="coerce")
     bad_value = value.isna() | ~np.isfinite(value.fillna(0))
     issues += _issues(df, bad_value, "value", "not a number", "a number (decimal point '.', no units or text)")
+    return year_num.where(~bad_year), value.where(~bad_value), issues
 
-    missing_source = df["source"].eq("")
-    issues += _issues(
-        df, missing_source, "source", "every observation needs its source", "a document name, file or URL"
+
+def _check_provenance(df: pd.DataFrame) -> list[Issue]:
+    """Errors for a missing source or an unknown basis."""
+    issues = _issues(
+        df, df["source"].eq(""), "source", "every observation needs its source", "a document name, file or URL"
     )
+    return issues + _issues(df, ~df["basis"].isin(BASES), "basis", "unknown basis", ", ".join(BASES))
 
-    df.loc[df["basis"].eq(""), "basis"] = "official"
-    issues += _issues(df, ~df["basis"].isin(BASES), "basis", "unknown basis", ", ".join(BASES))
 
+def _check_units_and_ranges(df: pd.DataFrame, reg: pd.DataFrame, v: pd.Series) -> list[Issue]:
+    """Errors for a unit other than the catalog's and for values outside their measure's range."""
+    known_ind = df["indicator_id"].isin(reg.index)
     measure = df["indicator_id"].map(reg["measure"])
     unit_expected = df["indicator_id"].map(reg["unit"])
     bad_unit = known_ind & df["unit"].ne(unit_expected)
-    for f, r, u, iid, exp in zip(
-        df.loc[bad_unit, "file"],
-        df.loc[bad_unit, "row"],
-        df.loc[bad_unit, "unit"],
-        df.loc[bad_unit, "indicator_id"],
-        unit_expected[bad_unit],
-    ):
-        issues.append(Issue(f, int(r), "unit", u, f"unit disagrees with the catalog for {iid}", repr(exp)))
-
-    ok = ~bad_value
-    v = value.where(ok)
+    issues = [
+        Issue(f, int(r), "unit", u, f"unit disagrees with the catalog for {iid}", repr(exp))
+        for f, r, u, iid, exp in zip(
+            df.loc[bad_unit, "file"],
+            df.loc[bad_unit, "row"],
+            df.loc[bad_unit, "unit"],
+            df.loc[bad_unit, "indicator_id"],
+            unit_expected[bad_unit],
+        )
+    ]
+    ok = v.notna()
     rate_bad = ok & measure.eq("rate") & ~v.between(0, 100)
     issues += _issues(df, rate_bad, "value", "a rate must lie in 0-100", "0 <= value <= 100", values=v)
     for m, label in (("concentration", "a concentration"), ("count", "a count"), ("level", "a level")):
@@ -161,13 +186,17 @@ def validate_observations(raw: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataF
         df, bool_bad, "value", "a boolean indicator takes 0 or 1", "0 (not achieved), 1 (achieved)", values=v
     )
     rank_bad = ok & measure.eq("rank") & (v < 1)
-    issues += _issues(df, rank_bad, "value", "a rank starts at 1", ">= 1", values=v)
+    return issues + _issues(df, rank_bad, "value", "a rank starts at 1", ">= 1", values=v)
 
-    # warnings: suspicious but possible
+
+def _plausibility_warnings(df: pd.DataFrame, reg: pd.DataFrame, v: pd.Series) -> list[Issue]:
+    """Warnings for what is suspicious but possible (fractional counts, high concentrations, missing notes)."""
+    ok = v.notna()
+    measure = df["indicator_id"].map(reg["measure"])
     # a count for an aggregate scope ("18 cities") is often an average, so only
     # whole-entity counts must be whole numbers
     frac = ok & measure.eq("count") & (v % 1 != 0) & df["scope"].eq("")
-    issues += _issues(
+    issues = _issues(
         df,
         frac,
         "value",
@@ -185,54 +214,61 @@ def validate_observations(raw: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataF
         df, partial, "note", "a partial-year figure should say which months it covers", "e.g. 'Jan-Nov'", "warning"
     )
     derived = df["basis"].eq("derived") & df["source_detail"].eq("")
-    issues += _issues(
+    return issues + _issues(
         df, derived, "source_detail", "a derived figure should say how it was derived", "formula and inputs", "warning"
     )
 
-    typed = df.assign(year=year_num, value=v)
-    good = ~(bad_year | bad_value)
-    typed = typed.loc[good].copy()
-    typed["year"] = typed["year"].astype(int)
 
-    key = ["city", "indicator_id", "year", "scope", "basis", "source"]
+#: Columns that identify one figure: a second row with the same key and another value conflicts.
+_DUPLICATE_KEY: list[str] = ["city", "indicator_id", "year", "scope", "basis", "source"]
+
+
+def _check_duplicates(typed: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+    """Exact duplicates kept once (warning); same key with another value is an error naming both rows."""
+    key = _DUPLICATE_KEY
+    issues: list[Issue] = []
     exact = typed.duplicated(key + ["value"], keep="first")
     if exact.any():
         issues += _issues(typed, exact, "value", "exact duplicate of an earlier row (kept once)", "", "warning")
         typed = typed.loc[~exact]
     conflict = typed.duplicated(key, keep=False)
-    if conflict.any():
-        sub = typed.loc[conflict].sort_values(key + ["file", "row"])
-        for _, grp in sub.groupby(key, sort=False):
-            first = grp.iloc[0]
-            for _, other in grp.iloc[1:].iterrows():
-                issues.append(
-                    Issue(
-                        other["file"],
-                        int(other["row"]),
-                        "value",
-                        other["value"],
-                        f"conflicts with {first['file']} row {first['row']} (value {first['value']}) "
-                        f"for the same city, indicator, year, scope, basis and source",
-                        "one value per city/indicator/year/source (use a different source or basis)",
-                    )
+    if not conflict.any():
+        return typed, issues
+    sub = typed.loc[conflict].sort_values(key + ["file", "row"])
+    for _, grp in sub.groupby(key, sort=False):
+        first = grp.iloc[0]
+        for _, other in grp.iloc[1:].iterrows():
+            issues.append(
+                Issue(
+                    other["file"],
+                    int(other["row"]),
+                    "value",
+                    other["value"],
+                    f"conflicts with {first['file']} row {first['row']} (value {first['value']}) "
+                    f"for the same city, indicator, year, scope, basis and source",
+                    "one value per city/indicator/year/source (use a different source or basis)",
                 )
+            )
+    return typed, issues
 
+
+def _year_on_year_jumps(typed: pd.DataFrame, reg: pd.DataFrame) -> list[Issue]:
+    """Warnings where an official level or concentration moves by more than 50 % in one year."""
     official_level = typed.loc[
         typed["basis"].eq("official") & typed["indicator_id"].map(reg["measure"]).isin(["level", "concentration"])
     ]
-    if not official_level.empty:
-        s = official_level.sort_values("year").groupby(["city", "indicator_id", "scope"])
-        prev_year = s["year"].shift()
-        prev_val = s["value"].shift()
-        consecutive = official_level["year"].sub(prev_year).eq(1) & prev_val.gt(0)
-        jump = consecutive & (official_level["value"].div(prev_val).sub(1).abs() > 0.5)
-        issues += _issues(
-            official_level,
-            jump,
-            "value",
-            "changes by more than 50 % on the previous year",
-            "check the figure and unit",
-            "warning",
-        )
-
-    return typed, issues
+    if official_level.empty:
+        return []
+    s = official_level.sort_values("year").groupby(["city", "indicator_id", "scope"])
+    prev_year = s["year"].shift()
+    prev_val = s["value"].shift()
+    consecutive = official_level["year"].sub(prev_year).eq(1) & prev_val.gt(0)
+    jump = consecutive & (official_level["value"].div(prev_val).sub(1).abs() > 0.5)
+    return _issues(
+        official_level,
+        jump,
+        "value",
+        "changes by more than 50 % on the previous year",
+        "check the figure and unit",
+        "warning",
+    )

@@ -1,0 +1,56 @@
+"""Tests of the steps of qclib.data.validate.validate_observations (each checked on its own)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qclib.data import validate as v
+
+
+def _rows(**cols):
+    n = len(next(iter(cols.values())))
+    base = {
+        "city": ["zhengzhou"] * n,
+        "indicator_id": ["pm25_annual_mean"] * n,
+        "year": ["2015"] * n,
+        "value": ["50"] * n,
+        "unit": ["ug/m3"] * n,
+        "source": ["bulletin"] * n,
+        "scope": [""] * n,
+        "source_detail": [""] * n,
+        "basis": ["official"] * n,
+        "note": [""] * n,
+        "file": ["f.csv"] * n,
+        "row": list(range(2, n + 2)),
+    }
+    return pd.DataFrame({**base, **cols})
+
+
+def test_drop_empty_values_warns_once_and_keeps_the_rest():
+    df, issues = v._drop_empty_values(_rows(value=["", "1", ""]))
+    assert df["row"].tolist() == [3]
+    assert [(i.severity, i.value) for i in issues] == [("warning", 2)]
+
+
+def test_parse_year_and_value_marks_each_bad_cell():
+    year, value, issues = v._parse_year_and_value(_rows(year=["2015", "20x5", "2015.5"], value=["1,234", "2", "abc"]))
+    assert value.tolist()[:2] == [1234.0, 2.0] and pd.isna(value.iloc[2])
+    assert year.notna().tolist() == [True, False, False]
+    assert sorted((i.row, i.column) for i in issues) == [(3, "year"), (4, "value"), (4, "year")]
+
+
+def test_duplicates_exact_kept_once_conflict_named():
+    typed = _rows(value=["1", "1", "2"]).assign(year=2015, value=[1.0, 1.0, 2.0])
+    kept, issues = v._check_duplicates(typed)
+    assert kept["row"].tolist() == [2, 4]
+    assert [i.severity for i in issues] == ["warning", "error"]
+    assert "conflicts with f.csv row 2" in issues[1].message
+
+
+def test_year_on_year_jump_above_half_warns():
+    from qclib.data.catalog import load_catalog
+
+    reg = load_catalog().indicators.set_index("indicator_id")
+    typed = _rows(year=["2014", "2015"]).assign(year=[2014, 2015], value=[50.0, 80.0])
+    assert [i.row for i in v._year_on_year_jumps(typed, reg)] == [3]
+    assert v._year_on_year_jumps(typed.assign(value=[50.0, 70.0]), reg) == []
