@@ -405,6 +405,76 @@ def progress(
     """
     _check_choice("direction", direction, PROGRESS_DIRECTIONS)
     t0, T = int(base_year), int(target_year)
+    s, y0 = _assessed_series(series, t0, T, base_value, year)
+    passed = bool((s.index > T).any())
+    window = s.loc[t0:T]
+    t = int(window.index.max())
+    yt = float(window.loc[t])
+    yT = float(target_value)
+    lower = direction == "lower_is_better"
+    core = _progress_core(
+        np.array([y0]),
+        np.array([yt]),
+        np.array([yT]),
+        np.array([t0]),
+        np.array([t]),
+        np.array([T]),
+        np.array([lower]),
+    )
+    met = bool(core["met"][0])
+    share = float(core["improvement_share_pct"][0])
+    left = T - t
+    need, need_rate = _still_needed(yt, yT, left)
+    d_proj, d_missed, d_sym = _destatis(s.loc[:T], t, yt, yT, T, lower, met)
+    k = t - t0
+    required, worsened, m_met, points = _milestone(s, t, k, T, yt, share, lower, milestones)
+    return ProgressResult(
+        direction=direction,
+        base_year=t0,
+        base_value=y0,
+        latest_year=t,
+        latest_value=yt,
+        target_year=T,
+        target_value=yT,
+        target_year_passed=passed,
+        years_elapsed=k,
+        years_remaining=left,
+        met=met,
+        cagr_observed_pct=float(core["cagr_observed_pct"][0]),
+        cagr_required_pct=float(core["cagr_required_pct"][0]),
+        ror=float(core["ror"][0]),
+        ror_method=str(core["ror_method"][0]),
+        category=str(core["category"][0]),
+        projected_value=float(core["projected_value"][0]),
+        projection_ratio=float(core["projection_ratio"][0]),
+        un_label=str(core["un_label"][0]),
+        improvement_share_pct=share,
+        required_annual_change=float(need),
+        required_annual_rate_pct=float(need_rate),
+        destatis_projected_value=float(d_proj),
+        destatis_gap_missed_pct=float(d_missed),
+        destatis_symbol=d_sym,
+        milestone_required_pct=required,
+        milestone_met=m_met,
+        worsened_yoy=worsened,
+        milestone_points=points,
+    )
+
+
+def _assessed_series(
+    series: pd.Series, t0: int, T: int, base_value: float | None, year: int | None
+) -> tuple[pd.Series, float]:
+    """The series as assessed (base value included, cut at ``year``) and its base value ``y0``.
+
+    The base comes from ``series.loc[t0]``, else from ``base_value``; neither is a
+    :class:`MissingYearError`.  ``T <= t0`` or ``year < t0`` is a :class:`DataValidationError`.
+
+    Examples
+    --------
+    >>> s, y0 = _assessed_series(pd.Series([100.0, 90.0], index=[2014, 2015]), 2013, 2016, 108.0, None)
+    >>> y0, s.index.tolist()
+    (108.0, [2013, 2014, 2015])
+    """
     if T <= t0:
         raise DataValidationError(
             [
@@ -441,76 +511,60 @@ def progress(
                 ]
             )
         s = s.loc[: int(year)]
-    passed = bool((s.index > T).any())
-    window = s.loc[t0:T]
-    t = int(window.index.max())
-    yt = float(window.loc[t])
-    yT = float(target_value)
-    lower = direction == "lower_is_better"
-    core = _progress_core(
-        np.array([y0]),
-        np.array([yt]),
-        np.array([yT]),
-        np.array([t0]),
-        np.array([t]),
-        np.array([T]),
-        np.array([lower]),
-    )
-    met = bool(core["met"][0])
-    share = float(core["improvement_share_pct"][0])
-    left = T - t
-    if left > 0:
-        need = (yT - yt) / left
-        need_rate = ((yT / yt) ** (1.0 / left) - 1.0) * 100.0 if (yt > 0 and yT > 0) else np.nan
-    else:
-        need, need_rate = np.nan, np.nan
-    d_proj, d_missed, d_sym = _destatis(s.loc[:T], t, yt, yT, T, lower, met)
-    k = t - t0
+    return s, y0
+
+
+def _still_needed(yt: float, yT: float, left: int) -> tuple[float, float]:
+    """Change still needed per year: ``(yT - yt)/left`` and ``((yT/yt)^(1/left) - 1) * 100`` %.
+
+    Both NaN when no year is left; the rate NaN unless both values are > 0.
+
+    Examples
+    --------
+    >>> _still_needed(100.0, 95.0, 1)
+    (-5.0, -5.0)
+    >>> _still_needed(100.0, 95.0, 0)
+    (nan, nan)
+    """
+    if left <= 0:
+        return np.nan, np.nan
+    need_rate = ((yT / yt) ** (1.0 / left) - 1.0) * 100.0 if (yt > 0 and yT > 0) else np.nan
+    return (yT - yt) / left, need_rate
+
+
+def _milestone(
+    s: pd.Series,
+    t: int,
+    k: int,
+    T: int,
+    yt: float,
+    share: float,
+    lower: bool,
+    milestones: Mapping[int, float] | None,
+) -> tuple[float, bool | None, bool | None, float]:
+    """Milestone check: (required share %, worsened year on year, milestone met, points).
+
+    Required share: ``milestones[k]`` for ``t < T``, 100 at ``t >= T`` (A4.1 [V~]); points 0
+    when the value worsened on the previous year, else ``min(100, 100 * share / required)``
+    ([M], unconfirmed).
+
+    Examples
+    --------
+    >>> s = pd.Series([108.0, 104.0, 100.0], index=[2013, 2014, 2015])
+    >>> _milestone(s, 2015, 2, 2016, 100.0, 61.5, True, {2: 35.0})
+    (35.0, False, True, 100.0)
+    """
     if k >= 1 and t >= T:
         required = 100.0
     elif k >= 1 and milestones:
         required = float(milestones.get(k, np.nan))
     else:
         required = np.nan
+    worsened: bool | None = None
     if (t - 1) in s.index:
         prev = float(s.loc[t - 1])
-        worsened: bool | None = bool(yt > prev) if lower else bool(yt < prev)
-    else:
-        worsened = None
+        worsened = bool(yt > prev) if lower else bool(yt < prev)
     if np.isnan(required) or np.isnan(share):
-        m_met: bool | None = None
-        points = np.nan
-    else:
-        m_met = bool(share >= required - 1e-9)
-        points = 0.0 if worsened else float(min(100.0, max(0.0, 100.0 * share / required)))
-    return ProgressResult(
-        direction=direction,
-        base_year=t0,
-        base_value=y0,
-        latest_year=t,
-        latest_value=yt,
-        target_year=T,
-        target_value=yT,
-        target_year_passed=passed,
-        years_elapsed=k,
-        years_remaining=left,
-        met=met,
-        cagr_observed_pct=float(core["cagr_observed_pct"][0]),
-        cagr_required_pct=float(core["cagr_required_pct"][0]),
-        ror=float(core["ror"][0]),
-        ror_method=str(core["ror_method"][0]),
-        category=str(core["category"][0]),
-        projected_value=float(core["projected_value"][0]),
-        projection_ratio=float(core["projection_ratio"][0]),
-        un_label=str(core["un_label"][0]),
-        improvement_share_pct=share,
-        required_annual_change=float(need),
-        required_annual_rate_pct=float(need_rate),
-        destatis_projected_value=float(d_proj),
-        destatis_gap_missed_pct=float(d_missed),
-        destatis_symbol=d_sym,
-        milestone_required_pct=required,
-        milestone_met=m_met,
-        worsened_yoy=worsened,
-        milestone_points=points,
-    )
+        return required, worsened, None, np.nan
+    points = 0.0 if worsened else float(min(100.0, max(0.0, 100.0 * share / required)))
+    return required, worsened, bool(share >= required - 1e-9), points
