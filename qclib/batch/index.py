@@ -13,6 +13,7 @@ from typing import Any
 
 from qclib.atomic import atomic_write_text
 from qclib.constants import DOMAIN_NAMES_ZH, STATUS_NAMES_ZH
+from qclib.report.escape import CSP_META, html_text
 
 #: Statuses shown as columns of the index (in this order).
 INDEX_STATUSES: tuple[str, ...] = ("met", "not_met", "on_track", "off_track", "no_data", "not_assessable")
@@ -84,7 +85,7 @@ def render_index(manifest: Mapping[str, Any], root: str | Path, names: Mapping[s
                 else "、".join(label.get(c, c) for c in p.get("cities", []))
             )
             counts = e.get("counts") or {}
-            cells = "".join(f'<td class="{s}">{counts[s] if s in counts else "—"}</td>' for s in INDEX_STATUSES)
+            cells = "".join(f'<td class="{s}">{html_text(counts.get(s, "—"))}</td>' for s in INDEX_STATUSES)
             out = e.get("outputs") or {}
             links = " ".join(
                 x
@@ -101,7 +102,7 @@ def render_index(manifest: Mapping[str, Any], root: str | Path, names: Mapping[s
             if err:
                 cell = err.get("cell")
                 detail = (
-                    f"<br><small>{f'In [{cell}]: ' if cell is not None else ''}"
+                    f"<br><small>{html_text(f'In [{cell}]: ') if cell is not None else ''}"
                     f"{html.escape(str(err.get('ename', '')))}: "
                     f"{html.escape(str(err.get('evalue', '')).splitlines()[0] if err.get('evalue') else '')}</small>"
                 )
@@ -125,6 +126,7 @@ def render_index(manifest: Mapping[str, Any], root: str | Path, names: Mapping[s
     )
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"{CSP_META}"
         f"<title>质量分析报告索引</title><style>{_CSS}</style></head><body>"
         f"<h1>质量强市示范城市：质量分析报告</h1><p>领域：{domains}。表中数字为目标指标个数。</p>"
         f"{body}{meta}</body></html>\n"

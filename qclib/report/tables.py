@@ -28,6 +28,7 @@ from qclib.constants import (
     UNIT_NAMES_ZH,
 )
 from qclib.exceptions import InvalidChoiceError
+from qclib.report.escape import table as escaped_table
 from qclib.report.series import _scope_key, indicator_history, reference_histories
 from qclib.report.style import STATUS_BACKGROUNDS, unit_label
 
@@ -496,7 +497,7 @@ def style_scorecard(table: pd.DataFrame) -> Any:
     def paint(col: pd.Series) -> list[str]:
         return list(colours) if col.name == "状态" else [""] * len(col)
 
-    return table.style.apply(paint, axis=0).hide(axis="index").hide(subset=["status"], axis="columns")
+    return escaped_table(table).apply(paint, axis=0).hide(subset=["status"], axis="columns")
 
 
 def missing_table(scorecard: pd.DataFrame) -> pd.DataFrame:
