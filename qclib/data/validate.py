@@ -98,6 +98,7 @@ def validate_observations(raw: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataF
     issues += more
     df.loc[df["basis"].eq(""), "basis"] = "official"
     issues += _check_provenance(df)
+    issues += _check_text_fields(df)
     v = value.where(value.notna())
     issues += _check_units_and_ranges(df, reg, v)
     issues += _plausibility_warnings(df, reg, v)
@@ -157,6 +158,45 @@ def _check_provenance(df: pd.DataFrame) -> list[Issue]:
         df, df["source"].eq(""), "source", "every observation needs its source", "a document name, file or URL"
     )
     return issues + _issues(df, ~df["basis"].isin(BASES), "basis", "unknown basis", ", ".join(BASES))
+
+
+#: Longest text a field may hold (a source, a note): longer is a pasted page, not a citation.
+MAX_TEXT_LENGTH: int = 2000
+
+#: Text columns of an observation file checked for control characters and length.
+TEXT_COLUMNS: tuple[str, ...] = ("city", "indicator_id", "unit", "scope", "source", "source_detail", "basis", "note")
+
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+
+
+def _check_text_fields(df: pd.DataFrame) -> list[Issue]:
+    """Errors for control characters (tabs, line breaks, escapes) and over-long text in text fields.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"source": ["ok", "a\\x1b[31m", "x" * 2001], "file": ["f.csv"] * 3, "row": [2, 3, 4]})
+    >>> [(i.row, i.message) for i in _check_text_fields(df)]
+    [(3, 'control characters are not allowed in text'), (4, 'text longer than 2000 characters')]
+    """
+    issues: list[Issue] = []
+    for col in (c for c in TEXT_COLUMNS if c in df.columns):
+        text = df[col].astype(str)
+        issues += _issues(
+            df,
+            text.str.contains(_CONTROL, regex=True),
+            col,
+            "control characters are not allowed in text",
+            "plain text on one line (no tabs, line breaks or escape codes)",
+        )
+        issues += _issues(
+            df,
+            text.str.len() > MAX_TEXT_LENGTH,
+            col,
+            f"text longer than {MAX_TEXT_LENGTH} characters",
+            "a citation: publisher, title, date or URL; put long text in a document and cite it",
+            values=text.str.slice(0, 60) + "…",
+        )
+    return issues
 
 
 def _check_units_and_ranges(df: pd.DataFrame, reg: pd.DataFrame, v: pd.Series) -> list[Issue]:

@@ -54,3 +54,13 @@ def test_year_on_year_jump_above_half_warns():
     typed = _rows(year=["2014", "2015"]).assign(year=[2014, 2015], value=[50.0, 80.0])
     assert [i.row for i in v._year_on_year_jumps(typed, reg)] == [3]
     assert v._year_on_year_jumps(typed.assign(value=[50.0, 70.0]), reg) == []
+
+
+def test_control_characters_and_long_text_refused_with_file_row_column():
+    from qclib.data.catalog import load_catalog
+
+    raw = _rows(source=["bulletin\x1b[2J", "x" * 2001, "公报"], note=["", "", "line\nbreak"])
+    clean, issues = v.validate_observations(raw, load_catalog())
+    errors = sorted((i.row, i.column) for i in issues if i.severity == "error")
+    assert errors == [(2, "source"), (3, "source"), (4, "note")]
+    assert all(i.file == "f.csv" for i in issues)
