@@ -21,6 +21,7 @@ STAGES: dict[str, int] = {
     "paths": 0,
     "atomic": 0,
     "_numbers": 0,
+    "cells": 0,
     "data": 1,
     "indicators": 2,
     "air": 2,

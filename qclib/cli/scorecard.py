@@ -14,6 +14,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from qclib.atomic import atomic_path
+from qclib.cells import neutralise
 from qclib.exceptions import InvalidChoiceError, QclibError
 
 #: Output formats of ``qc scorecard``.
@@ -65,18 +66,19 @@ def write_table(table: pd.DataFrame, fmt: str, out: str | None, stdout: TextIO |
     if out is None:
         stream = stdout if stdout is not None else sys.stdout
         if fmt == "csv":
-            table.to_csv(stream, index=False)
+            # CRLF rows (RFC 4180): a CR inside a text cell is then quoted, never a row break
+            neutralise(table).to_csv(stream, index=False, lineterminator="\r\n")
         else:
             stream.write(table.to_json(orient="records", force_ascii=False, indent=1))
             stream.write("\n")
         return
     with atomic_path(out) as tmp:
         if fmt == "csv":
-            table.to_csv(tmp, index=False, encoding="utf-8")
+            neutralise(table).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
         elif fmt == "json":
             tmp.write_text(table.to_json(orient="records", force_ascii=False, indent=1) + "\n", encoding="utf-8")
         else:
-            table.to_excel(tmp, index=False, sheet_name="scorecard")
+            neutralise(table).to_excel(tmp, index=False, sheet_name="scorecard")
 
 
 def cmd_scorecard(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from qclib.cells import restore
 from qclib.constants import OBSERVATION_COLUMNS
 from qclib.data.catalog import Catalog, load_catalog
 from qclib.data.validate import validate_observations
@@ -99,6 +100,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise DataValidationError(
             [Issue(name, None, "", None, f"cannot read file: {exc}", "a UTF-8 CSV or an .xlsx workbook")]
         ) from exc
+    df = restore(df)  # cells this product wrote with a leading ' against formula injection
     df.columns = [str(c).strip() for c in df.columns]
     issues = []
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]

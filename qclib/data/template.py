@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from qclib.atomic import atomic_path
+from qclib.cells import neutralise
 from qclib.data.catalog import Catalog, load_catalog
 from qclib.exceptions import InvalidChoiceError
 
@@ -150,7 +151,7 @@ def make_template(
     frame = template_frame(city, year, catalog)
     with atomic_path(out, force=force) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            frame.to_excel(xw, sheet_name="observations", index=False)
+            neutralise(frame).to_excel(xw, sheet_name="observations", index=False)
             pd.DataFrame(_INSTRUCTIONS, columns=["field", "how"]).to_excel(xw, sheet_name="README", index=False)
             ws = xw.sheets["observations"]
             for col, width in zip("ABCDEFGHIJKLMN", (11, 34, 30, 30, 9, 26, 11, 6, 10, 10, 30, 20, 11, 16)):
