@@ -57,7 +57,7 @@ def write_table(table: pd.DataFrame, fmt: str, out: str | None, stdout: TextIO |
     >>> buf = io.StringIO()
     >>> write_table(pd.DataFrame({"a": [1]}), "csv", None, buf)
     >>> buf.getvalue()
-    'a\\n1\\n'
+    'a\\r\\n1\\r\\n'
     """
     if fmt not in FORMATS:
         raise InvalidChoiceError("format", fmt, FORMATS)

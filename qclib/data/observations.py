@@ -18,7 +18,7 @@ import pandas as pd
 from qclib.cells import restore
 from qclib.constants import OBSERVATION_COLUMNS
 from qclib.data.catalog import Catalog, load_catalog
-from qclib.data.validate import validate_observations
+from qclib.data.validate import resolve_official_conflicts, validate_observations
 from qclib.exceptions import DataValidationError, Issue, QclibWarning
 from qclib.paths import RAW_DATA_DIR
 
@@ -85,11 +85,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            df = _read_csv(path)
         elif suffix in (".xlsx", ".xlsm"):
-            with pd.ExcelFile(path, engine="openpyxl") as xl:
-                sheet = "observations" if "observations" in xl.sheet_names else xl.sheet_names[0]
-                df = pd.read_excel(xl, sheet_name=sheet, dtype=str, keep_default_na=False)
+            df = _read_workbook(path)
         else:
             raise DataValidationError(
                 [Issue(name, None, "", suffix, "unsupported file type", ", ".join(DATA_SUFFIXES))]
@@ -110,7 +108,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
                 name, 1, ", ".join(missing), list(df.columns), "missing required column(s)", ", ".join(REQUIRED_COLUMNS)
             )
         )
-    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(TEMPLATE_INFO_COLUMNS)
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(TEMPLATE_INFO_COLUMNS) | {PERCENT_CELL_COLUMN, "_line"}
     unknown = [c for c in df.columns if c not in known]
     if unknown:
         issues.append(
@@ -128,10 +126,101 @@ def read_table(path: str | Path) -> pd.DataFrame:
     for col in OPTIONAL_COLUMNS:
         if col not in df.columns:
             df[col] = ""
+    lines = df.pop("_line") if "_line" in df.columns else pd.Series(range(2, len(df) + 2), index=df.index)
+    percent = df[PERCENT_CELL_COLUMN] if PERCENT_CELL_COLUMN in df.columns else pd.Series("", index=df.index)
     df = df.loc[:, list(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)]
     df = df.apply(lambda s: s.astype(str).str.strip())
+    df[PERCENT_CELL_COLUMN] = percent.astype(str)
     df["file"] = name
-    df["row"] = range(2, len(df) + 2)
+    df["row"] = lines.astype(int).to_numpy()
+    blank = df[list(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)].eq("").all(axis=1)
+    return df.loc[~blank].reset_index(drop=True)
+
+
+#: Column set by :func:`read_table` to ``"1"`` where an Excel value cell had a percent number
+#: format (it displays ``35%`` and holds 0.35; the value read is 35).
+PERCENT_CELL_COLUMN: str = "value_percent_cell"
+
+
+def _cell_text(value: object, number_format: str) -> tuple[str, str]:
+    """Text of one Excel cell and ``"1"`` if it is a number shown as a percent.
+
+    Examples
+    --------
+    >>> _cell_text(0.35, "0%"), _cell_text(96, "General"), _cell_text(93.1, "0.0"), _cell_text(None, "General")
+    (('35', '1'), ('96', ''), ('93.1', ''), ('', ''))
+    """
+    if value is None:
+        return "", ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value), ""
+    is_percent = "%" in (number_format or "")
+    number = round(float(value) * 100, 10) if is_percent else float(value)
+    text = str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+    return text, "1" if is_percent else ""
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file as text with each record's own line number (``_line``), blank lines dropped.
+
+    Trailing empty fields beyond the header (a trailing comma) are ignored; a record with more
+    non-empty fields than the header is refused, naming its line.
+    """
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            return pd.DataFrame()
+        while header and header[-1].strip() == "":
+            header = header[:-1]
+        width, records, lines, extra = len(header), [], [], []
+        for rec in reader:
+            if not any(f.strip() for f in rec):
+                continue
+            if len(rec) > width and any(f.strip() for f in rec[width:]):
+                extra.append(
+                    Issue(
+                        str(path),
+                        reader.line_num,
+                        "",
+                        len(rec),
+                        f"{len(rec)} fields but the header has {width}",
+                        "quote text that contains a comma, or remove the extra fields",
+                    )
+                )
+            records.append((rec + [""] * width)[:width])
+            lines.append(reader.line_num)
+    if extra:
+        raise DataValidationError(extra)
+    df = pd.DataFrame(records, columns=header, dtype=str)
+    df["_line"] = lines
+    return df
+
+
+def _read_workbook(path: Path) -> pd.DataFrame:
+    """The ``observations`` sheet (else the first) as text, reading each value cell's number format.
+
+    Every spreadsheet row is kept (blank ones too) so that row numbers stay the sheet's own.
+    """
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, data_only=True)
+    try:
+        ws = wb["observations"] if "observations" in wb.sheetnames else wb.worksheets[0]
+        rows = [[_cell_text(c.value, c.number_format) for c in r] for r in ws.iter_rows()]
+    finally:
+        wb.close()
+    if not rows:
+        return pd.DataFrame()
+    header = [str(t).strip() for t, _ in rows[0]]
+    width = len(header)
+    body = [r[:width] + [("", "")] * (width - len(r)) for r in rows[1:]]
+    df = pd.DataFrame([[t for t, _ in r] for r in body], columns=header, dtype=str)
+    if "value" in header:
+        col = header.index("value")
+        df[PERCENT_CELL_COLUMN] = [r[col][1] for r in body]
     return df
 
 
@@ -195,6 +284,9 @@ def load_observations(
     else:
         raw = pd.concat(frames, ignore_index=True)
     obs, found = validate_observations(raw, catalog)
+    shipped_names = {str(f) for f in files[: len(files) - len(extra)]}
+    obs, conflicts = resolve_official_conflicts(obs, obs["file"].isin(shipped_names))
+    found += conflicts
     errors = [i for i in found if i.severity == "error"]
     if errors:
         raise DataValidationError(errors)

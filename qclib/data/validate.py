@@ -7,7 +7,7 @@ value and the allowed values.  Errors stop a load; warnings do not.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -94,7 +94,7 @@ def validate_observations(raw: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataF
     df, issues = _drop_empty_values(df)
     reg = catalog.indicators.set_index("indicator_id")
     issues += _check_identifiers(df, set(catalog.entities), reg)
-    year_num, value, more = _parse_year_and_value(df)
+    year_num, value, more = _parse_year_and_value(df, reg)
     issues += more
     df.loc[df["basis"].eq(""), "basis"] = "official"
     issues += _check_provenance(df)
@@ -141,15 +141,67 @@ def _check_identifiers(df: pd.DataFrame, entities: set[str], reg: pd.DataFrame) 
     return issues
 
 
-def _parse_year_and_value(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, list[Issue]]:
+def _parse_year_and_value(
+    df: pd.DataFrame, reg: pd.DataFrame | None = None
+) -> tuple[pd.Series, pd.Series, list[Issue]]:
     """Typed ``year`` and ``value`` (NaN where invalid) and the errors for the invalid ones."""
     year_num = pd.to_numeric(df["year"], errors="coerce")
     bad_year = year_num.isna() | (year_num % 1 != 0) | ~year_num.between(*YEAR_RANGE)
     issues = _issues(df, bad_year, "year", "not a valid year", f"an integer {YEAR_RANGE[0]}-{YEAR_RANGE[1]}")
-    value = pd.to_numeric(df["value"].str.replace(",", "", regex=False), errors="coerce")
+    measure = df["indicator_id"].map(reg["measure"]) if reg is not None else pd.Series("", index=df.index)
+    text, comma_issues = _resolve_commas(df, measure)
+    value = pd.to_numeric(text, errors="coerce")
     bad_value = value.isna() | ~np.isfinite(value.fillna(0))
-    issues += _issues(df, bad_value, "value", "not a number", "a number (decimal point '.', no units or text)")
+    has_comma_issue = pd.Series(False, index=df.index)
+    has_comma_issue[[i for i, _ in comma_issues]] = True
+    issues += [issue for _, issue in comma_issues]
+    issues += _issues(
+        df, bad_value & ~has_comma_issue, "value", "not a number", "a number (decimal point '.', no units or text)"
+    )
     return year_num.where(~bad_year), value.where(~bad_value), issues
+
+
+#: ``12,486`` / ``1,234,567.5``: commas that can only be thousands separators (groups of three).
+_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+#: Measures whose figures are amounts, where ``12,486`` is read as twelve thousand.
+_AMOUNT_MEASURES: frozenset[str] = frozenset({"count", "level"})
+
+
+def _resolve_commas(df: pd.DataFrame, measure: pd.Series) -> tuple[pd.Series, list[tuple[object, Issue]]]:
+    """Value texts with thousands separators removed, and an error for every other comma.
+
+    A comma is a thousands separator only in groups of three digits (``12,486``) and only for
+    amounts (counts, levels); ``78,5`` or ``93,1`` (a decimal comma) and ``1,234`` for a rate or
+    concentration (1.234 or 1234?) are refused: the figure could mean two things.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"value": ["12,486", "78,5", "1,234", "93.1"], "file": ["f"] * 4, "row": [2, 3, 4, 5]})
+    >>> text, found = _resolve_commas(df, pd.Series(["count", "rate", "concentration", "rate"]))
+    >>> text.tolist(), [(i.row, i.value) for _, i in found]
+    (['12486', '78,5', '1,234', '93.1'], [(3, '78,5'), (4, '1,234')])
+    """
+    raw = df["value"].astype(str)
+    has_comma = raw.str.contains(",", regex=False)
+    thousands = raw.str.match(_THOUSANDS) & measure.isin(_AMOUNT_MEASURES)
+    text = raw.where(~(has_comma & thousands), raw.str.replace(",", "", regex=False))
+    found = []
+    for idx in raw.index[has_comma & ~thousands]:
+        r = df.loc[idx]
+        found.append(
+            (
+                idx,
+                Issue(
+                    r["file"],
+                    int(r["row"]),
+                    "value",
+                    r["value"],
+                    "a comma in this figure could be a decimal comma or a thousands separator",
+                    "a decimal point for decimals (78.5); no separators in rates, indices and concentrations",
+                ),
+            )
+        )
+    return text, found
 
 
 def _check_provenance(df: pd.DataFrame) -> list[Issue]:
@@ -226,7 +278,17 @@ def _check_units_and_ranges(df: pd.DataFrame, reg: pd.DataFrame, v: pd.Series) -
         df, bool_bad, "value", "a boolean indicator takes 0 or 1", "0 (not achieved), 1 (achieved)", values=v
     )
     rank_bad = ok & measure.eq("rank") & (v < 1)
-    return issues + _issues(df, rank_bad, "value", "a rank starts at 1", ">= 1", values=v)
+    issues += _issues(df, rank_bad, "value", "a rank starts at 1", ">= 1", values=v)
+    if "value_percent_cell" in df.columns:
+        pct_cell = df["value_percent_cell"].eq("1") & known_ind & unit_expected.ne("%")
+        issues += _issues(
+            df,
+            pct_cell,
+            "value",
+            "the Excel cell is formatted as a percent, but this indicator is not in %",
+            "the number in the indicator's unit, in a cell formatted as a number",
+        )
+    return issues
 
 
 def _plausibility_warnings(df: pd.DataFrame, reg: pd.DataFrame, v: pd.Series) -> list[Issue]:
@@ -248,6 +310,20 @@ def _plausibility_warnings(df: pd.DataFrame, reg: pd.DataFrame, v: pd.Series) ->
     hi = ok & measure.eq("concentration") & (v > df["unit"].map(_SUSPICIOUS_CONCENTRATION).fillna(np.inf))
     issues += _issues(
         df, hi, "value", "implausibly high concentration for an annual figure", "check the unit", "warning", values=v
+    )
+    # 0.35 for a rate whose other years read 30-40: a fraction typed for a percent
+    # (warned when 100 x the value lies closer to the median of the other years above 1 % than the value does)
+    rate = ok & measure.eq("rate")
+    others = v.where(rate & (v > 1)).groupby([df["city"], df["indicator_id"]]).transform("median")
+    fraction = rate & (v > 0) & (v <= 1) & ((v * 100 - others).abs() < (v - others).abs())
+    issues += _issues(
+        df,
+        fraction,
+        "value",
+        "a rate of at most 1 % where the other years are above 1 %: a fraction (0.35) typed for 35 %?",
+        "the rate in percent (35 for 35 %)",
+        "warning",
+        values=v,
     )
     partial = df["basis"].eq("partial_year") & df["note"].eq("")
     issues += _issues(
@@ -312,3 +388,86 @@ def _year_on_year_jumps(typed: pd.DataFrame, reg: pd.DataFrame) -> list[Issue]:
         "check the figure and unit",
         "warning",
     )
+
+
+def resolve_official_conflicts(obs: pd.DataFrame, shipped: pd.Series) -> tuple[pd.DataFrame, list[Issue]]:
+    """One official figure per city, indicator, year and scope: the rule, and what it dropped.
+
+    Rule (stated in every message): an analyst's own file counts over the data shipped in
+    ``data/raw/``; the shipped figure it replaces is dropped with a warning naming both rows.
+    Two different official figures that remain (both from analysts' files, or both shipped)
+    are an error: the figure could mean two things, so nothing is loaded.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Validated observations (``basis``, ``value``, ``file``, ``row`` …).
+    shipped : Series of bool
+        True for the rows read from the shipped data.
+
+    Returns
+    -------
+    obs : DataFrame
+        Without the shipped official figures an analyst's file replaced.
+    issues : list of Issue
+        Warnings for the replacements, errors for the conflicts left.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"city": ["z", "z"], "indicator_id": ["pm25", "pm25"], "year": [2015, 2015],
+    ...     "scope": ["", ""], "basis": ["official"] * 2, "value": [96.0, 69.0],
+    ...     "file": ["data/raw/a.csv", "mine.csv"], "row": [5, 2]})
+    >>> kept, found = resolve_official_conflicts(obs, pd.Series([True, False]))
+    >>> kept["value"].tolist(), [i.severity for i in found]
+    ([69.0], ['warning'])
+    >>> _, found = resolve_official_conflicts(obs, pd.Series([False, False]))
+    >>> [i.severity for i in found]
+    ['error']
+    """
+    key = ["city", "indicator_id", "year", "scope"]
+    official = obs["basis"].eq("official")
+    n_values = obs.loc[official].groupby(key)["value"].transform("nunique")
+    contested = pd.Series(False, index=obs.index)
+    contested.loc[n_values.index] = n_values > 1
+    issues: list[Issue] = []
+    drop: list[Any] = []
+    for _, grp in obs.loc[contested].groupby(key, sort=False):
+        mine = grp.loc[~shipped.loc[grp.index]]
+        theirs = grp.loc[shipped.loc[grp.index]]
+        if not mine.empty and not theirs.empty:
+            first = mine.iloc[0]
+            for idx, r in theirs.iterrows():
+                drop.append(idx)
+                issues.append(
+                    Issue(
+                        r["file"],
+                        int(r["row"]),
+                        "value",
+                        float(r["value"]),
+                        f"official figure replaced by {first['value']:g} from {first['file']} row {first['row']} "
+                        "(rule: the analyst's own file counts over shipped data)",
+                        "",
+                        "warning",
+                    )
+                )
+        left = mine if not mine.empty else theirs
+        if left["value"].nunique() > 1:
+            a, b = left.iloc[0], left.loc[left["value"].ne(left.iloc[0]["value"])].iloc[0]
+            # the analyst's files must agree (error); shipped data that disagrees is reported,
+            # and the first row read counts (its notes record the disagreement)
+            in_mine = not mine.empty
+            issues.append(
+                Issue(
+                    b["file"],
+                    int(b["row"]),
+                    "value",
+                    float(b["value"]),
+                    f"a second official figure for {a['city']} {a['indicator_id']} {a['year']}: "
+                    f"{a['file']} row {a['row']} gives {a['value']:g}"
+                    + ("" if in_mine else " (shipped data: the first row read counts)"),
+                    "one official figure per city, indicator, year and scope "
+                    "(remove one, or give the other its true basis: research, partial_year …)",
+                    "error" if in_mine else "warning",
+                ),
+            )
+    return obs.drop(index=drop), issues

@@ -73,8 +73,22 @@ def test_conflicting_duplicates(tmp_path, catalog):
 
 
 def test_same_figure_from_two_sources_is_fine(tmp_path, catalog):
-    obs, _ = _load(tmp_path, catalog, GOOD + ["testcity,pass_rate,2014,93.0,%,,other bulletin,,official,"])
+    obs, _ = _load(tmp_path, catalog, GOOD + ["testcity,pass_rate,2014,91.5,%,,other bulletin,,official,"])
     assert len(obs) == 4
+
+
+def test_two_official_figures_in_the_analysts_files_are_refused(tmp_path, catalog):
+    with pytest.raises(DataValidationError, match="second official figure") as exc:
+        _load(tmp_path, catalog, GOOD + ["testcity,pass_rate,2014,93.0,%,,other bulletin,,official,"])
+    assert [(i.row, i.value) for i in exc.value.issues] == [(5, 93.0)]
+
+
+def test_analysts_official_figure_replaces_the_shipped_one_and_says_so(tmp_path):
+    mine = write_csv(tmp_path / "mine.csv", HEADER + "zhengzhou,pm25_annual_mean,2015,69,ug/m3,,我的来源,,official,\n")
+    with pytest.warns(QclibWarning, match="analyst's own file counts over shipped data"):
+        obs = load_observations(mine)
+    sel = obs.loc[(obs.city == "zhengzhou") & (obs.indicator_id == "pm25_annual_mean") & (obs.year == 2015)]
+    assert sel.loc[sel.basis == "official", "value"].tolist() == [69.0]
 
 
 def test_exact_duplicate_warns_and_is_kept_once(tmp_path, catalog):
@@ -150,3 +164,61 @@ def test_fractional_count_warns_only_for_a_whole_entity(tmp_path, catalog):
         warnings.simplefilter("error", QclibWarning)
         obs, _ = _load(tmp_path, catalog, GOOD + ["china,pilots,2014,2.5,count,31 provinces (mean),src,,official,"])
     assert len(obs) == 4
+
+
+# --------------------------------------------------------------------------- data entry as analysts type it
+def _sheet(path, rows, percent_rows=()):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "observations"
+    ws.append(["city", "indicator_id", "year", "value", "unit", "source"])
+    for i, r in enumerate(rows):
+        ws.append(r)
+        if i in percent_rows:
+            ws.cell(row=i + 2, column=4).number_format = "0%"
+    wb.save(path)
+    return path
+
+
+def test_excel_percent_cell_reads_as_the_percent_it_shows(tmp_path):
+    from qclib.data.catalog import load_catalog
+
+    reg = load_catalog().indicators
+    rate_id = reg.loc[reg["unit"].eq("%") & reg["measure"].eq("rate"), "indicator_id"].iloc[0]
+    path = _sheet(tmp_path / "p.xlsx", [["zhengzhou", rate_id, 2015, 0.35, "%", "表"]], percent_rows=[0])
+    obs = load_observations(path, include_shipped=False)
+    assert obs["value"].tolist() == [35.0]
+
+
+def test_excel_percent_cell_for_an_indicator_not_in_percent_is_refused(tmp_path):
+    path = _sheet(tmp_path / "p.xlsx", [["zhengzhou", "pm25_annual_mean", 2015, 0.96, "ug/m3", "表"]], [0])
+    with pytest.raises(DataValidationError) as exc:
+        load_observations(path, include_shipped=False)
+    (issue,) = exc.value.issues
+    assert (issue.row, issue.column) == (2, "value") and "percent" in issue.message
+
+
+def test_blank_lines_keep_row_numbers_and_trailing_commas_keep_columns(tmp_path):
+    path = tmp_path / "o.csv"
+    path.write_text(
+        "city,indicator_id,year,value,unit,source\n\n"
+        "zhengzhou,pm25_annual_mean,2015,96,ug/m3,x,\n\n"
+        "zhengzhou,pm25_annual_mean,2016,abc,ug/m3,x,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError) as exc:
+        load_observations(path, include_shipped=False)
+    assert [(i.row, i.column, i.value) for i in exc.value.issues] == [(5, "value", "abc")]
+
+
+def test_extra_filled_fields_are_refused_with_their_line(tmp_path):
+    path = tmp_path / "o.csv"
+    path.write_text(
+        "city,indicator_id,year,value,unit,source\nzhengzhou,pm25_annual_mean,2015,96,ug/m3,郑州,统计局\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError) as exc:
+        load_observations(path, include_shipped=False)
+    assert [i.row for i in exc.value.issues] == [2] and "fields" in exc.value.issues[0].message

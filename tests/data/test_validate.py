@@ -34,9 +34,23 @@ def test_drop_empty_values_warns_once_and_keeps_the_rest():
 
 def test_parse_year_and_value_marks_each_bad_cell():
     year, value, issues = v._parse_year_and_value(_rows(year=["2015", "20x5", "2015.5"], value=["1,234", "2", "abc"]))
-    assert value.tolist()[:2] == [1234.0, 2.0] and pd.isna(value.iloc[2])
+    # 1,234 µg/m³ could be 1.234 or 1234: refused, as are the bad year and the text
+    assert value.tolist()[1] == 2.0 and value.isna().tolist() == [True, False, True]
     assert year.notna().tolist() == [True, False, False]
-    assert sorted((i.row, i.column) for i in issues) == [(3, "year"), (4, "value"), (4, "year")]
+    assert sorted((i.row, i.column) for i in issues) == [(2, "value"), (3, "year"), (4, "value"), (4, "year")]
+
+
+def test_thousands_separator_kept_for_counts_decimal_comma_refused():
+    from qclib.data.catalog import load_catalog
+
+    reg = load_catalog().indicators.set_index("indicator_id")
+    count_id = reg.index[reg["measure"].eq("count")][0]
+    rate_id = reg.index[reg["measure"].eq("rate")][0]
+    df = _rows(indicator_id=[count_id, rate_id, rate_id], value=["12,486", "78,5", "78.5"], unit=["", "%", "%"])
+    _, value, issues = v._parse_year_and_value(df, reg)
+    assert value.tolist()[0] == 12486.0 and pd.isna(value.iloc[1]) and value.iloc[2] == 78.5
+    assert [(i.row, i.value) for i in issues] == [(3, "78,5")]
+    assert "decimal comma" in issues[0].message
 
 
 def test_duplicates_exact_kept_once_conflict_named():
@@ -64,3 +78,15 @@ def test_control_characters_and_long_text_refused_with_file_row_column():
     errors = sorted((i.row, i.column) for i in issues if i.severity == "error")
     assert errors == [(2, "source"), (3, "source"), (4, "note")]
     assert all(i.file == "f.csv" for i in issues)
+
+
+def test_fraction_typed_for_a_percent_warns_but_small_real_rates_do_not():
+    from qclib.data.catalog import load_catalog
+
+    reg = load_catalog().indicators.set_index("indicator_id")
+    rate_id = reg.index[reg["measure"].eq("rate")][0]
+    df = _rows(indicator_id=[rate_id] * 3, year=["2014", "2015", "2016"], unit=["%"] * 3)
+    typed = pd.Series([32.0, 0.35, 38.0], index=df.index)
+    assert [i.row for i in v._plausibility_warnings(df, reg, typed)] == [3]
+    small = pd.Series([0.35, 1.0, 1.2], index=df.index)  # a genuine share of a budget
+    assert v._plausibility_warnings(df, reg, small) == []
