@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from qclib.exceptions import OutputExistsError
+from qclib.exceptions import OutputExistsError, OutputPathError
 
 
 def _umask() -> int:
@@ -45,17 +45,25 @@ def atomic_path(path: str | Path, *, force: bool = True) -> Iterator[Path]:
     True
     """
     path = Path(path)
+    if path.is_dir():
+        raise OutputPathError(f"cannot write {path}: it is a folder; give a file name")
     if not force and path.exists():
         raise OutputExistsError(f"{path} exists; use --force (force=True) to overwrite it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + path.suffix, dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise OutputPathError(f"cannot write {path}: {exc.strerror or exc}; choose a folder you can write to") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     # mkstemp creates 0600; give the output the mode a normal open() would
     os.chmod(tmp, 0o666 & ~_umask())
     try:
         yield tmp
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise OutputPathError(f"cannot replace {path}: {exc.strerror or exc}") from exc
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -162,3 +162,7 @@ class ReportExecutionError(QclibError):
 
 class OutputExistsError(QclibError, FileExistsError):
     """Refusing to overwrite an existing output without ``force``."""
+
+
+class OutputPathError(QclibError, OSError):
+    """An output cannot be written there (a folder, a read-only place, a missing drive)."""
