@@ -44,6 +44,7 @@ and ``<`` a gap of exactly 0 is still short).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -116,7 +117,7 @@ def _lookup(keys: np.ndarray, table: dict[str, str], default: str) -> np.ndarray
 def _compare(m: np.ndarray, t: np.ndarray, cmp: np.ndarray) -> np.ndarray:
     tol = _REL_TOL * np.maximum(1.0, np.abs(t))
     with np.errstate(invalid="ignore"):
-        return (
+        out: np.ndarray = (
             np.select(
                 [cmp == ">", cmp == ">=", cmp == "<=", cmp == "<", cmp == "=="],
                 [m > t + tol, m >= t - tol, m <= t + tol, m < t - tol, np.abs(m - t) <= tol],
@@ -125,6 +126,7 @@ def _compare(m: np.ndarray, t: np.ndarray, cmp: np.ndarray) -> np.ndarray:
             & ~np.isnan(m)
             & ~np.isnan(t)
         )
+    return out
 
 
 def _gap(m: np.ndarray, t: np.ndarray, cmp: np.ndarray) -> np.ndarray:
@@ -699,7 +701,7 @@ class AttainmentResult:
     reason: str
     reason_zh: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the fields as a plain dict.
 
         Examples
@@ -840,7 +842,7 @@ def attainment(
             [Issue("", None, "year", None, "give a year (with value) or a series", "an integer year")]
         )
 
-    def _f(x: object) -> float:
+    def _f(x: float | None) -> float:
         return np.nan if x is None else float(x)
 
     frame = pd.DataFrame(

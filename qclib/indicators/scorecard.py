@@ -691,7 +691,8 @@ def _target_source(tg: pd.DataFrame) -> np.ndarray:
     title = _text(tg["plan_title"]) if "plan_title" in tg else np.full(nt, "", dtype=object)
     docno = _text(tg["doc_number"]) if "doc_number" in tg else np.full(nt, "", dtype=object)
     doc = np.where(title != "", "《" + title + "》", "") + np.where(docno != "", "（" + docno + "）", "")
-    return np.where(doc != "", doc + " ", "") + sf + " | " + ss + " | item " + si
+    out: np.ndarray = np.where(doc != "", doc + " ", "") + sf + " | " + ss + " | item " + si
+    return out
 
 
 @dataclass(frozen=True)
