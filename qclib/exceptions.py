@@ -101,7 +101,8 @@ class MissingYearError(QclibError, KeyError):
         super().__init__(msg)
 
     def __str__(self) -> str:  # KeyError would repr() the message otherwise
-        return self.args[0]
+        msg: str = self.args[0]  # set by __init__
+        return msg
 
 
 class ZeroBaseError(QclibError, ZeroDivisionError):
@@ -148,7 +149,7 @@ class ReportFailure:
     stage: str
     error: str
     cell: int | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class ReportExecutionError(QclibError):
