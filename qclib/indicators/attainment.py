@@ -328,7 +328,21 @@ def _first_reason(
 
 
 def _not_assessable(r: _Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Targets that cannot be checked at all, with the first reason (see :func:`_first_reason`)."""
+    """Targets that cannot be checked at all (module docstring), with the first reason.
+
+    Parameters
+    ----------
+    r : _Rows
+        Coerced inputs.
+
+    Returns
+    -------
+    not_assessable, reason, reason_zh : numpy.ndarray
+        As :func:`_first_reason`: unknown kind, no comparator, no number for
+        a numeric kind, a trend without years or direction, a vs_reference
+        target without a reference, a relative target without a base year
+        or with a zero base value.
+    """
     is_ = r.is_
     return _first_reason(
         [
@@ -400,7 +414,24 @@ def _measure(r: _Rows) -> _Measured:
 
 
 def _no_data(r: _Rows, final: np.ndarray, na: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Assessable targets lacking a value they need, with the first reason (see :func:`_first_reason`)."""
+    """Assessable targets lacking a value they need, with the first reason.
+
+    Parameters
+    ----------
+    r : _Rows
+        Coerced inputs.
+    final : numpy.ndarray
+        Assessed at or after the target year (:class:`_Measured`).
+    na : numpy.ndarray
+        Not-assessable rows (never flagged here).
+
+    Returns
+    -------
+    no_data, reason, reason_zh : numpy.ndarray
+        As :func:`_first_reason`: no value (or year), no base value for a
+        relative target, no start of the planned path before the target
+        year, no reference value, no previous value for a trend.
+    """
     is_ = r.is_
     return _first_reason(
         [
@@ -423,7 +454,18 @@ def _no_data(r: _Rows, final: np.ndarray, na: np.ndarray) -> tuple[np.ndarray, n
 
 
 def _status(na: np.ndarray, nd: np.ndarray, final: np.ndarray, sat: np.ndarray) -> np.ndarray:
-    """not_assessable > no_data > met / not_met (final) or on_track / off_track."""
+    """Status of each row: not_assessable > no_data > met / not_met (final) or on_track / off_track.
+
+    Parameters
+    ----------
+    na, nd, final, sat : numpy.ndarray
+        Not assessable, no data, assessed as final, target for the year satisfied.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of status names (``constants.STATUSES``).
+    """
     return np.where(
         na,
         "not_assessable",

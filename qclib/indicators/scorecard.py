@@ -330,7 +330,21 @@ def _encode_observations(ob: pd.DataFrame, year: int | None) -> _Obs:
 
 
 def _series_of(obs: _Obs, city: np.ndarray, ind: np.ndarray, scope: np.ndarray) -> np.ndarray:
-    """Series index of each (city, indicator, normalised scope); K when there is none."""
+    """Series index of each (city, indicator, normalised scope).
+
+    Parameters
+    ----------
+    obs : _Obs
+        Encoded observations.
+    city, ind, scope : numpy.ndarray
+        Object arrays of equal length (scope already normalised).
+
+    Returns
+    -------
+    numpy.ndarray
+        Row of each triple in the grids; ``obs.K`` (the all-NaN row) when
+        the observations have no such series.
+    """
     ci = pd.Index(obs.city_uni).get_indexer(city)
     ii = pd.Index(obs.ind_uni).get_indexer(ind)
     si = pd.Index(obs.scope_uni).get_indexer(scope)
@@ -498,7 +512,22 @@ def _pick_base(
 def _trend_runs(vals: np.ndarray, k: np.ndarray, has: np.ndarray, Lc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Consecutive year-on-year rises / falls ending at each target's assessed column.
 
-    A gap (NaN) or a flat year ends a run.  Targets without a value get 0.
+    A gap (NaN) or a flat year ends a run.
+
+    Parameters
+    ----------
+    vals : numpy.ndarray
+        The value grid (series x year).
+    k : numpy.ndarray
+        Series of each target.
+    has, Lc : numpy.ndarray
+        Whether the target has a value, and its assessed column (0 if none).
+
+    Returns
+    -------
+    run_up, run_down : numpy.ndarray
+        Per target, the number of rises / falls ending at the assessed
+        column (0 for targets without a value).
     """
     K1, m = vals.shape
     d = np.diff(vals, axis=1)
@@ -740,7 +769,25 @@ def _target_arrays(tg: pd.DataFrame) -> _Targets:
 def _assess(
     t: _Targets, a: _Assessed, base_value: np.ndarray, runs: tuple[np.ndarray, np.ndarray]
 ) -> dict[str, np.ndarray]:
-    """Attainment of each target (:func:`qclib.indicators.attainment._assess_arrays`)."""
+    """Attainment of each target (:func:`qclib.indicators.attainment._assess_arrays`).
+
+    Parameters
+    ----------
+    t : _Targets
+        The catalog arrays.
+    a : _Assessed
+        Assessed year, value, previous and reference values.
+    base_value : numpy.ndarray
+        From :func:`_pick_base`.
+    runs : tuple of numpy.ndarray
+        ``(run_up, run_down)`` from :func:`_trend_runs`.
+
+    Returns
+    -------
+    dict
+        The columns of :func:`qclib.indicators.attainment.assess_targets`
+        (``status``, ``reason``, ``gap`` …).
+    """
     return _assess_arrays(
         kind=t.kind,
         comparator=t.cmp,
