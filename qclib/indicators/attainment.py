@@ -44,6 +44,7 @@ and ``<`` a gap of exactly 0 is still short).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,7 +104,8 @@ def _str(a: np.ndarray) -> np.ndarray:
     out = np.asarray(a, dtype=object).copy()
     null = pd.isna(out)
     out[null] = ""
-    return out.astype(str).astype(object)
+    text: np.ndarray = out.astype(str).astype(object)
+    return text
 
 
 def _lookup(keys: np.ndarray, table: dict[str, str], default: str) -> np.ndarray:
@@ -116,7 +118,7 @@ def _lookup(keys: np.ndarray, table: dict[str, str], default: str) -> np.ndarray
 def _compare(m: np.ndarray, t: np.ndarray, cmp: np.ndarray) -> np.ndarray:
     tol = _REL_TOL * np.maximum(1.0, np.abs(t))
     with np.errstate(invalid="ignore"):
-        return (
+        out: np.ndarray = (
             np.select(
                 [cmp == ">", cmp == ">=", cmp == "<=", cmp == "<", cmp == "=="],
                 [m > t + tol, m >= t - tol, m <= t + tol, m < t - tol, np.abs(m - t) <= tol],
@@ -125,6 +127,7 @@ def _compare(m: np.ndarray, t: np.ndarray, cmp: np.ndarray) -> np.ndarray:
             & ~np.isnan(m)
             & ~np.isnan(t)
         )
+    return out
 
 
 def _gap(m: np.ndarray, t: np.ndarray, cmp: np.ndarray) -> np.ndarray:
@@ -213,6 +216,426 @@ def assess_targets(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(_assess_arrays(**arrays), index=frame.index)
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """The inputs of :func:`_assess_arrays`, coerced (see :func:`_coerce`).
+
+    ``is_`` maps each kind of ``TARGET_KINDS`` to its row mask; ``rel`` marks
+    reduction_vs_base and change_vs_base rows, ``cmp_ok`` a known comparator,
+    ``rising`` a ``>``/``>=`` comparator.
+    """
+
+    kind: np.ndarray
+    cmp: np.ndarray
+    tv: np.ndarray
+    T: np.ndarray
+    year: np.ndarray
+    value: np.ndarray
+    by: np.ndarray
+    bv: np.ndarray
+    ref: np.ndarray
+    rv: np.ndarray
+    ny: np.ndarray
+    run_up: np.ndarray
+    run_down: np.ndarray
+    has_prev: np.ndarray
+    unit: np.ndarray
+    is_: dict[str, np.ndarray]
+    rel: np.ndarray
+    cmp_ok: np.ndarray
+    rising: np.ndarray
+
+
+def _coerce(
+    kind: np.ndarray,
+    comparator: np.ndarray,
+    target_value: np.ndarray,
+    target_year: np.ndarray,
+    year: np.ndarray,
+    value: np.ndarray,
+    base_year: np.ndarray,
+    base_value: np.ndarray,
+    reference: np.ndarray,
+    reference_value: np.ndarray,
+    n_years: np.ndarray,
+    run_up: np.ndarray,
+    run_down: np.ndarray,
+    has_previous: np.ndarray,
+    unit: np.ndarray,
+) -> _Rows:
+    """Coerce the arrays (text: str with '' for missing; numbers: float) into :class:`_Rows`.
+
+    A boolean target without a number (or without a known comparator)
+    becomes ``== 1``: "achieved" means the value is 1.
+    """
+    kind_s = _str(kind)
+    cmp = _str(comparator)
+    tv = np.asarray(target_value, dtype=float)
+    is_ = {k: kind_s == k for k in TARGET_KINDS}
+    bool_default = is_["boolean"] & (np.isnan(tv) | ~np.isin(cmp, COMPARATORS))
+    tv = np.where(bool_default, 1.0, tv)
+    cmp = np.where(bool_default, "==", cmp)
+    return _Rows(
+        kind=kind_s,
+        cmp=cmp,
+        tv=tv,
+        T=np.asarray(target_year, dtype=float),
+        year=np.asarray(year, dtype=float),
+        value=np.asarray(value, dtype=float),
+        by=np.asarray(base_year, dtype=float),
+        bv=np.asarray(base_value, dtype=float),
+        ref=_str(reference),
+        rv=np.asarray(reference_value, dtype=float),
+        ny=np.asarray(n_years, dtype=float),
+        run_up=np.asarray(run_up, dtype=float),
+        run_down=np.asarray(run_down, dtype=float),
+        has_prev=np.asarray(has_previous, dtype=bool),
+        unit=_str(unit),
+        is_=is_,
+        rel=is_["reduction_vs_base"] | is_["change_vs_base"],
+        cmp_ok=np.isin(cmp, COMPARATORS),
+        rising=np.isin(cmp, (">", ">=")),
+    )
+
+
+def _first_reason(
+    msgs: list[tuple[np.ndarray, str, str]], excluded: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows meeting any condition (outside ``excluded``) and the first condition's message.
+
+    Parameters
+    ----------
+    msgs : list of (mask, message, message_zh)
+        Conditions in order of precedence.
+    excluded : numpy.ndarray
+        Rows already decided (never flagged).
+
+    Returns
+    -------
+    flagged, reason, reason_zh : numpy.ndarray
+        The mask and, per flagged row, the messages of its first condition
+        ('' elsewhere).
+    """
+    n = excluded.size
+    hit = np.zeros(n, dtype=bool)
+    reason = np.full(n, "", dtype=object)
+    reason_zh = np.full(n, "", dtype=object)
+    for cond, msg, msg_zh in msgs:
+        new = cond & ~hit & ~excluded
+        reason = np.where(new, msg, reason)
+        reason_zh = np.where(new, msg_zh, reason_zh)
+        hit |= cond & ~excluded
+    return hit, reason, reason_zh
+
+
+def _not_assessable(r: _Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Targets that cannot be checked at all (module docstring), with the first reason.
+
+    Parameters
+    ----------
+    r : _Rows
+        Coerced inputs.
+
+    Returns
+    -------
+    not_assessable, reason, reason_zh : numpy.ndarray
+        As :func:`_first_reason`: unknown kind, no comparator, no number for
+        a numeric kind, a trend without years or direction, a vs_reference
+        target without a reference, a relative target without a base year
+        or with a zero base value.
+    """
+    is_ = r.is_
+    return _first_reason(
+        [
+            (~np.isin(r.kind, TARGET_KINDS), "unknown target kind", "目标类型未知"),
+            (~r.cmp_ok, "the target has no comparator", "目标缺少比较符"),
+            (np.isin(r.kind, NUMERIC_KINDS) & np.isnan(r.tv), "the target states no number", "目标未给出数值"),
+            (
+                is_["trend"] & (np.isnan(r.ny) | (r.cmp == "==")),
+                "the trend target states no number of years or no direction",
+                "趋势目标未给出年数或方向",
+            ),
+            (is_["vs_reference"] & (r.ref == ""), "the target names no reference entity", "目标未指明参照地区"),
+            (r.rel & np.isnan(r.by), "the target states no base year", "目标未给出基年"),
+            (r.rel & (r.bv == 0), "the base value is 0: a relative change is undefined", "基年值为0，无法计算相对变化"),
+        ],
+        np.zeros(r.kind.size, dtype=bool),
+    )
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """What is compared with what (see :func:`_measure`)."""
+
+    final: np.ndarray  # assessed at or after the target year (or no target year)
+    measured: np.ndarray  # the quantity compared, in the target's unit
+    planned: np.ndarray  # trajectory path value (NaN for other kinds)
+    target_final: np.ndarray  # the target itself
+    target_for_year: np.ndarray  # what the plan requires in the assessed year
+
+
+def _measure(r: _Rows) -> _Measured:
+    """The measured quantity per kind and the target for the assessed year.
+
+    Measured: the value; ``(base - value)/|base| * 100`` (reduction_vs_base);
+    ``(value - base)/|base| * 100`` (change_vs_base); the run of moves in
+    the required direction (trend, NaN without a previous value).  Target
+    for the year before the target year: the planned path (trajectory; the
+    base value before the base year), the pro-rata target (relative kinds),
+    one move (trend), else the target; from the target year on the target
+    (the reference value for vs_reference, ``n_years`` for trend).
+    """
+    is_, n = r.is_, r.kind.size
+    final = np.isnan(r.T) | (r.year >= r.T)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        red = (r.bv - r.value) / np.abs(r.bv) * 100.0
+        chg = (r.value - r.bv) / np.abs(r.bv) * 100.0
+        prorata = np.clip((r.year - r.by) / (r.T - r.by), 0.0, 1.0)
+    run = np.where(r.rising, r.run_up, r.run_down)
+    measured = np.select(
+        [is_["reduction_vs_base"], is_["change_vs_base"], is_["trend"]],
+        [red, chg, np.where(r.has_prev, run, np.nan)],
+        default=r.value,
+    )
+    path = _path_values(r.by, r.bv, r.T, r.tv, r.year)
+    path = np.where(r.year < r.by, r.bv, path)
+    target_final = np.select([is_["vs_reference"], is_["trend"]], [r.rv, r.ny], default=r.tv)
+    target_year_t = np.select(
+        [is_["trajectory"], r.rel, is_["trend"]],
+        [path, r.tv * prorata, np.ones(n)],
+        default=target_final,
+    )
+    return _Measured(
+        final=final,
+        measured=measured,
+        planned=np.where(is_["trajectory"], path, np.nan),
+        target_final=target_final,
+        target_for_year=np.where(final, target_final, target_year_t),
+    )
+
+
+def _no_data(r: _Rows, final: np.ndarray, na: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Assessable targets lacking a value they need, with the first reason.
+
+    Parameters
+    ----------
+    r : _Rows
+        Coerced inputs.
+    final : numpy.ndarray
+        Assessed at or after the target year (:class:`_Measured`).
+    na : numpy.ndarray
+        Not-assessable rows (never flagged here).
+
+    Returns
+    -------
+    no_data, reason, reason_zh : numpy.ndarray
+        As :func:`_first_reason`: no value (or year), no base value for a
+        relative target, no start of the planned path before the target
+        year, no reference value, no previous value for a trend.
+    """
+    is_ = r.is_
+    return _first_reason(
+        [
+            (np.isnan(r.value) | np.isnan(r.year), "no value up to the assessed year", "评估年及以前无数据"),
+            (r.rel & np.isnan(r.bv), "no base-year value", "缺少基年值"),
+            (
+                is_["trajectory"] & ~final & (np.isnan(r.bv) | np.isnan(r.by)),
+                "no start value for the planned path",
+                "缺少规划路径起点值",
+            ),
+            (
+                is_["vs_reference"] & np.isnan(r.rv),
+                "no value for the reference entity in that year",
+                "参照地区当年无数据",
+            ),
+            (is_["trend"] & ~r.has_prev, "no previous-year value to judge the direction", "缺少上年值，无法判断方向"),
+        ],
+        na,
+    )
+
+
+def _status(na: np.ndarray, nd: np.ndarray, final: np.ndarray, sat: np.ndarray) -> np.ndarray:
+    """Status of each row: not_assessable > no_data > met / not_met (final) or on_track / off_track.
+
+    Parameters
+    ----------
+    na, nd, final, sat : numpy.ndarray
+        Not assessable, no data, assessed as final, target for the year satisfied.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of status names (``constants.STATUSES``).
+    """
+    return np.where(
+        na,
+        "not_assessable",
+        np.where(
+            nd, "no_data", np.where(final, np.where(sat, "met", "not_met"), np.where(sat, "on_track", "off_track"))
+        ),
+    ).astype(object)
+
+
+def _reason_context(
+    r: _Rows, m: _Measured, sat: np.ndarray, status_zh: np.ndarray, idx: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Pieces shared by the verdict sentences of the assessed rows ``idx``.
+
+    Returns
+    -------
+    dict
+        Per row of ``idx``: ``sfx`` (unit suffix), ``yr`` / ``Ty`` (assessed
+        / target year), ``cmp`` (the comparator shown), ``head`` / ``zh_head``
+        (year, label, measured and, in Chinese, the target), ``tgt`` (the
+        target described), ``sat``, ``final``, ``status_zh``, ``trend``,
+        ``rel``, ``trajectory``, ``target_for_year`` and ``n_years``.
+    """
+    rel_i, trend_i, ref_i = r.rel[idx], r.is_["trend"][idx], r.is_["vs_reference"][idx]
+    u = r.unit[idx]
+    sfx = np.where(np.isin(u, ["%", ""]), u, " " + u)
+    sfx = np.where(rel_i, "%", np.where(trend_i, " years", sfx)).astype(object)
+    yr = _fmt(r.year[idx])
+    cmp_t = np.where(trend_i, ">=", r.cmp[idx]).astype(object)
+    label = _lookup(r.kind[idx], _KIND_LABEL, "value")
+    label = np.where(rel_i, label + " " + _fmt(r.by[idx]), label)
+    label_zh = _lookup(r.kind[idx], _KIND_LABEL_ZH, "指标值")
+    m_s = _fmt(m.measured[idx]) + sfx
+    tf_s = _fmt(m.target_final[idx]) + sfx
+    rv_s = _fmt(r.rv[idx]) + sfx
+    ref_s = r.ref[idx]
+    tgt_zh = np.where(ref_i, ref_s + "（" + rv_s + "）", tf_s)
+    return {
+        "sfx": sfx,
+        "yr": yr,
+        "Ty": _fmt(r.T[idx]),
+        "cmp": cmp_t,
+        "head": yr + ": " + label + " " + m_s,
+        "zh_head": yr + "年" + label_zh + " " + m_s + "，目标" + cmp_t + " " + tgt_zh,
+        "tgt": np.where(ref_i, "the value of " + ref_s + " (" + rv_s + ")", tf_s),
+        "sat": sat[idx],
+        "final": m.final[idx],
+        "status_zh": status_zh[idx],
+        "trend": trend_i,
+        "rel": rel_i,
+        "trajectory": r.is_["trajectory"][idx],
+        "target_for_year": m.target_for_year[idx],
+        "n_years": r.ny[idx],
+    }
+
+
+def _reason_final(c: dict[str, np.ndarray], f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sentences (en, zh) of rows ``f`` assessed at or after the target year: met / not met."""
+    en = (
+        c["head"][f]
+        + np.where(c["sat"][f], " meets", " does not meet").astype(object)
+        + " the target "
+        + c["cmp"][f]
+        + " "
+        + c["tgt"][f]
+        + " (target year "
+        + c["Ty"][f]
+        + ")"
+    )
+    zh = c["zh_head"][f] + "（目标年" + c["Ty"][f] + "）：" + c["status_zh"][f]
+    return en, zh
+
+
+def _reason_on_path(c: dict[str, np.ndarray], f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sentences (en, zh) of non-trend rows ``f`` before the target year: on / behind the path."""
+    path_name = np.select(
+        [c["trajectory"][f], c["rel"][f]], ["the planned path", "the pro-rata path"], default="the target"
+    ).astype(object)
+    ty_s = _fmt(c["target_for_year"][f]) + c["sfx"][f]
+    cmp_t = c["cmp"][f]
+    en = (
+        c["head"][f]
+        + np.where(c["sat"][f], " is on ", " is behind ").astype(object)
+        + path_name
+        + " "
+        + cmp_t
+        + " "
+        + ty_s
+        + " for "
+        + c["yr"][f]
+        + " (target "
+        + cmp_t
+        + " "
+        + c["tgt"][f]
+        + " by "
+        + c["Ty"][f]
+        + ")"
+    )
+    zh = c["zh_head"][f] + "（" + c["Ty"][f] + "年），当年要求" + cmp_t + " " + ty_s + "：" + c["status_zh"][f]
+    return en, zh
+
+
+def _reason_trend(c: dict[str, np.ndarray], f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sentences (en, zh) of trend rows ``f`` before the target year: the latest move's direction."""
+    sat = c["sat"][f]
+    en = (
+        c["head"][f]
+        + np.where(
+            sat,
+            ": the latest year-on-year move is in the required direction",
+            ": the latest year-on-year move is not in the required direction",
+        ).astype(object)
+        + " (target: "
+        + _fmt(c["n_years"][f])
+        + " years running by "
+        + c["Ty"][f]
+        + ")"
+    )
+    zh = (
+        c["zh_head"][f]
+        + "（"
+        + c["Ty"][f]
+        + "年），最近一年"
+        + np.where(sat, "向目标方向变化", "未向目标方向变化").astype(object)
+        + "："
+        + c["status_zh"][f]
+    )
+    return en, zh
+
+
+def _reasons(
+    r: _Rows,
+    m: _Measured,
+    sat: np.ndarray,
+    status_zh: np.ndarray,
+    not_assessable: tuple[np.ndarray, np.ndarray, np.ndarray],
+    no_data: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The verdict of every row in words (en, zh).
+
+    Each row's sentence is built once, on the subset of rows of its
+    template: not assessable, no data, final (:func:`_reason_final`),
+    on/behind the path (:func:`_reason_on_path`), trend before the target
+    year (:func:`_reason_trend`).
+    """
+    na, na_reason, na_reason_zh = not_assessable
+    nd, nd_reason, nd_reason_zh = no_data
+    n = na.size
+    reason = np.empty(n, dtype=object)
+    reason_zh = np.empty(n, dtype=object)
+    reason[na] = "not assessable: " + na_reason[na]
+    reason_zh[na] = "无法评估：" + na_reason_zh[na]
+    reason[nd] = "no data: " + nd_reason[nd]
+    reason_zh[nd] = "无数据：" + nd_reason_zh[nd]
+    idx = np.flatnonzero(~na & ~nd)
+    if idx.size:
+        c = _reason_context(r, m, sat, status_zh, idx)
+        en = np.empty(idx.size, dtype=object)
+        zh = np.empty(idx.size, dtype=object)
+        fin, trend_i = c["final"], c["trend"]
+        en[fin], zh[fin] = _reason_final(c, fin)
+        for f, build in ((~fin & ~trend_i, _reason_on_path), (~fin & trend_i, _reason_trend)):
+            if f.any():
+                en[f], zh[f] = build(c, f)
+        reason[idx] = en
+        reason_zh[idx] = zh
+    return reason, reason_zh
+
+
 def _assess_arrays(
     kind: np.ndarray,
     comparator: np.ndarray,
@@ -230,220 +653,52 @@ def _assess_arrays(
     has_previous: np.ndarray,
     unit: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Core of :func:`assess_targets` on plain arrays (no pandas objects)."""
-    n = len(kind)
-    kind = _str(kind)
-    cmp = _str(comparator)
-    tv = np.asarray(target_value, dtype=float)
-    T = np.asarray(target_year, dtype=float)
-    year = np.asarray(year, dtype=float)
-    value = np.asarray(value, dtype=float)
-    by = np.asarray(base_year, dtype=float)
-    bv = np.asarray(base_value, dtype=float)
-    ref = _str(reference)
-    rv = np.asarray(reference_value, dtype=float)
-    ny = np.asarray(n_years, dtype=float)
-    run_up = np.asarray(run_up, dtype=float)
-    run_down = np.asarray(run_down, dtype=float)
-    has_prev = np.asarray(has_previous, dtype=bool)
-    unit = _str(unit)
+    """Core of :func:`assess_targets` on plain arrays (no pandas objects).
 
-    is_ = {k: kind == k for k in TARGET_KINDS}
-    rel = is_["reduction_vs_base"] | is_["change_vs_base"]
-    cmp_ok = np.isin(cmp, COMPARATORS)
-    # boolean without a number: "achieved" means value == 1
-    bool_default = is_["boolean"] & (np.isnan(tv) | ~cmp_ok)
-    tv = np.where(bool_default, 1.0, tv)
-    cmp = np.where(bool_default, "==", cmp)
-    cmp_ok = np.isin(cmp, COMPARATORS)
-    rising = np.isin(cmp, (">", ">="))
-
-    # --- not assessable (the target itself) -------------------------------
-    na_msgs = [
-        (~np.isin(kind, TARGET_KINDS), "unknown target kind", "目标类型未知"),
-        (~cmp_ok, "the target has no comparator", "目标缺少比较符"),
-        (np.isin(kind, NUMERIC_KINDS) & np.isnan(tv), "the target states no number", "目标未给出数值"),
-        (
-            is_["trend"] & (np.isnan(ny) | (cmp == "==")),
-            "the trend target states no number of years or no direction",
-            "趋势目标未给出年数或方向",
-        ),
-        (is_["vs_reference"] & (ref == ""), "the target names no reference entity", "目标未指明参照地区"),
-        (rel & np.isnan(by), "the target states no base year", "目标未给出基年"),
-        (rel & (bv == 0), "the base value is 0: a relative change is undefined", "基年值为0，无法计算相对变化"),
-    ]
-    na = np.zeros(n, dtype=bool)
-    na_reason = np.full(n, "", dtype=object)
-    na_reason_zh = np.full(n, "", dtype=object)
-    for cond, msg, msg_zh in na_msgs:
-        na_reason = np.where(cond & ~na, msg, na_reason)
-        na_reason_zh = np.where(cond & ~na, msg_zh, na_reason_zh)
-        na |= cond
-
-    # --- measured quantity and the target for the assessed year -----------
-    final = np.isnan(T) | (year >= T)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        red = (bv - value) / np.abs(bv) * 100.0
-        chg = (value - bv) / np.abs(bv) * 100.0
-        prorata = np.clip((year - by) / (T - by), 0.0, 1.0)
-    run = np.where(rising, run_up, run_down)
-    measured = np.select(
-        [is_["reduction_vs_base"], is_["change_vs_base"], is_["trend"]],
-        [red, chg, np.where(has_prev, run, np.nan)],
-        default=value,
+    Steps: :func:`_coerce`, :func:`_not_assessable`, :func:`_measure`,
+    :func:`_no_data`, compare (:func:`_compare`, :func:`_gap`),
+    :func:`_status`, :func:`_reasons`.  Parameters and returned columns:
+    :func:`assess_targets` (plus ``satisfied_final``).
+    """
+    r = _coerce(
+        kind,
+        comparator,
+        target_value,
+        target_year,
+        year,
+        value,
+        base_year,
+        base_value,
+        reference,
+        reference_value,
+        n_years,
+        run_up,
+        run_down,
+        has_previous,
+        unit,
     )
-    path = _path_values(by, bv, T, tv, year)
-    path = np.where(year < by, bv, path)
-    planned = np.where(is_["trajectory"], path, np.nan)
-    target_final = np.select([is_["vs_reference"], is_["trend"]], [rv, ny], default=tv)
-    target_year_t = np.select(
-        [is_["trajectory"], rel, is_["trend"]],
-        [path, tv * prorata, np.ones(n)],
-        default=target_final,
-    )
-    target_for_year = np.where(final, target_final, target_year_t)
-
-    # --- no data ----------------------------------------------------------
-    nd_msgs = [
-        (np.isnan(value) | np.isnan(year), "no value up to the assessed year", "评估年及以前无数据"),
-        (rel & np.isnan(bv), "no base-year value", "缺少基年值"),
-        (
-            is_["trajectory"] & ~final & (np.isnan(bv) | np.isnan(by)),
-            "no start value for the planned path",
-            "缺少规划路径起点值",
-        ),
-        (is_["vs_reference"] & np.isnan(rv), "no value for the reference entity in that year", "参照地区当年无数据"),
-        (is_["trend"] & ~has_prev, "no previous-year value to judge the direction", "缺少上年值，无法判断方向"),
-    ]
-    nd = np.zeros(n, dtype=bool)
-    nd_reason = np.full(n, "", dtype=object)
-    nd_reason_zh = np.full(n, "", dtype=object)
-    for cond, msg, msg_zh in nd_msgs:
-        nd_reason = np.where(cond & ~nd & ~na, msg, nd_reason)
-        nd_reason_zh = np.where(cond & ~nd & ~na, msg_zh, nd_reason_zh)
-        nd |= cond & ~na
-
-    # --- compare ------------------------------------------------------------
-    cmp_eff = np.where(is_["trend"], ">=", cmp)
-    sat = _compare(measured, target_for_year, cmp_eff)
-    sat_final = _compare(measured, target_final, cmp_eff)
-    gap = np.where(is_["trend"], target_final - measured, _gap(measured, target_final, cmp))
-    gap_path = np.where(is_["trend"], target_for_year - measured, _gap(measured, target_for_year, cmp))
+    not_assessable = _not_assessable(r)
+    na = not_assessable[0]
+    m = _measure(r)
+    no_data = _no_data(r, m.final, na)
+    nd = no_data[0]
+    trend = r.is_["trend"]
+    cmp_eff = np.where(trend, ">=", r.cmp)
+    sat = _compare(m.measured, m.target_for_year, cmp_eff)
+    sat_final = _compare(m.measured, m.target_final, cmp_eff)
+    gap = np.where(trend, m.target_final - m.measured, _gap(m.measured, m.target_final, r.cmp))
+    gap_path = np.where(trend, m.target_for_year - m.measured, _gap(m.measured, m.target_for_year, r.cmp))
     ok = ~na & ~nd
-    status = np.where(
-        na,
-        "not_assessable",
-        np.where(
-            nd, "no_data", np.where(final, np.where(sat, "met", "not_met"), np.where(sat, "on_track", "off_track"))
-        ),
-    ).astype(object)
-    sat_out = np.where(ok, sat, False)
-
-    # --- reasons (vectorised string building on object arrays) ------------
-    # Each row's sentence is built once, on the subset of rows of its
-    # template (not-assessable, no-data, final, on/off track, trend track).
+    status = _status(na, nd, m.final, sat)
     status_zh = _lookup(status, STATUS_NAMES_ZH, "")
-    reason = np.empty(n, dtype=object)
-    reason_zh = np.empty(n, dtype=object)
-    reason[na] = "not assessable: " + na_reason[na]
-    reason_zh[na] = "无法评估：" + na_reason_zh[na]
-    reason[nd] = "no data: " + nd_reason[nd]
-    reason_zh[nd] = "无数据：" + nd_reason_zh[nd]
-    idx = np.flatnonzero(ok)
-    if idx.size:
-        rel_i, trend_i, ref_i = rel[idx], is_["trend"][idx], is_["vs_reference"][idx]
-        u = unit[idx]
-        sfx = np.where(np.isin(u, ["%", ""]), u, " " + u)
-        sfx = np.where(rel_i, "%", np.where(trend_i, " years", sfx)).astype(object)
-        yr = _fmt(year[idx])
-        Ty = _fmt(T[idx])
-        cmp_t = np.where(trend_i, ">=", cmp[idx]).astype(object)
-        label = _lookup(kind[idx], _KIND_LABEL, "value")
-        label = np.where(rel_i, label + " " + _fmt(by[idx]), label)
-        label_zh = _lookup(kind[idx], _KIND_LABEL_ZH, "指标值")
-        m_s = _fmt(measured[idx]) + sfx
-        tf_s = _fmt(target_final[idx]) + sfx
-        rv_s = _fmt(rv[idx]) + sfx
-        ref_s = ref[idx]
-        tgt_desc = np.where(ref_i, "the value of " + ref_s + " (" + rv_s + ")", tf_s)
-        tgt_zh = np.where(ref_i, ref_s + "（" + rv_s + "）", tf_s)
-        head = yr + ": " + label + " " + m_s
-        zh_head = yr + "年" + label_zh + " " + m_s + "，目标" + cmp_t + " " + tgt_zh
-        sat_i = sat[idx]
-        fin = final[idx]
-        en = np.empty(idx.size, dtype=object)
-        zh = np.empty(idx.size, dtype=object)
-        f = fin
-        en[f] = (
-            head[f]
-            + np.where(sat_i[f], " meets", " does not meet").astype(object)
-            + " the target "
-            + cmp_t[f]
-            + " "
-            + tgt_desc[f]
-            + " (target year "
-            + Ty[f]
-            + ")"
-        )
-        zh[f] = zh_head[f] + "（目标年" + Ty[f] + "）：" + status_zh[idx][f]
-        f = ~fin & ~trend_i
-        if f.any():
-            path_name = np.select(
-                [is_["trajectory"][idx][f], rel_i[f]], ["the planned path", "the pro-rata path"], default="the target"
-            ).astype(object)
-            ty_s = _fmt(target_for_year[idx][f]) + sfx[f]
-            en[f] = (
-                head[f]
-                + np.where(sat_i[f], " is on ", " is behind ").astype(object)
-                + path_name
-                + " "
-                + cmp_t[f]
-                + " "
-                + ty_s
-                + " for "
-                + yr[f]
-                + " (target "
-                + cmp_t[f]
-                + " "
-                + tgt_desc[f]
-                + " by "
-                + Ty[f]
-                + ")"
-            )
-            zh[f] = zh_head[f] + "（" + Ty[f] + "年），当年要求" + cmp_t[f] + " " + ty_s + "：" + status_zh[idx][f]
-        f = ~fin & trend_i
-        if f.any():
-            en[f] = (
-                head[f]
-                + np.where(
-                    sat_i[f],
-                    ": the latest year-on-year move is in the required direction",
-                    ": the latest year-on-year move is not in the required direction",
-                ).astype(object)
-                + " (target: "
-                + _fmt(ny[idx][f])
-                + " years running by "
-                + Ty[f]
-                + ")"
-            )
-            zh[f] = (
-                zh_head[f]
-                + "（"
-                + Ty[f]
-                + "年），最近一年"
-                + np.where(sat_i[f], "向目标方向变化", "未向目标方向变化").astype(object)
-                + "："
-                + status_zh[idx][f]
-            )
-        reason[idx] = en
-        reason_zh[idx] = zh
+    reason, reason_zh = _reasons(r, m, sat, status_zh, not_assessable, no_data)
     return {
-        "measured": np.where(ok, measured, np.nan),
-        "target_for_year": np.where(na, np.nan, target_for_year),
-        "planned_value": planned,
+        "measured": np.where(ok, m.measured, np.nan),
+        "target_for_year": np.where(na, np.nan, m.target_for_year),
+        "planned_value": m.planned,
         "gap": np.where(ok, gap, np.nan),
         "gap_to_path": np.where(ok, gap_path, np.nan),
-        "satisfied": sat_out & ok,
+        "satisfied": np.where(ok, sat, False) & ok,
         "satisfied_final": sat_final & ok,
         "status": status,
         "status_zh": status_zh,
@@ -489,7 +744,7 @@ class AttainmentResult:
     reason: str
     reason_zh: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the fields as a plain dict.
 
         Examples
@@ -630,7 +885,7 @@ def attainment(
             [Issue("", None, "year", None, "give a year (with value) or a series", "an integer year")]
         )
 
-    def _f(x: object) -> float:
+    def _f(x: float | None) -> float:
         return np.nan if x is None else float(x)
 
     frame = pd.DataFrame(

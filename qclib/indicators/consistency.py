@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from qclib.exceptions import DataValidationError, Issue, ZeroBaseError
 from qclib.indicators.change import CHANGE_KINDS, _check_choice
@@ -68,7 +69,7 @@ class ChangeCheck:
     unit: str
     message: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the fields as a plain dict.
 
         Examples
@@ -251,7 +252,7 @@ class ImpliedValue:
     source: str
     source_detail: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the fields as a plain dict.
 
         Examples
@@ -261,7 +262,7 @@ class ImpliedValue:
         """
         return asdict(self)
 
-    def as_observation(self, city: str, indicator_id: str, year: int, unit: str) -> dict:
+    def as_observation(self, city: str, indicator_id: str, year: int, unit: str) -> dict[str, Any]:
         """Return an observation row (``data/raw/README.md`` columns).
 
         Examples

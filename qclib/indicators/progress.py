@@ -46,6 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -98,7 +99,8 @@ def _satisfies(value: np.ndarray, target: np.ndarray, lower: np.ndarray) -> np.n
     """``value`` at or beyond ``target`` in the good direction (with tolerance)."""
     tol = _REL_TOL * np.maximum(1.0, np.abs(target))
     with np.errstate(invalid="ignore"):
-        return np.where(lower, value <= target + tol, value >= target - tol)
+        out: np.ndarray = np.where(lower, value <= target + tol, value >= target - tol)
+    return out
 
 
 def _progress_core(
@@ -262,7 +264,7 @@ class ProgressResult:
     worsened_yoy: bool | None
     milestone_points: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the fields as a plain dict.
 
         Examples

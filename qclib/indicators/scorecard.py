@@ -32,6 +32,7 @@ stands in for a whole-city target, nor the other way round.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -175,7 +176,8 @@ def _norm_scope(s: pd.Series) -> np.ndarray:
 
 
 def _text(s: pd.Series) -> np.ndarray:
-    return s.astype(object).where(s.notna(), "").astype(str).to_numpy(dtype=object)
+    out: np.ndarray = s.astype(object).where(s.notna(), "").astype(str).to_numpy(dtype=object)
+    return out
 
 
 def _codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -199,6 +201,708 @@ def _select(cell: np.ndarray, rank: np.ndarray) -> np.ndarray:
 
 def _empty_scorecard() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in SCORECARD_COLUMNS})
+
+
+def _int_column(x: np.ndarray, missing: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Nullable ``Int64`` array of ``x`` with ``<NA>`` where ``missing`` is true."""
+    obj = np.asarray(x).astype(object)
+    obj[np.asarray(missing, dtype=bool)] = pd.NA
+    return pd.array(obj, dtype="Int64")
+
+
+def _restrict(targets: pd.DataFrame, cities: Sequence[str] | None) -> pd.DataFrame:
+    """The targets of the requested cities (all without ``cities``), index reset.
+
+    Raises
+    ------
+    InvalidChoiceError
+        A requested city has no targets.
+    """
+    tg = targets
+    if cities is not None:
+        wanted = list(dict.fromkeys(cities))
+        have = set(tg["city"].dropna().astype(str))
+        for city in wanted:
+            if city not in have:
+                raise InvalidChoiceError("cities", city, sorted(have))
+        tg = tg[tg["city"].isin(wanted)]
+    return tg.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class _Obs:
+    """Usable observations as integer codes (no copy of the input frame).
+
+    One *series* is a city x indicator x normalised scope; series are
+    numbered 0..K-1 in the order of ``keys`` and K is the all-NaN row of
+    every grid.  Per kept row: ``o_k`` (series), ``o_col`` (year - ymin),
+    ``o_val``, ``o_year`` and ``basis_codes`` (into ``basis_uni``, -1 =
+    missing); ``keep`` holds the rows' positions in the input frame.
+    """
+
+    keep: np.ndarray
+    city_uni: np.ndarray
+    ind_uni: np.ndarray
+    scope_uni: np.ndarray
+    basis_uni: np.ndarray
+    basis_codes: np.ndarray
+    o_year: np.ndarray
+    o_col: np.ndarray
+    o_val: np.ndarray
+    o_k: np.ndarray
+    keys: np.ndarray
+    n_ind: int
+    n_scope: int
+    ymin: int
+    ymax: int
+
+    @property
+    def K(self) -> int:  # noqa: N802 - the grid's name for the number of series
+        """Number of series (and index of the all-NaN grid row)."""
+        return int(self.keys.size)
+
+    @property
+    def m(self) -> int:
+        """Number of grid columns (years ymin..ymax)."""
+        return self.ymax - self.ymin + 1
+
+
+def _encode_observations(ob: pd.DataFrame, year: int | None) -> _Obs:
+    """Encode the usable observations as series codes and year columns.
+
+    A row is usable when its value and year are numbers and it is not a
+    ``computed`` row of a city-year that fails the GB 3095 validity rules
+    (note starting with :data:`INVALID_NOTE_PREFIX`).  Scopes are
+    normalised (:func:`_norm_scope`).  Without usable rows the year range is
+    ``year``..``year`` (0..0 without ``year``).
+
+    Parameters
+    ----------
+    ob : pandas.DataFrame
+        Observations (columns :data:`OBSERVATION_COLUMNS`).  Not modified.
+    year : int or None
+        The assessed year (only for the year range of an empty input).
+
+    Returns
+    -------
+    _Obs
+    """
+    o_val_all = pd.to_numeric(ob["value"], errors="coerce").to_numpy(dtype=float)
+    o_year_all = pd.to_numeric(ob["year"], errors="coerce").to_numpy(dtype=float)
+    not_valid: np.ndarray | bool = (
+        (ob["basis"].astype(str).eq("computed") & ob["note"].astype(str).str.startswith(INVALID_NOTE_PREFIX)).to_numpy()
+        if "note" in ob
+        else False
+    )
+    keep = np.flatnonzero(~np.isnan(o_val_all) & ~np.isnan(o_year_all) & ~not_valid)
+    city_codes, city_uni = _codes(ob["city"])
+    ind_codes, ind_uni = _codes(ob["indicator_id"])
+    sc_raw, sc_raw_uni = _codes(ob["scope"])
+    # normalise the few distinct scopes; the appended '' serves code -1 (missing)
+    sc_norm = np.append(_norm_scope(pd.Series(sc_raw_uni, dtype=object)), "")
+    scope_codes_by_raw, scope_uni = pd.factorize(sc_norm)
+    basis_codes, basis_uni = _codes(ob["basis"])
+    scope_codes = scope_codes_by_raw[sc_raw[keep]]
+    o_year = o_year_all[keep].astype("int64")
+    n_ind, n_scope = max(len(ind_uni), 1), max(len(scope_uni), 1)
+    o_key = (city_codes[keep].astype("int64") * n_ind + ind_codes[keep]) * n_scope + scope_codes
+    keys, o_k = np.unique(o_key, return_inverse=True)
+    if o_year.size:
+        ymin, ymax = int(o_year.min()), int(o_year.max())
+    else:
+        ymin = ymax = int(year) if year is not None else 0
+    return _Obs(
+        keep=keep,
+        city_uni=city_uni,
+        ind_uni=ind_uni,
+        scope_uni=np.asarray(scope_uni, dtype=object),
+        basis_uni=basis_uni,
+        basis_codes=basis_codes[keep],
+        o_year=o_year,
+        o_col=o_year - ymin,
+        o_val=o_val_all[keep],
+        o_k=o_k.ravel(),
+        keys=keys,
+        n_ind=n_ind,
+        n_scope=n_scope,
+        ymin=ymin,
+        ymax=ymax,
+    )
+
+
+def _series_of(obs: _Obs, city: np.ndarray, ind: np.ndarray, scope: np.ndarray) -> np.ndarray:
+    """Series index of each (city, indicator, normalised scope).
+
+    Parameters
+    ----------
+    obs : _Obs
+        Encoded observations.
+    city, ind, scope : numpy.ndarray
+        Object arrays of equal length (scope already normalised).
+
+    Returns
+    -------
+    numpy.ndarray
+        Row of each triple in the grids; ``obs.K`` (the all-NaN row) when
+        the observations have no such series.
+    """
+    ci = pd.Index(obs.city_uni).get_indexer(city)
+    ii = pd.Index(obs.ind_uni).get_indexer(ind)
+    si = pd.Index(obs.scope_uni).get_indexer(scope)
+    ok = (ci >= 0) & (ii >= 0) & (si >= 0)
+    comp = (ci.astype("int64") * obs.n_ind + ii) * obs.n_scope + si
+    K = obs.K
+    pos = np.clip(np.searchsorted(obs.keys, comp), 0, max(K - 1, 0))
+    found = ok & (K > 0) & (obs.keys[pos] == comp if K else False)
+    return np.where(found, pos, K)  # K = the all-NaN row
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """One chosen observation per series x year: ``(K + 1) x m`` arrays.
+
+    ``vals`` the value (NaN = none), ``rows`` its position among the kept
+    observations (-1 = none), ``rank`` its basis rank (NaN = none).
+    """
+
+    vals: np.ndarray
+    rows: np.ndarray
+    rank: np.ndarray
+
+
+def _pick_per_year(obs: _Obs, rank_map: dict[str, int], years: np.ndarray | None = None) -> _Grid:
+    """Pick the value of each series x year: the best-ranked basis, ties first in input order.
+
+    Parameters
+    ----------
+    obs : _Obs
+        Encoded observations.
+    rank_map : dict
+        Rank of each usable basis (lower wins; a basis absent from the map
+        is never picked): :data:`VALUE_BASIS_RANK` or :data:`BASE_BASIS_RANK`.
+    years : numpy.ndarray, optional
+        Only rows of these years are considered (the years looked up).
+
+    Returns
+    -------
+    _Grid
+    """
+    by_code = np.array([rank_map.get(b, np.nan) for b in obs.basis_uni] + [np.nan], dtype=float)
+    rank = by_code[obs.basis_codes]  # code -1 (missing basis) -> the trailing NaN
+    usable = ~np.isnan(rank)
+    if years is not None:
+        usable &= np.isin(obs.o_year, years)
+    use = np.flatnonzero(usable)
+    m, shape = obs.m, (obs.K + 1, obs.m)
+    sel = use[_select(obs.o_k[use] * m + obs.o_col[use], rank[use])]
+    vals = np.full(shape, np.nan)
+    rows = np.full(shape, -1, dtype="int64")
+    rk = np.full(shape, np.nan)
+    at = (obs.o_k[sel], obs.o_col[sel])
+    vals[at] = obs.o_val[sel]
+    rows[at] = sel
+    rk[at] = rank[sel]
+    return _Grid(vals, rows, rk)
+
+
+def _last_valid(vals: np.ndarray) -> np.ndarray:
+    """Per grid cell, the column of the latest value at or before it (-1 = none)."""
+    return np.maximum.accumulate(np.where(~np.isnan(vals), np.arange(vals.shape[1]), -1), axis=1)
+
+
+@dataclass(frozen=True)
+class _Assessed:
+    """The assessed year's value of each target (see :func:`_pick_value`)."""
+
+    L: np.ndarray  # grid column of the value (-1 = none)
+    has: np.ndarray  # there is a value
+    Lc: np.ndarray  # L with -1 -> 0 (safe to index)
+    year_assessed: np.ndarray
+    value: np.ndarray
+    vrow: np.ndarray  # kept-observation row of the value (-1 = none)
+    prev: np.ndarray  # value of year_assessed - 1 (NaN = none or not comparable)
+    has_prev: np.ndarray
+    ref_value: np.ndarray  # the reference series' value in the same column
+
+
+def _pick_value(
+    V: _Grid, last: np.ndarray, k: np.ndarray, kr: np.ndarray, ask_col: int, year: int | None, ymin: int
+) -> _Assessed:
+    """Value of each target in the assessed year, the year before and for its reference.
+
+    The assessed column is the latest with a value up to ``ask_col``.  The
+    previous value is the one in the column before (never across a gap),
+    and only when both or neither are ``research`` figures.
+
+    Parameters
+    ----------
+    V : _Grid
+        The value grid (:data:`VALUE_BASIS_RANK`).
+    last : numpy.ndarray
+        :func:`_last_valid` of ``V.vals``.
+    k, kr : numpy.ndarray
+        Series of each target and of its reference entity (K = none).
+    ask_col : int
+        Grid column of the year asked for (may be < 0 or >= m).
+    year : int or None
+        The year asked for (the assessed year of a target without data).
+    ymin : int
+        Year of grid column 0.
+
+    Returns
+    -------
+    _Assessed
+    """
+    m = V.vals.shape[1]
+    L = np.full(k.size, -1) if ask_col < 0 else last[k, min(ask_col, m - 1)]
+    has = L >= 0
+    Lc = np.where(has, L, 0)
+    year_assessed = np.where(has, ymin + L, np.nan if year is None else float(year))
+    value = np.where(has, V.vals[k, Lc], np.nan)
+    vrow = np.where(has, V.rows[k, Lc], -1)
+    prev_ok = has & (L >= 1)
+    # a research figure and an official one are not comparable: no change
+    # is computed across that boundary (e.g. a study's 2014 mean vs the
+    # official 2015 figure)
+    research = VALUE_BASIS_RANK["research"]
+    before = np.maximum(Lc - 1, 0)
+    comparable = (V.rank[k, before] == research) == (V.rank[k, Lc] == research)
+    prev = np.where(prev_ok & comparable, V.vals[k, before], np.nan)
+    ref_value = np.where(has, V.vals[kr, Lc], np.nan)
+    return _Assessed(L, has, Lc, year_assessed, value, vrow, prev, ~np.isnan(prev), ref_value)
+
+
+def _pick_base(
+    B: _Grid, k: np.ndarray, base_year: np.ndarray, catalog_base: np.ndarray, ymin: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Base value of each target: grid (official..plan_text) > catalog ``base_value`` > research.
+
+    Parameters
+    ----------
+    B : _Grid
+        The base grid (:data:`BASE_BASIS_RANK`).
+    k : numpy.ndarray
+        Series of each target (K = none).
+    base_year, catalog_base : numpy.ndarray
+        The targets' base year and catalog base value (NaN = none).
+    ymin : int
+        Year of grid column 0.
+
+    Returns
+    -------
+    base_value : numpy.ndarray
+        NaN when there is none.
+    base_row : numpy.ndarray
+        Kept-observation row of a base value from the grid (-1 otherwise).
+    use_cat : numpy.ndarray
+        The base value is the catalog's.
+    """
+    m = B.vals.shape[1]
+    bcol = base_year - ymin
+    b_in = ~np.isnan(base_year) & (bcol >= 0) & (bcol <= m - 1)
+    bci = np.where(b_in, bcol, 0).astype("int64")
+    g_bv = np.where(b_in, B.vals[k, bci], np.nan)
+    g_brk = np.where(b_in, B.rank[k, bci], np.nan)
+    g_row = np.where(b_in, B.rows[k, bci], -1)
+    use_grid = ~np.isnan(g_bv) & ((g_brk <= 3) | np.isnan(catalog_base))
+    use_cat = ~use_grid & ~np.isnan(catalog_base)
+    base_value = np.where(use_grid, g_bv, np.where(use_cat, catalog_base, np.nan))
+    return base_value, np.where(use_grid, g_row, -1), use_cat
+
+
+def _trend_runs(vals: np.ndarray, k: np.ndarray, has: np.ndarray, Lc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Consecutive year-on-year rises / falls ending at each target's assessed column.
+
+    A gap (NaN) or a flat year ends a run.
+
+    Parameters
+    ----------
+    vals : numpy.ndarray
+        The value grid (series x year).
+    k : numpy.ndarray
+        Series of each target.
+    has, Lc : numpy.ndarray
+        Whether the target has a value, and its assessed column (0 if none).
+
+    Returns
+    -------
+    run_up, run_down : numpy.ndarray
+        Per target, the number of rises / falls ending at the assessed
+        column (0 for targets without a value).
+    """
+    K1, m = vals.shape
+    d = np.diff(vals, axis=1)
+    run_up_g = np.zeros((K1, m))
+    run_dn_g = np.zeros((K1, m))
+    for j in range(1, m):
+        run_up_g[:, j] = np.where(d[:, j - 1] > 0, run_up_g[:, j - 1] + 1, 0)
+        run_dn_g[:, j] = np.where(d[:, j - 1] < 0, run_dn_g[:, j - 1] + 1, 0)
+    return np.where(has, run_up_g[k, Lc], 0), np.where(has, run_dn_g[k, Lc], 0)
+
+
+def _changes(
+    measure: np.ndarray, value: np.ndarray, prev: np.ndarray, base_value: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year-on-year change (pp for rates, % for levels) and reduction vs base (%).
+
+    Returns
+    -------
+    yoy_pp, yoy_pct, reduction_pct : numpy.ndarray
+        ``value - prev`` (measure ``rate``), ``(value - prev)/|prev| * 100``
+        (``level``, ``concentration``, ``count``, ``index``; NaN when prev
+        is 0) and ``(base - value)/|base| * 100`` (NaN when base is 0);
+        NaN where the measure does not apply.
+    """
+    is_pp = np.isin(measure, _PP_MEASURES)
+    is_pct = np.isin(measure, _PCT_MEASURES)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        yoy_pp = np.where(is_pp, value - prev, np.nan)
+        yoy_pct = np.where(is_pct & (prev != 0), (value - prev) / np.abs(prev) * 100.0, np.nan)
+        red = np.where(base_value != 0, (base_value - value) / np.abs(base_value) * 100.0, np.nan)
+    return yoy_pp, yoy_pct, red
+
+
+def _progress_points(
+    vals: np.ndarray,
+    last: np.ndarray,
+    k: np.ndarray,
+    L: np.ndarray,
+    target_year: np.ndarray,
+    ymin: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Latest value up to the target year, and the earliest value in the five years before it.
+
+    Parameters
+    ----------
+    vals : numpy.ndarray
+        The value grid.
+    last : numpy.ndarray
+        :func:`_last_valid` of ``vals``.
+    k : numpy.ndarray
+        Series of each target.
+    L : numpy.ndarray
+        Assessed column of each target (-1 = no value).
+    target_year : numpy.ndarray
+        Target years (NaN = none: no cap).
+    ymin : int
+        Year of grid column 0.
+
+    Returns
+    -------
+    yt, t : numpy.ndarray
+        Latest value up to min(assessed year, target year) and its year.
+    y0, t0 : numpy.ndarray
+        Earliest value among the five years before ``t`` and its year.
+    """
+    m = vals.shape[1]
+    Tcol = np.clip(np.nan_to_num(target_year - ymin, nan=m - 1), -1, m - 1).astype("int64")
+    capcol = np.minimum(L, Tcol)
+    Lp = np.where(capcol >= 0, last[k, np.maximum(capcol, 0)], -1)
+    yt = np.where(Lp >= 0, vals[k, np.maximum(Lp, 0)], np.nan)
+    t = np.where(Lp >= 0, ymin + Lp, np.nan)
+    y0 = np.full(k.size, np.nan)
+    t0 = np.full(k.size, np.nan)
+    for back in range(5, 0, -1):
+        col = Lp - back
+        okc = (Lp >= 0) & (col >= 0) & np.isnan(y0)
+        v = np.where(okc, vals[k, np.maximum(col, 0)], np.nan)
+        take = okc & ~np.isnan(v)
+        y0 = np.where(take, v, y0)
+        t0 = np.where(take, ymin + col, t0)
+    return yt, t, y0, t0
+
+
+def _progress(
+    kind: np.ndarray,
+    cmp: np.ndarray,
+    target_value: np.ndarray,
+    target_year: np.ndarray,
+    base_year: np.ndarray,
+    base_value: np.ndarray,
+    status: np.ndarray,
+    points: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Eurostat progress category and RoR of each target.
+
+    Applies to threshold, count, trajectory, reduction_vs_base and
+    change_vs_base targets with a direction whose status is met, not_met,
+    on_track or off_track; the others are ``not_assessable``.  The base is
+    the target's base year and value, else the window start of ``points``
+    (:func:`_progress_points`); a latest value at or beyond the target is
+    ``achieved``.
+
+    Returns
+    -------
+    category : numpy.ndarray
+        Progress category (object).
+    ror : numpy.ndarray
+        Ratio of actual to required growth (NaN where not applicable).
+    base_year : numpy.ndarray
+        Year of the base used (NaN where not applicable or none).
+    """
+    yt_p, t_p, win_y0, win_t0 = points
+    lower = np.where(kind == "reduction_vs_base", np.isin(cmp, (">", ">=")), np.isin(cmp, ("<", "<=")))
+    directed = np.isin(cmp, ("<", "<=", ">", ">="))
+    prog_kind = np.isin(kind, ("threshold", "count", "trajectory", "reduction_vs_base", "change_vs_base"))
+    yT = np.select(
+        [kind == "reduction_vs_base", kind == "change_vs_base"],
+        [base_value * (1 - target_value / 100.0), base_value * (1 + target_value / 100.0)],
+        default=target_value,
+    )
+    has_by = ~np.isnan(base_year)
+    y0_p = np.where(has_by, base_value, win_y0)
+    t0_p = np.where(has_by, base_year, win_t0)
+    core = _progress_core(y0_p, yt_p, yT, t0_p, t_p, target_year, lower)
+    applicable = prog_kind & directed & np.isin(status, ("met", "not_met", "on_track", "off_track"))
+    # "achieved" needs only the latest value and the target
+    tol = 1e-9 * np.maximum(1, np.abs(yT))
+    achieved = applicable & ~np.isnan(yt_p) & np.where(lower, yt_p <= yT + tol, yt_p >= yT - tol)
+    achieved &= ~np.isin(kind, ("reduction_vs_base", "change_vs_base")) | ~np.isnan(base_value)
+    category = np.where(applicable, core["category"], "not_assessable").astype(object)
+    category = np.where(achieved, "achieved", category).astype(object)
+    ror = np.where(applicable, core["ror"], np.nan)
+    return category, ror, np.where(applicable, t0_p, np.nan)
+
+
+def _trend(
+    vals: np.ndarray, k: np.ndarray, has: np.ndarray, upto: int, ymin: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Theil-Sen slope and Mann-Kendall test of each target's series up to grid column ``upto``.
+
+    Computed once per series used by a target with a value
+    (:func:`qclib.indicators.trend.trend_matrix`).
+
+    Returns
+    -------
+    n, slope, p_value, label : numpy.ndarray
+        Per target; ``n`` 0, NaN and ``insufficient_data`` without a trend.
+    """
+    K1 = vals.shape[0]
+    used = np.unique(k[has])
+    tr_slope = np.full(K1, np.nan)
+    tr_p = np.full(K1, np.nan)
+    tr_n = np.zeros(K1)
+    tr_label = np.full(K1, "insufficient_data", dtype=object)
+    if used.size and upto >= 0:
+        tm = trend_matrix(vals[used, : upto + 1], np.arange(ymin, ymin + upto + 1), alpha=TREND_ALPHA)
+        tr_slope[used] = tm["slope"].to_numpy()
+        tr_p[used] = tm["p_value"].to_numpy()
+        tr_n[used] = tm["n"].to_numpy()
+        tr_label[used] = tm["label"].to_numpy(dtype=object)
+    return tr_n[k].astype("int64"), tr_slope[k], tr_p[k], tr_label[k]
+
+
+def _source_text(ob: pd.DataFrame, obs: _Obs, rows: np.ndarray) -> np.ndarray:
+    """``source | source_detail`` of kept-observation rows ('' for -1); reads only those rows."""
+    if obs.keep.size == 0:
+        return np.full(rows.size, "", dtype=object)
+    okr = rows >= 0
+    pos = obs.keep[np.where(okr, rows, 0)]
+    src = _text(ob["source"].iloc[pos])
+    det = _text(ob["source_detail"].iloc[pos])
+    txt = np.where(det == "", src, src + " | " + det)
+    return np.where(okr, txt, "").astype(object)
+
+
+def _basis_text(obs: _Obs, rows: np.ndarray) -> np.ndarray:
+    """Basis of kept-observation rows ('' for -1)."""
+    if obs.keep.size == 0:
+        return np.full(rows.size, "", dtype=object)
+    okr = rows >= 0
+    code = obs.basis_codes[np.where(okr, rows, 0)]
+    txt = np.append(obs.basis_uni, "")[code]
+    return np.where(okr, txt, "").astype(object)
+
+
+def _target_source(tg: pd.DataFrame) -> np.ndarray:
+    """《title》（doc number） seed-file | section | item: the document and clause of each target."""
+    nt = len(tg)
+    sf, ss, si = _text(tg["source_file"]), _text(tg["source_section"]), _text(tg["source_item"])
+    title = _text(tg["plan_title"]) if "plan_title" in tg else np.full(nt, "", dtype=object)
+    docno = _text(tg["doc_number"]) if "doc_number" in tg else np.full(nt, "", dtype=object)
+    doc = np.where(title != "", "《" + title + "》", "") + np.where(docno != "", "（" + docno + "）", "")
+    out: np.ndarray = np.where(doc != "", doc + " ", "") + sf + " | " + ss + " | item " + si
+    return out
+
+
+@dataclass(frozen=True)
+class _Targets:
+    """The catalog columns the computation reads, as arrays (``scope`` normalised)."""
+
+    city: np.ndarray
+    ind: np.ndarray
+    scope: np.ndarray
+    reference: np.ndarray
+    kind: np.ndarray
+    cmp: np.ndarray
+    target_value: np.ndarray
+    target_year: np.ndarray
+    base_year: np.ndarray
+    catalog_base: np.ndarray
+    measure: np.ndarray
+    n_years: np.ndarray
+    unit: np.ndarray
+
+
+def _num(s: pd.Series) -> np.ndarray:
+    out: np.ndarray = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+    return out
+
+
+def _target_arrays(tg: pd.DataFrame) -> _Targets:
+    """Read the targets frame once into :class:`_Targets`."""
+    return _Targets(
+        city=_text(tg["city"]),
+        ind=_text(tg["indicator_id"]),
+        scope=_norm_scope(tg["scope"]),
+        reference=_text(tg["reference"]),
+        kind=_text(tg["kind"]),
+        cmp=_text(tg["comparator"]),
+        target_value=_num(tg["target_value"]),
+        target_year=_num(tg["target_year"]),
+        base_year=_num(tg["base_year"]),
+        catalog_base=_num(tg["base_value"]),
+        measure=_text(tg["measure"]),
+        n_years=_num(tg["n_years"]),
+        unit=_text(tg["unit"]),
+    )
+
+
+def _assess(
+    t: _Targets, a: _Assessed, base_value: np.ndarray, runs: tuple[np.ndarray, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Attainment of each target (:func:`qclib.indicators.attainment._assess_arrays`).
+
+    Parameters
+    ----------
+    t : _Targets
+        The catalog arrays.
+    a : _Assessed
+        Assessed year, value, previous and reference values.
+    base_value : numpy.ndarray
+        From :func:`_pick_base`.
+    runs : tuple of numpy.ndarray
+        ``(run_up, run_down)`` from :func:`_trend_runs`.
+
+    Returns
+    -------
+    dict
+        The columns of :func:`qclib.indicators.attainment.assess_targets`
+        (``status``, ``reason``, ``gap`` …).
+    """
+    return _assess_arrays(
+        kind=t.kind,
+        comparator=t.cmp,
+        target_value=t.target_value,
+        target_year=t.target_year,
+        year=a.year_assessed,
+        value=a.value,
+        base_year=t.base_year,
+        base_value=base_value,
+        reference=t.reference,
+        reference_value=a.ref_value,
+        n_years=t.n_years,
+        run_up=runs[0],
+        run_down=runs[1],
+        has_previous=a.has_prev,
+        unit=t.unit,
+    )
+
+
+def _assemble(
+    tg: pd.DataFrame,
+    t: _Targets,
+    a: _Assessed,
+    base: dict[str, np.ndarray],
+    res: dict[str, np.ndarray],
+    progress: tuple[np.ndarray, np.ndarray, np.ndarray],
+    trend: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+) -> pd.DataFrame:
+    """The output frame: columns :data:`SCORECARD_COLUMNS` from the computed steps.
+
+    ``base`` holds ``value``, ``basis``, ``source`` (the base value and its
+    provenance), ``value_basis``, ``value_source`` (of the value) and
+    ``target_source`` (:func:`_provenance`).
+    """
+    yoy_pp, yoy_pct, red = _changes(t.measure, a.value, a.prev, base["value"])
+    prog_cat, ror, prog_by = progress
+    out = pd.DataFrame(
+        {
+            "city": t.city,
+            "target_id": _text(tg["target_id"]),
+            "indicator_id": t.ind,
+            "domain": _text(tg["domain"]),
+            "name_zh": _text(tg["name_zh"]),
+            "name_en": _text(tg["name_en"]),
+            "kind": t.kind,
+            "comparator": t.cmp,
+            "target_value": t.target_value,
+            "unit": t.unit,
+            "scope": _text(tg["scope"]),
+            "measure": t.measure,
+            "direction": _text(tg["direction"]),
+            "base_year": _int_column(t.base_year, np.isnan(t.base_year)),
+            "target_year": _int_column(t.target_year, np.isnan(t.target_year)),
+            "year_assessed": _int_column(a.year_assessed, np.isnan(a.year_assessed)),
+            "value": a.value,
+            "value_basis": base["value_basis"],
+            "value_source": base["value_source"],
+            "previous_year": _int_column(a.year_assessed - 1, ~a.has_prev),
+            "previous_value": a.prev,
+            "yoy_change_pp": yoy_pp,
+            "yoy_change_pct": yoy_pct,
+            "base_value": base["value"],
+            "base_value_basis": base["basis"],
+            "base_value_source": base["source"],
+            "reduction_vs_base_pct": red,
+            "reference": t.reference,
+            "reference_value": np.where(t.reference != "", a.ref_value, np.nan),
+            "planned_value": res["planned_value"],
+            "target_for_year": res["target_for_year"],
+            "gap": res["gap"],
+            "gap_to_path": res["gap_to_path"],
+            "status": res["status"],
+            "status_zh": res["status_zh"],
+            "reason": res["reason"],
+            "reason_zh": res["reason_zh"],
+            "progress_category": prog_cat,
+            "progress_base_year": _int_column(prog_by, np.isnan(prog_by)),
+            "ror": ror,
+            "trend_n": trend[0],
+            "trend_slope": trend[1],
+            "trend_p_value": trend[2],
+            "trend_label": trend[3],
+            "target_source": base["target_source"],
+        }
+    )
+    return out.loc[:, list(SCORECARD_COLUMNS)]
+
+
+def _provenance(
+    ob: pd.DataFrame, obs: _Obs, tg: pd.DataFrame, a: _Assessed, base: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Base value, the basis and source of it and of the value, and each target's source.
+
+    Returns
+    -------
+    dict
+        ``value``, ``basis``, ``source`` (the base), ``value_basis``,
+        ``value_source`` and ``target_source`` (:func:`_target_source`); a
+        catalog base value's source is ``plan text: <target source>``.
+    """
+    base_value, base_row, use_cat = base
+    bbasis = np.where(base_row >= 0, _basis_text(obs, base_row), np.where(use_cat, "plan_text", ""))
+    bsrc = np.where(base_row >= 0, _source_text(ob, obs, base_row), np.where(use_cat, "target catalog base_value", ""))
+    tsrc = _target_source(tg)
+    bsrc = np.where((bsrc == "target catalog base_value"), "plan text: " + tsrc, bsrc)
+    return {
+        "target_source": tsrc,
+        "value": base_value,
+        "basis": bbasis.astype(object),
+        "source": bsrc.astype(object),
+        "value_basis": _basis_text(obs, a.vrow).astype(object),
+        "value_source": _source_text(ob, obs, a.vrow),
+    }
 
 
 def scorecard(
@@ -296,306 +1000,23 @@ def scorecard(
     """
     _require(targets, TARGET_COLUMNS, "targets")
     _require(observations, OBSERVATION_COLUMNS, "observations")
-    tg = targets
-    if cities is not None:
-        wanted = list(dict.fromkeys(cities))
-        have = set(tg["city"].dropna().astype(str))
-        for c in wanted:
-            if c not in have:
-                raise InvalidChoiceError("cities", c, sorted(have))
-        tg = tg[tg["city"].isin(wanted)]
+    tg = _restrict(targets, cities)
     if len(tg) == 0:
         return _empty_scorecard()
-    tg = tg.reset_index(drop=True)
-    nt = len(tg)
-
-    # ---- observations -> integer series codes ------------------------------
-    # (work on codes: no copy of the 400k-row frame, no str round trips)
-    ob = observations
-    o_val_all = pd.to_numeric(ob["value"], errors="coerce").to_numpy(dtype=float)
-    o_year_all = pd.to_numeric(ob["year"], errors="coerce").to_numpy(dtype=float)
-    # computed rows of a city-year that fails the GB 3095 validity rules
-    # (qclib.air writes them with a note starting "NOT VALID") are never used
-    not_valid = (
-        (ob["basis"].astype(str).eq("computed") & ob["note"].astype(str).str.startswith(INVALID_NOTE_PREFIX)).to_numpy()
-        if "note" in ob
-        else False
-    )
-    keep = np.flatnonzero(~np.isnan(o_val_all) & ~np.isnan(o_year_all) & ~not_valid)
-    city_codes, city_uni = _codes(ob["city"])
-    ind_codes, ind_uni = _codes(ob["indicator_id"])
-    sc_raw, sc_raw_uni = _codes(ob["scope"])
-    # normalise the few distinct scopes; the appended '' serves code -1 (missing)
-    sc_norm = np.append(_norm_scope(pd.Series(sc_raw_uni, dtype=object)), "")
-    scope_codes_by_raw, scope_uni = pd.factorize(sc_norm)
-    basis_codes, basis_uni = _codes(ob["basis"])
-    city_codes, ind_codes = city_codes[keep], ind_codes[keep]
-    scope_codes = scope_codes_by_raw[sc_raw[keep]]
-    basis_codes = basis_codes[keep]
-    o_year = o_year_all[keep].astype("int64")
-    o_val = o_val_all[keep]
-
-    n_ind, n_scope = max(len(ind_uni), 1), max(len(scope_uni), 1)
-    o_key = (city_codes.astype("int64") * n_ind + ind_codes) * n_scope + scope_codes
-    keys, o_k = np.unique(o_key, return_inverse=True)
-    o_k = o_k.ravel()
-    K = keys.size
-
-    def _key_of(city: np.ndarray, ind: np.ndarray, scope: np.ndarray) -> np.ndarray:
-        ci = pd.Index(city_uni).get_indexer(city)
-        ii = pd.Index(ind_uni).get_indexer(ind)
-        si = pd.Index(scope_uni).get_indexer(scope)
-        ok = (ci >= 0) & (ii >= 0) & (si >= 0)
-        comp = (ci.astype("int64") * n_ind + ii) * n_scope + si
-        pos = np.searchsorted(keys, comp)
-        pos = np.clip(pos, 0, max(K - 1, 0))
-        found = ok & (K > 0) & (keys[pos] == comp if K else False)
-        return np.where(found, pos, K)  # K = the all-NaN row
-
-    if o_year.size:
-        ymin, ymax = int(o_year.min()), int(o_year.max())
-    else:
-        ymin = ymax = int(year) if year is not None else 0
-    m = ymax - ymin + 1
-    o_col = o_year - ymin
-
-    def _grid(rank_map: dict[str, int], years: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        by_code = np.array([rank_map.get(b, np.nan) for b in basis_uni] + [np.nan], dtype=float)
-        rank = by_code[basis_codes]  # code -1 (missing basis) -> the trailing NaN
-        usable = ~np.isnan(rank)
-        if years is not None:  # only the years that will be looked up
-            usable &= np.isin(o_year, years)
-        use = np.flatnonzero(usable)
-        sel = use[_select(o_k[use] * m + o_col[use], rank[use])]
-        vals = np.full((K + 1, m), np.nan)
-        rows = np.full((K + 1, m), -1, dtype="int64")
-        rk = np.full((K + 1, m), np.nan)
-        vals[o_k[sel], o_col[sel]] = o_val[sel]
-        rows[o_k[sel], o_col[sel]] = sel
-        rk[o_k[sel], o_col[sel]] = rank[sel]
-        return vals, rows, rk
-
-    V, VR, VRK = _grid(VALUE_BASIS_RANK)
+    obs = _encode_observations(observations, year)
+    V = _pick_per_year(obs, VALUE_BASIS_RANK)
     t_base_years = pd.to_numeric(tg["base_year"], errors="coerce").dropna().unique()
-    B, BR, BRK = _grid(BASE_BASIS_RANK, t_base_years.astype("int64"))
-    valid = ~np.isnan(V)
-    last = np.maximum.accumulate(np.where(valid, np.arange(m), -1), axis=1)
+    B = _pick_per_year(obs, BASE_BASIS_RANK, np.asarray(t_base_years).astype("int64"))
+    last = _last_valid(V.vals)
 
-    # ---- targets -------------------------------------------------------------
-    t_city = _text(tg["city"])
-    t_ind = _text(tg["indicator_id"])
-    t_scope = _norm_scope(tg["scope"])
-    t_ref = _text(tg["reference"])
-    kind = _text(tg["kind"])
-    cmp = _text(tg["comparator"])
-    tv = pd.to_numeric(tg["target_value"], errors="coerce").to_numpy(dtype=float)
-    T = pd.to_numeric(tg["target_year"], errors="coerce").to_numpy(dtype=float)
-    by = pd.to_numeric(tg["base_year"], errors="coerce").to_numpy(dtype=float)
-    cat_bv = pd.to_numeric(tg["base_value"], errors="coerce").to_numpy(dtype=float)
-    measure = _text(tg["measure"])
-    k = _key_of(t_city, t_ind, t_scope)
-    kr = _key_of(t_ref, t_ind, np.full(nt, "", dtype=object))
-
-    ask_col = (int(year) if year is not None else ymax) - ymin
-    if ask_col < 0:
-        L = np.full(nt, -1)
-    else:
-        L = last[k, min(ask_col, m - 1)]
-    has = L >= 0
-    Lc = np.where(has, L, 0)
-    year_assessed = np.where(has, ymin + L, np.nan if year is None else float(year))
-    value = np.where(has, V[k, Lc], np.nan)
-    vrow = np.where(has, VR[k, Lc], -1)
-    prev_ok = has & (L >= 1)
-    # a research figure and an official one are not comparable: no change
-    # is computed across that boundary (e.g. a study's 2014 mean vs the
-    # official 2015 figure)
-    research = VALUE_BASIS_RANK["research"]
-    comparable = (VRK[k, np.maximum(Lc - 1, 0)] == research) == (VRK[k, Lc] == research)
-    prev = np.where(prev_ok & comparable, V[k, np.maximum(Lc - 1, 0)], np.nan)
-    has_prev = ~np.isnan(prev)
-    ref_value = np.where(has, V[kr, Lc], np.nan)
-
-    # base value: grid (official..plan_text) > catalog base_value > research
-    bcol = by - ymin
-    b_in = ~np.isnan(by) & (bcol >= 0) & (bcol <= m - 1)
-    bci = np.where(b_in, bcol, 0).astype("int64")
-    g_bv = np.where(b_in, B[k, bci], np.nan)
-    g_brk = np.where(b_in, BRK[k, bci], np.nan)
-    g_row = np.where(b_in, BR[k, bci], -1)
-    use_grid = ~np.isnan(g_bv) & ((g_brk <= 3) | np.isnan(cat_bv))
-    use_cat = ~use_grid & ~np.isnan(cat_bv)
-    base_value = np.where(use_grid, g_bv, np.where(use_cat, cat_bv, np.nan))
-    base_row = np.where(use_grid, g_row, -1)
-
-    # trend runs on the value grid
-    d = np.diff(V, axis=1)
-    run_up_g = np.zeros((K + 1, m))
-    run_dn_g = np.zeros((K + 1, m))
-    for j in range(1, m):
-        run_up_g[:, j] = np.where(d[:, j - 1] > 0, run_up_g[:, j - 1] + 1, 0)
-        run_dn_g[:, j] = np.where(d[:, j - 1] < 0, run_dn_g[:, j - 1] + 1, 0)
-    run_up = np.where(has, run_up_g[k, Lc], 0)
-    run_dn = np.where(has, run_dn_g[k, Lc], 0)
-
-    res = _assess_arrays(
-        kind=kind,
-        comparator=cmp,
-        target_value=tv,
-        target_year=T,
-        year=year_assessed,
-        value=value,
-        base_year=by,
-        base_value=base_value,
-        reference=t_ref,
-        reference_value=ref_value,
-        n_years=pd.to_numeric(tg["n_years"], errors="coerce").to_numpy(dtype=float),
-        run_up=run_up,
-        run_down=run_dn,
-        has_previous=has_prev,
-        unit=_text(tg["unit"]),
-    )
-
-    # ---- changes ---------------------------------------------------------------
-    is_pp = np.isin(measure, _PP_MEASURES)
-    is_pct = np.isin(measure, _PCT_MEASURES)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        yoy_pp = np.where(is_pp, value - prev, np.nan)
-        yoy_pct = np.where(is_pct & (prev != 0), (value - prev) / np.abs(prev) * 100.0, np.nan)
-        red = np.where(base_value != 0, (base_value - value) / np.abs(base_value) * 100.0, np.nan)
-
-    # ---- progress category ---------------------------------------------------
-    lower = np.where(kind == "reduction_vs_base", np.isin(cmp, (">", ">=")), np.isin(cmp, ("<", "<=")))
-    directed = np.isin(cmp, ("<", "<=", ">", ">="))
-    prog_kind = np.isin(kind, ("threshold", "count", "trajectory", "reduction_vs_base", "change_vs_base"))
-    yT = np.select(
-        [kind == "reduction_vs_base", kind == "change_vs_base"],
-        [base_value * (1 - tv / 100.0), base_value * (1 + tv / 100.0)],
-        default=tv,
-    )
-    # latest value up to the target year
-    Tcol = np.clip(np.nan_to_num(T - ymin, nan=m - 1), -1, m - 1).astype("int64")
-    capcol = np.minimum(np.where(has, L, -1), Tcol)
-    Lp = np.where(capcol >= 0, last[k, np.maximum(capcol, 0)], -1)
-    yt_p = np.where(Lp >= 0, V[k, np.maximum(Lp, 0)], np.nan)
-    t_p = np.where(Lp >= 0, ymin + Lp, np.nan)
-    # base: target base year, else earliest value in the five years before t
-    win_y0 = np.full(nt, np.nan)
-    win_t0 = np.full(nt, np.nan)
-    for back in range(5, 0, -1):
-        c = Lp - back
-        okc = (Lp >= 0) & (c >= 0) & np.isnan(win_y0)
-        v = np.where(okc, V[k, np.maximum(c, 0)], np.nan)
-        take = okc & ~np.isnan(v)
-        win_y0 = np.where(take, v, win_y0)
-        win_t0 = np.where(take, ymin + c, win_t0)
-    has_by = ~np.isnan(by)
-    y0_p = np.where(has_by, base_value, win_y0)
-    t0_p = np.where(has_by, by, win_t0)
-    core = _progress_core(y0_p, yt_p, yT, t0_p, t_p, T, lower)
-    applicable = prog_kind & directed & np.isin(res["status"], ("met", "not_met", "on_track", "off_track"))
-    # "achieved" needs only the latest value and the target
-    achieved = (
-        applicable
-        & ~np.isnan(yt_p)
-        & np.where(lower, yt_p <= yT + 1e-9 * np.maximum(1, np.abs(yT)), yt_p >= yT - 1e-9 * np.maximum(1, np.abs(yT)))
-    )
-    achieved &= ~np.isin(kind, ("reduction_vs_base", "change_vs_base")) | ~np.isnan(base_value)
-    prog_cat = np.where(applicable, core["category"], "not_assessable").astype(object)
-    prog_cat = np.where(achieved, "achieved", prog_cat).astype(object)
-    ror = np.where(applicable, core["ror"], np.nan)
-
-    # ---- trend ---------------------------------------------------------------
-    upto = min(max(ask_col, -1), m - 1)
-    used = np.unique(k[has])
-    tr_slope = np.full(K + 1, np.nan)
-    tr_p = np.full(K + 1, np.nan)
-    tr_n = np.zeros(K + 1)
-    tr_label = np.full(K + 1, "insufficient_data", dtype=object)
-    if used.size and upto >= 0:
-        tm = trend_matrix(V[used, : upto + 1], np.arange(ymin, ymin + upto + 1), alpha=TREND_ALPHA)
-        tr_slope[used] = tm["slope"].to_numpy()
-        tr_p[used] = tm["p_value"].to_numpy()
-        tr_n[used] = tm["n"].to_numpy()
-        tr_label[used] = tm["label"].to_numpy(dtype=object)
-
-    # ---- provenance text (only the rows used are read) ----------------------
-    def _src(rows: np.ndarray) -> np.ndarray:
-        okr = rows >= 0
-        pos = keep[np.where(okr, rows, 0)] if keep.size else np.zeros(rows.size, dtype="int64")
-        if keep.size == 0:
-            return np.full(rows.size, "", dtype=object)
-        src = _text(ob["source"].iloc[pos])
-        det = _text(ob["source_detail"].iloc[pos])
-        txt = np.where(det == "", src, src + " | " + det)
-        return np.where(okr, txt, "").astype(object)
-
-    def _basis(rows: np.ndarray) -> np.ndarray:
-        okr = rows >= 0
-        if keep.size == 0:
-            return np.full(rows.size, "", dtype=object)
-        code = basis_codes[np.where(okr, rows, 0)]
-        txt = np.append(basis_uni, "")[code]
-        return np.where(okr, txt, "").astype(object)
-
-    vbasis = _basis(vrow)
-    bbasis = np.where(base_row >= 0, _basis(base_row), np.where(use_cat, "plan_text", ""))
-    bsrc = np.where(base_row >= 0, _src(base_row), np.where(use_cat, "target catalog base_value", ""))
-    sf, ss, si = _text(tg["source_file"]), _text(tg["source_section"]), _text(tg["source_item"])
-    # 《title》（doc number） seed-file | section | item: the document and clause
-    title = _text(tg["plan_title"]) if "plan_title" in tg else np.full(nt, "", dtype=object)
-    docno = _text(tg["doc_number"]) if "doc_number" in tg else np.full(nt, "", dtype=object)
-    doc = np.where(title != "", "《" + title + "》", "") + np.where(docno != "", "（" + docno + "）", "")
-    tsrc = np.where(doc != "", doc + " ", "") + sf + " | " + ss + " | item " + si
-    bsrc = np.where((bsrc == "target catalog base_value"), "plan text: " + tsrc, bsrc)
-
-    out = pd.DataFrame(
-        {
-            "city": t_city,
-            "target_id": _text(tg["target_id"]),
-            "indicator_id": t_ind,
-            "domain": _text(tg["domain"]),
-            "name_zh": _text(tg["name_zh"]),
-            "name_en": _text(tg["name_en"]),
-            "kind": kind,
-            "comparator": cmp,
-            "target_value": tv,
-            "unit": _text(tg["unit"]),
-            "scope": _text(tg["scope"]),
-            "measure": measure,
-            "direction": _text(tg["direction"]),
-            "base_year": pd.array(np.where(np.isnan(by), pd.NA, by), dtype="Int64") if nt else by,
-            "target_year": pd.array(np.where(np.isnan(T), pd.NA, T), dtype="Int64"),
-            "year_assessed": pd.array(np.where(np.isnan(year_assessed), pd.NA, year_assessed), dtype="Int64"),
-            "value": value,
-            "value_basis": vbasis.astype(object),
-            "value_source": _src(vrow),
-            "previous_year": pd.array(np.where(has_prev, year_assessed - 1, pd.NA), dtype="Int64"),
-            "previous_value": prev,
-            "yoy_change_pp": yoy_pp,
-            "yoy_change_pct": yoy_pct,
-            "base_value": base_value,
-            "base_value_basis": bbasis.astype(object),
-            "base_value_source": bsrc.astype(object),
-            "reduction_vs_base_pct": red,
-            "reference": t_ref,
-            "reference_value": np.where(t_ref != "", ref_value, np.nan),
-            "planned_value": res["planned_value"],
-            "target_for_year": res["target_for_year"],
-            "gap": res["gap"],
-            "gap_to_path": res["gap_to_path"],
-            "status": res["status"],
-            "status_zh": res["status_zh"],
-            "reason": res["reason"],
-            "reason_zh": res["reason_zh"],
-            "progress_category": prog_cat,
-            "progress_base_year": pd.array(np.where(applicable & ~np.isnan(t0_p), t0_p, pd.NA), dtype="Int64"),
-            "ror": ror,
-            "trend_n": tr_n[k].astype("int64"),
-            "trend_slope": tr_slope[k],
-            "trend_p_value": tr_p[k],
-            "trend_label": tr_label[k],
-            "target_source": tsrc,
-        }
-    )
-    return out.loc[:, list(SCORECARD_COLUMNS)]
+    t = _target_arrays(tg)
+    k = _series_of(obs, t.city, t.ind, t.scope)
+    kr = _series_of(obs, t.reference, t.ind, np.full(len(tg), "", dtype=object))
+    ask_col = (int(year) if year is not None else obs.ymax) - obs.ymin
+    a = _pick_value(V, last, k, kr, ask_col, year, obs.ymin)
+    base = _pick_base(B, k, t.base_year, t.catalog_base, obs.ymin)
+    res = _assess(t, a, base[0], _trend_runs(V.vals, k, a.has, a.Lc))
+    points = _progress_points(V.vals, last, k, a.L, t.target_year, obs.ymin)
+    progress = _progress(t.kind, t.cmp, t.target_value, t.target_year, t.base_year, base[0], res["status"], points)
+    trend = _trend(V.vals, k, a.has, min(max(ask_col, -1), obs.m - 1), obs.ymin)
+    return _assemble(tg, t, a, _provenance(observations, obs, tg, a, base), res, progress, trend)

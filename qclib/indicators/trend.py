@@ -44,6 +44,7 @@ when n >= 2, as a description, never as a finding).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -106,7 +107,7 @@ class TrendResult:
     label: str
     alpha: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the fields as a plain dict.
 
         Examples
@@ -118,7 +119,9 @@ class TrendResult:
         return asdict(self)
 
 
-def _mk_from_s(s: np.ndarray, var_s: np.ndarray, n: np.ndarray, alpha: float):
+def _mk_from_s(
+    s: np.ndarray, var_s: np.ndarray, n: np.ndarray, alpha: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Z, p and label arrays from S, Var(S) and n (vectorised)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.sqrt(var_s)

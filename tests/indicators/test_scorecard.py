@@ -461,3 +461,285 @@ def test_shipped_data_gives_a_row_for_every_catalog_target():
     pm = zz.loc["zhengzhou_environment_6_b"]
     assert pm["value"] == 96.0 and round(pm["planned_value"], 2) == 99.33 and pm["status"] == "on_track"
     assert pm["base_value"] == 108.0 and pm["base_value_basis"] == "plan_text"
+
+
+# ---- the named steps of scorecard(), each on a small frame -----------------
+
+
+def _step_obs(observations_frame):
+    """Two series: a/pm25 2013-2016 (mixed bases) and china/pm25 2015."""
+    return observations_frame(
+        [
+            dict(city="a", indicator_id="pm25", year=2013, value=108.0, basis="plan_text"),
+            dict(city="a", indicator_id="pm25", year=2013, value=110.0, basis="research"),
+            dict(city="a", indicator_id="pm25", year=2014, value=104.0, basis="research"),
+            dict(city="a", indicator_id="pm25", year=2014, value=103.0, basis="derived"),
+            dict(city="a", indicator_id="pm25", year=2015, value=100.0, basis="official", source="bulletin"),
+            dict(city="a", indicator_id="pm25", year=2015, value=99.0, basis="official"),
+            dict(city="a", indicator_id="pm25", year=2016, value=97.0, basis="partial_year"),
+            dict(city="a", indicator_id="pm25", year=2016, value=np.nan, basis="official"),
+            dict(city="china", indicator_id="pm25", year=2015, value=50.0, scope="全国"),
+        ]
+    )
+
+
+def test_restrict_keeps_requested_cities_in_catalog_order(targets_frame):
+    from qclib.indicators.scorecard import _restrict
+
+    tg = targets_frame([dict(city=c, target_id=f"t{i}") for i, c in enumerate(["x", "y", "x", "z"])])
+    out = _restrict(tg, ["x", "z", "x"])
+    assert out["target_id"].tolist() == ["t0", "t2", "t3"]
+    assert out.index.tolist() == [0, 1, 2]
+    assert len(_restrict(tg, None)) == 4
+    with pytest.raises(InvalidChoiceError):
+        _restrict(tg, ["nowhere"])
+
+
+def test_encode_observations_drops_unusable_rows_and_normalises_scopes(observations_frame):
+    from qclib.indicators.scorecard import _encode_observations
+
+    o = observations_frame(
+        [
+            dict(city="a", indicator_id="x", year=2014, value=1.0, scope="全市"),
+            dict(city="a", indicator_id="x", year=2016, value=2.0, scope=""),
+            dict(city="a", indicator_id="x", year=2015, value=np.nan),
+            dict(city="a", indicator_id="x", year=2010, value=3.0, basis="computed", note="NOT VALID: 200 days"),
+            dict(city="a", indicator_id="x", year=2015, value=4.0, scope="城区"),
+        ]
+    )
+    obs = _encode_observations(o, None)
+    assert obs.keep.tolist() == [0, 1, 4]
+    assert (obs.ymin, obs.ymax, obs.m) == (2014, 2016, 3)
+    assert obs.o_col.tolist() == [0, 2, 1]
+    # 全市 and '' are one series, 城区 (read as 市区) another
+    assert obs.K == 2
+    assert obs.o_k[0] == obs.o_k[1] != obs.o_k[2]
+    empty = _encode_observations(o.iloc[:0], 2020)
+    assert (empty.K, empty.ymin, empty.ymax) == (0, 2020, 2020)
+
+
+def test_series_of_finds_series_and_maps_unknown_to_the_nan_row(observations_frame):
+    from qclib.indicators.scorecard import _encode_observations, _series_of
+
+    obs = _encode_observations(_step_obs(observations_frame), None)
+    k = _series_of(
+        obs,
+        np.array(["a", "china", "a", "b"], dtype=object),
+        np.array(["pm25", "pm25", "so2", "pm25"], dtype=object),
+        np.array(["", "", "", ""], dtype=object),
+    )
+    assert obs.K == 2
+    assert sorted(k[:2].tolist()) == [0, 1]
+    assert k[2:].tolist() == [obs.K, obs.K]
+
+
+def test_pick_per_year_prefers_basis_rank_then_input_order(observations_frame):
+    from qclib.indicators.scorecard import (
+        BASE_BASIS_RANK,
+        VALUE_BASIS_RANK,
+        _encode_observations,
+        _pick_per_year,
+        _series_of,
+    )
+
+    obs = _encode_observations(_step_obs(observations_frame), None)
+    k = int(_series_of(obs, np.array(["a"], dtype=object), np.array(["pm25"], dtype=object), np.array([""]))[0])
+    V = _pick_per_year(obs, VALUE_BASIS_RANK)
+    assert V.vals.shape == (obs.K + 1, 4)
+    # 2013: plan_text is never the year's value -> research 110; 2014 derived
+    # beats research; 2015 first official row; 2016 partial year never
+    np.testing.assert_array_equal(V.vals[k], [110.0, 103.0, 100.0, np.nan])
+    np.testing.assert_array_equal(V.rank[k], [4, 2, 0, np.nan])
+    assert V.rows[k].tolist() == [1, 3, 4, -1]
+    assert np.isnan(V.vals[obs.K]).all()  # the all-NaN row
+    B = _pick_per_year(obs, BASE_BASIS_RANK, np.array([2013]))
+    np.testing.assert_array_equal(B.vals[k], [108.0, np.nan, np.nan, np.nan])
+
+
+def test_last_valid_carries_the_latest_column_forward():
+    from qclib.indicators.scorecard import _last_valid
+
+    vals = np.array([[np.nan, 1.0, np.nan, 2.0], [np.nan] * 4])
+    assert _last_valid(vals).tolist() == [[-1, 1, 1, 3], [-1, -1, -1, -1]]
+
+
+def _grid(vals, rank=None):
+    from qclib.indicators.scorecard import _Grid
+
+    vals = np.asarray(vals, dtype=float)
+    rows = np.where(np.isnan(vals), -1, np.arange(vals.size).reshape(vals.shape))
+    rank = np.where(np.isnan(vals), np.nan, 0.0) if rank is None else np.asarray(rank, dtype=float)
+    return _Grid(vals, rows, rank)
+
+
+def test_pick_value_assessed_previous_and_reference():
+    from qclib.indicators.scorecard import _last_valid, _pick_value
+
+    # series 0: 2010..2013 = 5, 6, NaN, 8 ; series 1 (reference): 1, 2, 3, 4 ; row 2 = NaN row
+    V = _grid([[5, 6, np.nan, 8], [1, 2, 3, 4], [np.nan] * 4])
+    last = _last_valid(V.vals)
+    k, kr = np.array([0, 0, 0, 2]), np.array([1, 1, 1, 2])
+    a = _pick_value(V, last, k, kr, 3, None, 2010)
+    assert a.year_assessed[:3].tolist() == [2013.0] * 3 and np.isnan(a.year_assessed[3])
+    assert a.value[0] == 8.0 and np.isnan(a.prev[0])  # 2012 is a gap: no previous
+    assert a.ref_value[0] == 4.0
+    assert a.has.tolist() == [True, True, True, False]
+    # as of 2012: the latest value is 2011 (6), previous 2010 (5)
+    a12 = _pick_value(V, last, k, kr, 2, 2012, 2010)
+    assert (a12.year_assessed[0], a12.value[0], a12.prev[0], a12.ref_value[0]) == (2011.0, 6.0, 5.0, 2.0)
+    assert a12.year_assessed[3] == 2012.0  # no data: the year asked for
+    # before any data
+    assert not _pick_value(V, last, k, kr, -1, 2009, 2010).has.any()
+
+
+def test_pick_value_no_previous_between_research_and_official():
+    from qclib.indicators.scorecard import _last_valid, _pick_value
+
+    V = _grid([[5.0, 6.0]], rank=[[4, 0]])
+    a = _pick_value(V, _last_valid(V.vals), np.array([0]), np.array([0]), 1, None, 2014)
+    assert a.value[0] == 6.0 and np.isnan(a.prev[0]) and not a.has_prev[0]
+
+
+def test_pick_base_prefers_grid_then_catalog_then_research():
+    from qclib.indicators.scorecard import _pick_base
+
+    # series 0: official 100 in 2010; series 1: research 90 in 2010; series 2: nothing
+    B = _grid([[100.0, np.nan], [90.0, np.nan], [np.nan, np.nan]], rank=[[0, np.nan], [4, np.nan], [np.nan] * 2])
+    k = np.array([0, 1, 1, 2, 0, 0])
+    by = np.array([2010, 2010, 2010, 2010, np.nan, 2005])
+    cat = np.array([95.0, 95.0, np.nan, np.nan, 95.0, 95.0])
+    value, row, use_cat = _pick_base(B, k, by, cat, 2010)
+    np.testing.assert_array_equal(value, [100.0, 95.0, 90.0, np.nan, 95.0, 95.0])
+    assert row.tolist() == [0, -1, 2, -1, -1, -1]
+    assert use_cat.tolist() == [False, True, False, False, True, True]
+
+
+def test_trend_runs_count_consecutive_moves():
+    from qclib.indicators.scorecard import _trend_runs
+
+    vals = np.array([[1.0, 2.0, 3.0, 2.0, 1.0, 0.5], [1.0, np.nan, 2.0, 3.0, 3.0, 4.0]])
+    k = np.array([0, 0, 1, 1])
+    Lc = np.array([2, 5, 3, 4])
+    up, dn = _trend_runs(vals, k, np.array([True, True, True, True]), Lc)
+    assert up.tolist() == [2, 0, 1, 0]
+    assert dn.tolist() == [0, 3, 0, 0]
+    up, dn = _trend_runs(vals, k, np.array([False] * 4), Lc)
+    assert up.tolist() == dn.tolist() == [0, 0, 0, 0]
+
+
+def test_changes_pp_pct_and_reduction():
+    from qclib.indicators.scorecard import _changes
+
+    measure = np.array(["rate", "level", "level", "rank"], dtype=object)
+    value = np.array([93.0, 90.0, 5.0, 3.0])
+    prev = np.array([91.5, 100.0, 0.0, 4.0])
+    base = np.array([np.nan, 120.0, 0.0, 4.0])
+    pp, pct, red = _changes(measure, value, prev, base)
+    np.testing.assert_allclose(pp, [1.5, np.nan, np.nan, np.nan])
+    np.testing.assert_allclose(pct, [np.nan, -10.0, np.nan, np.nan])
+    np.testing.assert_allclose(red, [np.nan, 25.0, np.nan, 25.0])
+
+
+def test_progress_points_cap_at_target_year_and_five_year_window():
+    from qclib.indicators.scorecard import _last_valid, _progress_points
+
+    # 2010..2019: values from 2011, NaN in 2012
+    vals = np.array([[np.nan, 11, np.nan, 13, 14, 15, 16, 17, 18, 19]], dtype=float)
+    last = _last_valid(vals)
+    k = np.zeros(3, dtype="int64")
+    L = np.array([9, 9, -1])
+    T = np.array([np.nan, 2015.0, 2015.0])
+    yt, t, y0, t0 = _progress_points(vals, last, k, L, T, 2010)
+    np.testing.assert_array_equal(yt, [19.0, 15.0, np.nan])
+    np.testing.assert_array_equal(t, [2019.0, 2015.0, np.nan])
+    # earliest value among the five years before t: 2014 for 2019, 2011 for 2015
+    np.testing.assert_array_equal(y0, [14.0, 11.0, np.nan])
+    np.testing.assert_array_equal(t0, [2014.0, 2011.0, np.nan])
+
+
+def test_progress_category_applicability_base_and_achieved():
+    from qclib.indicators.scorecard import _progress
+
+    kind = np.array(["threshold", "threshold", "reduction_vs_base", "rank", "threshold"], dtype=object)
+    cmp = np.array(["<=", "<=", ">=", "<=", "<="], dtype=object)
+    tv = np.array([90.0, 90.0, 20.0, 5.0, 90.0])
+    T = np.full(5, 2020.0)
+    by = np.array([np.nan, np.nan, 2010.0, np.nan, np.nan])
+    bv = np.array([np.nan, np.nan, 100.0, np.nan, np.nan])
+    status = np.array(["off_track", "on_track", "off_track", "met", "no_data"], dtype=object)
+    points = (
+        np.array([95.0, 88.0, 85.0, 3.0, np.nan]),  # latest value
+        np.full(5, 2015.0),
+        np.array([100.0, 100.0, 99.0, 9.0, np.nan]),  # window start
+        np.full(5, 2012.0),
+    )
+    cat, ror, base_year = _progress(kind, cmp, tv, T, by, bv, status, points)
+
+    # 100 (2012) -> 95 (2015) toward 90 by 2020: ratio of compound annual rates
+    def cagr(y0, y1, n):
+        return (y1 / y0) ** (1 / n) - 1
+
+    assert cat[0] != "not_assessable" and ror[0] == pytest.approx(cagr(100, 95, 3) / cagr(100, 90, 8))
+    assert cat[1] == "achieved"  # 88 <= 90
+    # reduction: base 100 (2010) -> 85, target 80: the target's own base year is used
+    assert base_year[2] == 2010.0 and ror[2] == pytest.approx(cagr(100, 85, 5) / cagr(100, 80, 10))
+    assert cat[3] == cat[4] == "not_assessable" and np.isnan(ror[3:]).all() and np.isnan(base_year[3:]).all()
+    assert base_year[0] == 2012.0
+
+
+def test_trend_per_target_and_insufficient_data():
+    from qclib.indicators.scorecard import _trend
+
+    vals = np.array([[10.0, 9.0, 8.0, 7.0, 6.0, 5.0], [1.0, np.nan, np.nan, np.nan, np.nan, np.nan], [np.nan] * 6])
+    n, slope, p, label = _trend(vals, np.array([0, 1, 2]), np.array([True, True, False]), 5, 2010)
+    assert n.tolist() == [6, 1, 0]
+    assert slope[0] == pytest.approx(-1.0) and p[0] < 0.05
+    assert label[0] != "insufficient_data" and label[1] == label[2] == "insufficient_data"
+    assert np.isnan(slope[2])
+    n, *_ = _trend(vals, np.array([0]), np.array([True]), 2, 2010)  # up to 2012 only
+    assert n.tolist() == [3]
+
+
+def test_provenance_texts(targets_frame, observations_frame):
+    from qclib.indicators.scorecard import _basis_text, _encode_observations, _source_text, _target_source
+
+    o = observations_frame(
+        [
+            dict(city="a", indicator_id="x", year=2015, value=1.0, source="bulletin", source_detail="p. 3"),
+            dict(city="a", indicator_id="x", year=2016, value=np.nan),
+            dict(city="a", indicator_id="x", year=2016, value=2.0, source="yearbook", basis="derived"),
+        ]
+    )
+    obs = _encode_observations(o, None)
+    rows = np.array([0, 1, -1])  # kept rows: input rows 0 and 2
+    assert _source_text(o, obs, rows).tolist() == ["bulletin | p. 3", "yearbook", ""]
+    assert _basis_text(obs, rows).tolist() == ["official", "derived", ""]
+    tg = targets_frame([dict(plan_title="质量强市", doc_number="郑政〔2016〕1号", source_item="6"), dict()])
+    assert _target_source(tg).tolist() == [
+        "《质量强市》（郑政〔2016〕1号） 001.txt | 三（四） | item 6",
+        "001.txt | 三（四） | item 1",
+    ]
+
+
+def test_assemble_columns_and_nullable_years(targets_frame, observations_frame):
+    from qclib.indicators.scorecard import _int_column
+
+    col = _int_column(np.array([2015.0, np.nan, 2016.0]), np.array([False, True, False]))
+    assert str(col.dtype) == "Int64" and col.tolist() == [2015, pd.NA, 2016]
+    t = targets_frame(
+        [
+            dict(
+                city="a",
+                target_id="t",
+                indicator_id="x",
+                kind="threshold",
+                comparator="<=",
+                target_value=5.0,
+                target_year=2016,
+            )
+        ]
+    )
+    o = observations_frame([dict(city="a", indicator_id="x", year=2015, value=4.0)])
+    sc = scorecard(t, o)
+    assert list(sc.columns) == list(SCORECARD_COLUMNS)
+    assert sc.loc[0, "previous_year"] is pd.NA and sc.loc[0, "year_assessed"] == 2015
