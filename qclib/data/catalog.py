@@ -109,7 +109,8 @@ class Catalog:
         row = self.indicators.loc[self.indicators["indicator_id"] == indicator_id]
         if row.empty:
             raise KeyError(indicator_id)
-        return row.iloc[0].to_dict()
+        entry: dict[str, Any] = row.iloc[0].to_dict()
+        return entry
 
 
 class _Collector:
@@ -129,7 +130,7 @@ class _Collector:
             return None
         return mapping[key]
 
-    def choice(self, mapping: LineDict, key: str, allowed: tuple, *, where: str = "") -> Any:
+    def choice(self, mapping: LineDict, key: str, allowed: tuple[str, ...], *, where: str = "") -> Any:
         value = self.require(mapping, key, where=where)
         if value is not None and value not in allowed:
             self.add(mapping.line_of(key), f"{where}{key}", value, "not an allowed value", ", ".join(map(str, allowed)))
@@ -141,7 +142,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _check_unknown_keys(c: _Collector, mapping: LineDict, allowed: tuple, where: str) -> None:
+def _check_unknown_keys(c: _Collector, mapping: LineDict, allowed: tuple[str, ...], where: str) -> None:
     for key in mapping:
         if key not in allowed:
             c.add(mapping.line_of(key), f"{where}{key}", key, "unknown field", ", ".join(allowed))
@@ -265,8 +266,54 @@ _TARGET_KEYS = (
 def _validate_target(
     t: LineDict, where: str, c: _Collector, registry: dict[str, dict[str, Any]], deadline: Any
 ) -> dict[str, Any] | None:
+    """One target of a city file: every field checked (issues collected in ``c``), or None if any failed."""
     _check_unknown_keys(c, t, _TARGET_KEYS, where)
     n_before = len(c.issues)
+    tid, iid, ind = _check_target_ids(t, where, c, registry)
+    c.choice(t, "domain", DOMAINS, where=where)
+    kind = c.choice(t, "kind", TARGET_KINDS, where=where)
+    comparator = c.choice(t, "comparator", COMPARATORS, where=where)
+    for key in ("name_zh", "name_en"):
+        c.require(t, key, where=where)
+    numeric, value, unit = _check_target_value(t, where, c, ind, iid, kind)
+    _check_target_kind_fields(t, where, c, kind)
+    target_year, inferred = _check_target_year(t, where, c, deadline)
+    _check_target_source(t, where, c)
+    if len(c.issues) > n_before or ind is None:
+        return None
+    source = t["source"]
+    return {
+        "target_id": tid,
+        "indicator_id": iid,
+        "domain": t["domain"],
+        "name_zh": t["name_zh"],
+        "name_en": t["name_en"],
+        "kind": kind,
+        "comparator": comparator,
+        "target_value": float(value) if value is not None else math.nan,
+        "unit": unit or (ind["unit"] if ind else ""),
+        "base_year": t.get("base_year"),
+        "base_value": float(t["base_value"]) if _is_number(t.get("base_value")) else math.nan,
+        "target_year": target_year,
+        "target_year_inferred": bool(inferred),
+        "n_years": t.get("n_years"),
+        "reference": t.get("reference") or "",
+        "scope": t.get("scope") or "",
+        "numeric": bool(numeric),
+        "measure": ind["measure"],
+        "direction": ind["direction"],
+        "source_section": str(source.get("section") or ""),
+        "source_item": str(source.get("item") or ""),
+        "source_clause": str(source.get("clause") or ""),
+        "note": t.get("note") or "",
+        "_line": t.line,
+    }
+
+
+def _check_target_ids(
+    t: LineDict, where: str, c: _Collector, registry: dict[str, dict[str, Any]]
+) -> tuple[Any, Any, dict[str, Any] | None]:
+    """``target_id`` (snake_case) and ``indicator_id`` (in the registry): (target id, indicator id, indicator)."""
     tid = c.require(t, "target_id", where=where)
     if tid is not None and not (isinstance(tid, str) and _ID_RE.match(tid)):
         c.add(
@@ -282,11 +329,13 @@ def _validate_target(
             "unknown indicator id",
             "an indicator_id defined in params/indicators*.yml",
         )
-    c.choice(t, "domain", DOMAINS, where=where)
-    kind = c.choice(t, "kind", TARGET_KINDS, where=where)
-    comparator = c.choice(t, "comparator", COMPARATORS, where=where)
-    for key in ("name_zh", "name_en"):
-        c.require(t, key, where=where)
+    return tid, iid, ind
+
+
+def _check_target_value(
+    t: LineDict, where: str, c: _Collector, ind: dict[str, Any] | None, iid: Any, kind: Any
+) -> tuple[bool, Any, Any]:
+    """``numeric``, ``target_value`` and ``unit`` against the kind and the indicator: (numeric, value, unit)."""
     numeric = t.get("numeric", True)
     if not isinstance(numeric, bool):
         c.add(t.line_of("numeric"), where + "numeric", numeric, "must be true or false", "true, false")
@@ -332,6 +381,11 @@ def _validate_target(
                 "a rate target must lie in 0-100",
                 "0 <= value <= 100",
             )
+    return numeric, value, unit
+
+
+def _check_target_kind_fields(t: LineDict, where: str, c: _Collector, kind: Any) -> None:
+    """The fields each kind needs: integer years, a base year, a path's base value, ``n_years``, a reference."""
     for key in ("base_year", "target_year", "n_years"):
         v = t.get(key)
         if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
@@ -372,6 +426,10 @@ def _validate_target(
                 "unknown reference entity",
                 ", ".join(REFERENCE_ENTITIES),
             )
+
+
+def _check_target_year(t: LineDict, where: str, c: _Collector, deadline: Any) -> tuple[Any, bool]:
+    """``target_year`` (else the plan's deadline, marked inferred) and base year before it."""
     target_year = t.get("target_year")
     inferred = t.get("target_year_inferred", False)
     if not isinstance(inferred, bool):
@@ -396,6 +454,11 @@ def _validate_target(
     by, ty = t.get("base_year"), target_year
     if isinstance(by, int) and isinstance(ty, int) and by >= ty:
         c.add(t.line_of("base_year"), where + "base_year", by, f"base year must be before target year {ty}", f"< {ty}")
+    return target_year, inferred
+
+
+def _check_target_source(t: LineDict, where: str, c: _Collector) -> None:
+    """Every target cites its clause: a ``source`` mapping with ``section`` and ``item``."""
     source = t.get("source")
     if not isinstance(source, LineDict):
         c.add(
@@ -405,38 +468,9 @@ def _validate_target(
             "every target needs its source clause",
             "a mapping with section and item",
         )
-        source = LineDict()
-    else:
-        c.require(source, "section", where=where + "source.")
-        c.require(source, "item", where=where + "source.")
-    if len(c.issues) > n_before:
-        return None
-    return {
-        "target_id": tid,
-        "indicator_id": iid,
-        "domain": t["domain"],
-        "name_zh": t["name_zh"],
-        "name_en": t["name_en"],
-        "kind": kind,
-        "comparator": comparator,
-        "target_value": float(value) if value is not None else math.nan,
-        "unit": unit or (ind["unit"] if ind else ""),
-        "base_year": t.get("base_year"),
-        "base_value": float(t["base_value"]) if _is_number(t.get("base_value")) else math.nan,
-        "target_year": target_year,
-        "target_year_inferred": bool(inferred),
-        "n_years": t.get("n_years"),
-        "reference": t.get("reference") or "",
-        "scope": t.get("scope") or "",
-        "numeric": bool(numeric),
-        "measure": ind["measure"],
-        "direction": ind["direction"],
-        "source_section": str(source.get("section") or ""),
-        "source_item": str(source.get("item") or ""),
-        "source_clause": str(source.get("clause") or ""),
-        "note": t.get("note") or "",
-        "_line": t.line,
-    }
+        return
+    c.require(source, "section", where=where + "source.")
+    c.require(source, "item", where=where + "source.")
 
 
 def _load_city_file(
@@ -457,7 +491,7 @@ def _load_city_file(
             c.add(city.line_of("city_id"), "city.city_id", city_id, "must equal the file name", repr(path.stem))
         if city_id in REFERENCE_ENTITIES:
             c.add(city.line_of("city_id"), "city.city_id", city_id, "is a reference entity id, not a city", "a new id")
-    plan = doc.get("plan")
+    plan: Any = doc.get("plan")
     deadline = None
     if plan is not None:
         if not isinstance(plan, LineDict):
