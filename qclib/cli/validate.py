@@ -11,6 +11,9 @@ import pandas as pd
 from qclib.constants import DOMAINS
 from qclib.exceptions import DataValidationError, Issue, QclibWarning
 
+#: Errors printed at most (a file of a million bad rows must not print a million lines).
+MAX_PRINTED: int = 50
+
 
 def validate_all(paths: list[str]) -> tuple[dict, list[Issue], list[str]]:
     """Validate the catalog, the shipped data and ``paths``.
@@ -84,16 +87,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     summary, errors, warns = validate_all(args.paths)
     if errors:
         print(f"INVALID: {len(errors)} error(s)", file=sys.stderr)
-        for issue in errors:
+        for issue in errors[:MAX_PRINTED]:
             print(f"  ERROR {issue}", file=sys.stderr)
-        for w in warns:
+        if len(errors) > MAX_PRINTED:
+            print(f"  ... and {len(errors) - MAX_PRINTED} more error(s): fix these first", file=sys.stderr)
+        for w in warns[:MAX_PRINTED]:
             print(f"  warning: {w}", file=sys.stderr)
         return 1
     print(_summary_tables(summary["catalog"], summary["observations"]))
     if warns:
         print(f"\n{len(warns)} warning(s):")
-        for w in warns:
+        for w in warns[:MAX_PRINTED]:
             print(f"  warning: {w}")
+        if len(warns) > MAX_PRINTED:
+            print(f"  ... and {len(warns) - MAX_PRINTED} more warning(s)")
     print("\nOK: catalog and data are valid")
     return 0
 

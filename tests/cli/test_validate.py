@@ -62,3 +62,15 @@ def test_no_command_prints_help(capsys):
 def test_parser_has_every_command():
     sub = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)][0]
     assert {"validate", "template", "scorecard", "air", "run"} <= set(sub.choices)
+
+
+def test_many_bad_rows_print_a_capped_list_with_the_count_of_the_rest(tmp_path, capsys):
+    from qclib.cli.validate import MAX_PRINTED
+
+    rows = "".join(f"zhengzhou,pm25_annual_mean,{2000 + i % 50},abc{i},ug/m3,x\n" for i in range(5000))
+    path = tmp_path / "bad.csv"
+    path.write_text("city,indicator_id,year,value,unit,source\n" + rows, encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("  ERROR ") == MAX_PRINTED
+    assert f"... and {5000 - MAX_PRINTED} more error(s)" in err
