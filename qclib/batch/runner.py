@@ -157,96 +157,19 @@ def load_run_config(path: str | Path | None = None, *, params_dir: str | Path | 
     params = Path(params_dir) if params_dir is not None else path.parent
     doc = read_yaml(path)
     file = str(path)
-    issues: list[Issue] = []
-
-    def add(line: int | None, column: str, value: Any, message: str, allowed: str = "") -> None:
-        issues.append(Issue(file, line, column, value, message, allowed))
-
-    def line_of(mapping: Any, key: str) -> int | None:
-        return mapping.line_of(key) if hasattr(mapping, "line_of") else None
-
-    def years_of(mapping: Any, key: str, where: str) -> tuple[int, ...]:
-        raw = mapping.get(key) if isinstance(mapping, dict) else None
-        if not isinstance(raw, list) or not raw:
-            add(line_of(mapping, key), where, raw, "must be a non-empty list of years", "e.g. [2014, 2015]")
-            return ()
-        good = []
-        for y in raw:
-            if isinstance(y, bool) or not isinstance(y, int) or not YEAR_RANGE[0] <= y <= YEAR_RANGE[1]:
-                add(line_of(mapping, key), where, y, "not a year", f"integers {YEAR_RANGE[0]}-{YEAR_RANGE[1]}")
-            else:
-                good.append(y)
-        return tuple(sorted(set(good)))
-
     if not isinstance(doc, dict):
         raise DataValidationError(
             [Issue(file, 1, "", type(doc).__name__, "must be a mapping", "keys notebooks, cities, comparison")]
         )
+    r = _RunConfigReader(file)
     for key in doc:
         if key not in ("notebooks", "cities", "comparison"):
-            add(line_of(doc, key), key, key, "unknown key", "notebooks, cities, comparison")
-
-    nb_doc = doc.get("notebooks") or {}
-    notebooks: dict[str, Path] = {}
-    for kind, stem in REPORT_KINDS.items():
-        nb = _resolve(nb_doc.get(kind, f"notebooks/{stem}.ipynb"), PROJ_ROOT)
-        if not nb.is_file():
-            add(line_of(nb_doc, kind), f"notebooks.{kind}", str(nb), "notebook not found", "an existing .ipynb")
-        notebooks[kind] = nb
-    for key in nb_doc:
-        if key not in REPORT_KINDS:
-            add(line_of(nb_doc, key), f"notebooks.{key}", key, "unknown report kind", ", ".join(REPORT_KINDS))
-
-    city_years: dict[str, tuple[int, ...]] = {}
-    city_data: dict[str, tuple[Path, ...]] = {}
-    cities_doc = doc.get("cities")
-    if not isinstance(cities_doc, dict) or not cities_doc:
-        add(line_of(doc, "cities"), "cities", cities_doc, "must map city ids to {years: [...]}", "see params/README.md")
-        cities_doc = {}
-    known = sorted(p.stem for p in params.glob("*.yml") if not p.name.startswith(("indicators", "run")))
-    for city, spec in cities_doc.items():
-        where = f"cities.{city}"
-        if city not in known:
-            add(line_of(cities_doc, city), where, city, "no params file for this city", ", ".join(known))
-        if not isinstance(spec, dict):
-            add(line_of(cities_doc, city), where, spec, "must be a mapping with 'years'", "{years: [...]}")
-            continue
-        for key in spec:
-            if key not in ("years", "data_paths"):
-                add(line_of(spec, key), f"{where}.{key}", key, "unknown key", "years, data_paths")
-        city_years[city] = years_of(spec, "years", f"{where}.years")
-        paths = spec.get("data_paths") or []
-        if not isinstance(paths, list):
-            add(line_of(spec, "data_paths"), f"{where}.data_paths", paths, "must be a list of files", "[a.csv, b.xlsx]")
-            paths = []
-        city_data[city] = tuple(_resolve(p, PROJ_ROOT) for p in paths)
-
-    comp = doc.get("comparison") or {}
-    comp_cities: tuple[str, ...] = ()
-    comp_years: tuple[int, ...] = ()
-    if comp:
-        raw_cities = comp.get("cities")
-        if not isinstance(raw_cities, list) or len(raw_cities) < 2:
-            add(
-                line_of(comp, "cities"),
-                "comparison.cities",
-                raw_cities,
-                "must list at least two cities",
-                ", ".join(city_years),
-            )
-        else:
-            for c in raw_cities:
-                if c not in city_years:
-                    add(
-                        line_of(comp, "cities"), "comparison.cities", c, "not a city of this run", ", ".join(city_years)
-                    )
-            comp_cities = tuple(raw_cities)
-        comp_years = years_of(comp, "years", "comparison.years")
-        for key in comp:
-            if key not in ("cities", "years"):
-                add(line_of(comp, key), f"comparison.{key}", key, "unknown key", "cities, years")
-    if issues:
-        raise DataValidationError(issues)
+            r.add(_line_of(doc, key), key, key, "unknown key", "notebooks, cities, comparison")
+    notebooks = r.notebooks(doc)
+    city_years, city_data = r.cities(doc, params)
+    comp_cities, comp_years = r.comparison(doc, city_years)
+    if r.issues:
+        raise DataValidationError(r.issues)
     return RunConfig(
         notebooks=notebooks,
         city_years=city_years,
@@ -255,6 +178,122 @@ def load_run_config(path: str | Path | None = None, *, params_dir: str | Path | 
         comparison_years=comp_years,
         file=file,
     )
+
+
+def _line_of(mapping: Any, key: str) -> int | None:
+    return mapping.line_of(key) if hasattr(mapping, "line_of") else None
+
+
+class _RunConfigReader:
+    """Checks of ``params/run.yml``, section by section; every problem is collected in :attr:`issues`."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.issues: list[Issue] = []
+
+    def add(self, line: int | None, column: str, value: Any, message: str, allowed: str = "") -> None:
+        self.issues.append(Issue(self.file, line, column, value, message, allowed))
+
+    def years_of(self, mapping: Any, key: str, where: str) -> tuple[int, ...]:
+        """A non-empty list of plausible years, sorted and unique."""
+        raw = mapping.get(key) if isinstance(mapping, dict) else None
+        if not isinstance(raw, list) or not raw:
+            self.add(_line_of(mapping, key), where, raw, "must be a non-empty list of years", "e.g. [2014, 2015]")
+            return ()
+        good = []
+        for y in raw:
+            if isinstance(y, bool) or not isinstance(y, int) or not YEAR_RANGE[0] <= y <= YEAR_RANGE[1]:
+                self.add(_line_of(mapping, key), where, y, "not a year", f"integers {YEAR_RANGE[0]}-{YEAR_RANGE[1]}")
+            else:
+                good.append(y)
+        return tuple(sorted(set(good)))
+
+    def notebooks(self, doc: Any) -> dict[str, Path]:
+        """The notebook of each report kind (defaults under ``notebooks/``), each existing."""
+        nb_doc = doc.get("notebooks") or {}
+        notebooks: dict[str, Path] = {}
+        for kind, stem in REPORT_KINDS.items():
+            nb = _resolve(nb_doc.get(kind, f"notebooks/{stem}.ipynb"), PROJ_ROOT)
+            if not nb.is_file():
+                self.add(
+                    _line_of(nb_doc, kind), f"notebooks.{kind}", str(nb), "notebook not found", "an existing .ipynb"
+                )
+            notebooks[kind] = nb
+        for key in nb_doc:
+            if key not in REPORT_KINDS:
+                self.add(_line_of(nb_doc, key), f"notebooks.{key}", key, "unknown report kind", ", ".join(REPORT_KINDS))
+        return notebooks
+
+    def cities(self, doc: Any, params: Path) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[Path, ...]]]:
+        """Each city's years and extra data files; a city needs its ``params/<city>.yml``."""
+        city_years: dict[str, tuple[int, ...]] = {}
+        city_data: dict[str, tuple[Path, ...]] = {}
+        cities_doc = doc.get("cities")
+        if not isinstance(cities_doc, dict) or not cities_doc:
+            self.add(
+                _line_of(doc, "cities"),
+                "cities",
+                cities_doc,
+                "must map city ids to {years: [...]}",
+                "see params/README.md",
+            )
+            cities_doc = {}
+        known = sorted(p.stem for p in params.glob("*.yml") if not p.name.startswith(("indicators", "run")))
+        for city, spec in cities_doc.items():
+            where = f"cities.{city}"
+            if city not in known:
+                self.add(_line_of(cities_doc, city), where, city, "no params file for this city", ", ".join(known))
+            if not isinstance(spec, dict):
+                self.add(_line_of(cities_doc, city), where, spec, "must be a mapping with 'years'", "{years: [...]}")
+                continue
+            for key in spec:
+                if key not in ("years", "data_paths"):
+                    self.add(_line_of(spec, key), f"{where}.{key}", key, "unknown key", "years, data_paths")
+            city_years[city] = self.years_of(spec, "years", f"{where}.years")
+            paths = spec.get("data_paths") or []
+            if not isinstance(paths, list):
+                self.add(
+                    _line_of(spec, "data_paths"),
+                    f"{where}.data_paths",
+                    paths,
+                    "must be a list of files",
+                    "[a.csv, b.xlsx]",
+                )
+                paths = []
+            city_data[city] = tuple(_resolve(p, PROJ_ROOT) for p in paths)
+        return city_years, city_data
+
+    def comparison(self, doc: Any, city_years: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The comparison's cities (two or more of this run's) and years."""
+        comp = doc.get("comparison") or {}
+        comp_cities: tuple[str, ...] = ()
+        comp_years: tuple[int, ...] = ()
+        if comp:
+            raw_cities = comp.get("cities")
+            if not isinstance(raw_cities, list) or len(raw_cities) < 2:
+                self.add(
+                    _line_of(comp, "cities"),
+                    "comparison.cities",
+                    raw_cities,
+                    "must list at least two cities",
+                    ", ".join(city_years),
+                )
+            else:
+                for c in raw_cities:
+                    if c not in city_years:
+                        self.add(
+                            _line_of(comp, "cities"),
+                            "comparison.cities",
+                            c,
+                            "not a city of this run",
+                            ", ".join(city_years),
+                        )
+                comp_cities = tuple(raw_cities)
+            comp_years = self.years_of(comp, "years", "comparison.years")
+            for key in comp:
+                if key not in ("cities", "years"):
+                    self.add(_line_of(comp, key), f"comparison.{key}", key, "unknown key", "cities, years")
+        return comp_cities, comp_years
 
 
 # --------------------------------------------------------------------------- selection
@@ -939,8 +978,9 @@ def export_scorecards(
         frames.setdefault(spec.year, []).append(sc.assign(year=spec.year))
     for spec in specs:
         if spec.kind == "comparison":
-            parts = [counts.get(f"{c}/{spec.year}") for c in spec.parameters["cities"]]
-            if all(p is not None for p in parts):
+            found = [counts.get(f"{c}/{spec.year}") for c in spec.parameters["cities"]]
+            parts = [p for p in found if p is not None]
+            if len(parts) == len(found):
                 counts[spec.key] = {s: sum(p[s] for p in parts) for s in STATUSES}
     written: list[Path] = []
     out = Path(processed_dir)
@@ -1165,20 +1205,7 @@ def run_reports(
     specs = plan_reports(
         cities, years, config=config, out_dir=root, params_dir=params_dir, data_paths=data_paths, comparison=comparison
     )
-    pdir = None if params_dir in (None, "") else Path(params_dir)
-    if pdir is not None and not pdir.is_dir():
-        raise DataValidationError(
-            [
-                Issue(
-                    str(pdir),
-                    None,
-                    "params_dir",
-                    str(pdir),
-                    "folder not found",
-                    "a folder with indicators.yml and <city>.yml files",
-                )
-            ]
-        )
+    pdir = _params_folder(params_dir)
     code = code_hash()
     names = city_names(pdir)
     components = {s.key: cache_components(s, params_dir=pdir, code=code) for s in specs}
@@ -1202,17 +1229,7 @@ def run_reports(
     raw: dict[str, dict[str, Any]] = {}
 
     def task_of(s: ReportSpec) -> dict[str, Any]:
-        return {
-            "notebook": str(s.notebook),
-            "ipynb": str(s.ipynb),
-            "html": str(s.html),
-            "failed": str(s.failed),
-            "parameters": s.parameters,
-            "cache": components[s.key],
-            "title": _title(s, names),
-            "kernel_name": kernel_name,
-            "timeout": timeout,
-        }
+        return _task(s, components[s.key], _title(s, names), kernel_name, timeout)
 
     def record(s: ReportSpec, res: dict[str, Any]) -> None:
         raw[s.key] = res
@@ -1222,56 +1239,20 @@ def run_reports(
         prog.report(results[s.key])
 
     try:
-        if jobs == 1 or len(to_run) <= 1:
-            for s in to_run:
-                record(s, execute_in_subprocess(task_of(s)))
-        else:
-            with cf.ThreadPoolExecutor(max_workers=min(jobs, len(to_run))) as pool:
-                futures = {pool.submit(execute_in_subprocess, task_of(s)): s for s in to_run}
-                for fut in cf.as_completed(futures):
-                    record(futures[fut], fut.result())
+        _execute(to_run, task_of, record, jobs)
     finally:
         prog.close()
 
-    counts: dict[str, dict[str, int]] = {}
-    sc_errors: dict[str, dict[str, Any]] = {}
-    written: list[Path] = []
-    if scorecards:
-        counts, sc_errors, written = export_scorecards(specs, processed_dir=processed, params_dir=pdir)
-    for key, err in sc_errors.items():
-        r = results[key]
-        if r.status != "failed":
-            r.status, r.error = "failed", err
+    counts, written = _export(specs, results, processed, pdir) if scorecards else ({}, [])
     ordered = [results[s.key] for s in specs]
     summary = RunSummary(ordered, scorecards=written)
     commit = git_commit()
     previous = read_manifest(root / "manifest.json")["reports"]
-    entries = {}
-    for s in specs:
-        r = results[s.key]
-        prev = previous.get(s.key) or {}
-        ran = s.key in raw
-        entries[s.key] = {
-            "kind": s.kind,
-            "notebook": _rel(s.notebook),
-            "parameters": s.parameters,
-            "inputs": components[s.key]["inputs"],
-            "notebook_sha256": components[s.key]["notebook"],
-            "code_hash": components[s.key]["code"],
-            "cache_key": components[s.key]["cache_key"],
-            "git_commit": commit if ran else prev.get("git_commit", commit),
-            "started_at": raw[s.key]["started_at"] if ran else prev.get("started_at"),
-            "duration_s": r.duration_s if ran else prev.get("duration_s"),
-            "status": r.status,
-            "reason": r.reason,
-            "error": r.error,
-            "outputs": {
-                "ipynb": _rel(s.ipynb, root),
-                "html": _rel(s.html, root),
-                "failed": _rel(s.failed, root) if s.failed.exists() else None,
-            },
-            "counts": counts.get(s.key),
-        }
+    entries = {
+        sp.key: _manifest_entry(sp, results[sp.key], raw.get(sp.key), components[sp.key], previous, commit, root)
+        | {"counts": counts.get(sp.key)}
+        for sp in specs
+    }
     run = {
         "started_at": started,
         "duration_s": round(time.perf_counter() - t0, 3),
@@ -1291,6 +1272,105 @@ def run_reports(
     summary.manifest = root / "manifest.json"
     summary.index = write_index(root / "index.html", manifest, root, city_names(pdir))
     return summary
+
+
+def _task(
+    s: ReportSpec, cache: Mapping[str, Any], title: str, kernel_name: str, timeout: float | None
+) -> dict[str, Any]:
+    """What one worker needs to execute a report (plain data, so it crosses a process boundary)."""
+    return {
+        "notebook": str(s.notebook),
+        "ipynb": str(s.ipynb),
+        "html": str(s.html),
+        "failed": str(s.failed),
+        "parameters": s.parameters,
+        "cache": cache,
+        "title": title,
+        "kernel_name": kernel_name,
+        "timeout": timeout,
+    }
+
+
+def _export(
+    specs: Sequence[ReportSpec], results: dict[str, ReportResult], processed: Path, pdir: Path | None
+) -> tuple[dict[str, dict[str, int]], list[Path]]:
+    """Export the scorecards; a report whose scorecard failed is marked failed. Returns (counts, files written)."""
+    counts, sc_errors, written = export_scorecards(specs, processed_dir=processed, params_dir=pdir)
+    for key, err in sc_errors.items():
+        r = results[key]
+        if r.status != "failed":
+            r.status, r.error = "failed", err
+    return counts, written
+
+
+def _params_folder(params_dir: str | Path | None) -> Path | None:
+    """The catalog folder given (None for the shipped ``params/``); a missing folder is a DataValidationError."""
+    pdir = None if params_dir in (None, "") else Path(str(params_dir))
+    if pdir is not None and not pdir.is_dir():
+        raise DataValidationError(
+            [
+                Issue(
+                    str(pdir),
+                    None,
+                    "params_dir",
+                    str(pdir),
+                    "folder not found",
+                    "a folder with indicators.yml and <city>.yml files",
+                )
+            ]
+        )
+    return pdir
+
+
+def _execute(
+    to_run: Sequence[ReportSpec],
+    task_of: Any,
+    record: Any,
+    jobs: int,
+) -> None:
+    """Execute the reports (each in its own process, ``jobs`` at once) and ``record`` each result as it ends."""
+    if jobs == 1 or len(to_run) <= 1:
+        for s in to_run:
+            record(s, execute_in_subprocess(task_of(s)))
+        return
+    with cf.ThreadPoolExecutor(max_workers=min(jobs, len(to_run))) as pool:
+        futures = {pool.submit(execute_in_subprocess, task_of(s)): s for s in to_run}
+        for fut in cf.as_completed(futures):
+            record(futures[fut], fut.result())
+
+
+def _manifest_entry(
+    s: ReportSpec,
+    r: ReportResult,
+    raw: Mapping[str, Any] | None,
+    components: Mapping[str, Any],
+    previous: Mapping[str, Any],
+    commit: str | None,
+    root: Path,
+) -> dict[str, Any]:
+    """One report's manifest entry: its inputs and hashes, and when it last ran (kept when skipped)."""
+    prev = previous.get(s.key) or {}
+    ran = raw is not None
+    return {
+        "kind": s.kind,
+        "notebook": _rel(s.notebook),
+        "parameters": s.parameters,
+        "inputs": components["inputs"],
+        "notebook_sha256": components["notebook"],
+        "code_hash": components["code"],
+        "cache_key": components["cache_key"],
+        "git_commit": commit if ran else prev.get("git_commit", commit),
+        "started_at": raw["started_at"] if raw is not None else prev.get("started_at"),
+        "duration_s": r.duration_s if ran else prev.get("duration_s"),
+        "status": r.status,
+        "reason": r.reason,
+        "error": r.error,
+        "outputs": {
+            "ipynb": _rel(s.ipynb, root),
+            "html": _rel(s.html, root),
+            "failed": _rel(s.failed, root) if s.failed.exists() else None,
+        },
+    }
 
 
 def city_names(params_dir: str | Path | None = None) -> dict[str, str]:
