@@ -739,11 +739,14 @@ def render_html(notebook_path: str | Path, html_path: str | Path) -> Path:
     from nbconvert import HTMLExporter
 
     from qclib.atomic import atomic_path
+    from qclib.report.escape import with_csp
 
     nb = nbformat.read(str(notebook_path), as_version=4)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     title = nb.metadata.get("qclib", {}).get("title") or Path(html_path).stem
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    # the reports are Chinese documents, and no script may run in them (a missed escape stays inert)
+    body = with_csp(body.replace('<html lang="en">', '<html lang="zh-CN">', 1))
     with atomic_path(html_path) as tmp:
         tmp.write_text(body, encoding="utf-8")
     return Path(html_path)

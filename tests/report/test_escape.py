@@ -112,5 +112,8 @@ def test_city_report_from_a_hostile_file_holds_no_markup_from_it(tmp_path):
     assert not [t for t, _ in tags if t == "svg"]
     assert not [a for _, a in tags for k in a if k.startswith("on")]
     assert not [a for t, a in tags if t == "a" and "javascript" in (a.get("href") or "").lower()]
+    metas = [a for t, a in tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert metas and "default-src 'none'" in metas[0]["content"] and "script-src" not in metas[0]["content"]
+    assert [a.get("lang") for t, a in tags if t == "html"] == ["zh-CN"]
     scripts = [a for t, a in tags if t == "script"]
     assert all(a.get("src") or a.get("type") for a in scripts)  # only nbconvert's own, none from data
