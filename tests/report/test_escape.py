@@ -117,3 +117,23 @@ def test_city_report_from_a_hostile_file_holds_no_markup_from_it(tmp_path):
     assert [a.get("lang") for t, a in tags if t == "html"] == ["zh-CN"]
     scripts = [a for t, a in tags if t == "script"]
     assert all(a.get("src") or a.get("type") for a in scripts)  # only nbconvert's own, none from data
+
+
+def test_index_page_carries_the_csp_and_escapes_names():
+    from qclib.batch.index import render_index
+
+    m = {
+        "reports": {
+            "x/2015": {
+                "kind": "city",
+                "status": "ok",
+                "parameters": {"city": "x", "year": 2015},
+                "outputs": {},
+                "counts": {"met": 1},
+            }
+        }
+    }
+    page = render_index(m, "/nonexistent", {"x": HOSTILE[0]})
+    tags = _parse(page)
+    assert any(t == "meta" and a.get("http-equiv") == "Content-Security-Policy" for t, a in tags)
+    assert not [t for t, _ in tags if t in ("script", "img")]
