@@ -71,6 +71,15 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="leave out statistics of city-years failing the validity rules "
         "(by default they are written with a NOT VALID note)",
     )
+    annual.add_argument(
+        "--unit",
+        action="append",
+        default=[],
+        metavar="POLLUTANT=UNIT",
+        help="declare the unit of a pollutant column whose header names none, e.g. co=ug/m3 "
+        "(ug/m3 or mg/m3; repeatable); values are converted only when declared",
+    )
+    annual.add_argument("--co-unit", default=None, metavar="UNIT", help="same as --unit co=UNIT")
     annual.set_defaults(func=run_annual)
     air.set_defaults(func=lambda args: (air.print_help(), 2)[1])
     return air
@@ -106,9 +115,24 @@ def run_annual(args: argparse.Namespace) -> int:
     wrote ... statistics to .../a.csv; validity and flags to .../a_quality.csv (0 of 1 city-year(s) valid)
     0
     """
+    units: dict[str, str] = {}
+    declared = list(getattr(args, "unit", None) or [])
+    if getattr(args, "co_unit", None):
+        declared.append(f"co={args.co_unit}")
+    for item in declared:
+        key, sep, unit = item.partition("=")
+        canon = air_io.parse_unit(unit) if sep else None
+        if canon is None or key.strip().lower() not in air_io.DEFAULT_UNITS:
+            print(
+                f"ERROR: --unit {item!r} not understood; use POLLUTANT=UNIT with POLLUTANT one of "
+                f"{', '.join(air_io.DEFAULT_UNITS)} and UNIT ug/m3 or mg/m3 (e.g. --unit co=ug/m3)",
+                file=sys.stderr,
+            )
+            return 1
+        units[key.strip().lower()] = canon
     try:
         stats, quality = air_io.annual_statistics_from_files(
-            args.inputs, standard=args.standard, exclude_invalid=args.exclude_invalid
+            args.inputs, standard=args.standard, exclude_invalid=args.exclude_invalid, units=units or None
         )
     except DataValidationError as exc:
         print(f"INVALID INPUT: {len(exc.issues)} error(s)", file=sys.stderr)

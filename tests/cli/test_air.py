@@ -28,7 +28,7 @@ def _run(argv: list[str]) -> int:
 def test_cli_is_a_thin_adapter(monkeypatch, tmp_path):
     seen = {}
 
-    def fake(paths, *, standard=None, exclude_invalid=False):
+    def fake(paths, *, standard=None, exclude_invalid=False, units=None):
         seen.update(paths=paths, standard=standard, exclude_invalid=exclude_invalid)
         stats = pd.DataFrame({"city": ["x"], "indicator_id": ["pm25_annual_mean"], "year": [2021]})
         quality = pd.DataFrame({"city": ["x"], "year": [2021], "pollutant": ["pm25"], "valid": [True]})
