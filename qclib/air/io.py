@@ -250,16 +250,44 @@ def city_id(name: object) -> str:
     return re.sub(r"[^\w]+", "_", low).strip("_")
 
 
+def _unreadable(path: Path, why: str, what: str) -> DataValidationError:
+    return DataValidationError([Issue(str(path), None, "", path.name, why, what)])
+
+
 def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise _unreadable(path, "is a folder, not a file", "a CSV or Excel file")
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, sheet_name=0, dtype=object)
+        try:
+            table = pd.read_excel(path, sheet_name=0, dtype=object)
+        except ImportError as exc:
+            raise _unreadable(
+                path, f"cannot read this Excel format ({exc.__class__.__name__}: {exc})", "save it as .xlsx or CSV"
+            ) from None
+        except Exception as exc:  # corrupt workbooks raise zipfile/xml/ValueError errors
+            raise _unreadable(
+                path, f"not a readable Excel workbook ({exc.__class__.__name__}: {exc})", "a valid .xlsx or a CSV"
+            ) from None
+        if table.empty:
+            raise _unreadable(path, "the first sheet has no data rows", "a header line and data rows")
+        return table
     last: Exception | None = None
     for enc in ("utf-8-sig", "gb18030"):
         try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
+            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
         except UnicodeDecodeError as exc:
             last = exc
+            continue
+        except pd.errors.EmptyDataError:
+            raise _unreadable(path, "the file is empty", "a header line and data rows") from None
+        except pd.errors.ParserError as exc:
+            raise _unreadable(
+                path, f"malformed CSV, rows of unequal length ({exc})", "the same number of fields on every row"
+            ) from None
+        if table.empty:
+            raise _unreadable(path, "the file has a header but no data rows", "a header line and data rows")
+        return table
     raise DataValidationError(
         [
             Issue(

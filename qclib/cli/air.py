@@ -130,6 +130,15 @@ def run_annual(args: argparse.Namespace) -> int:
             )
             return 1
         units[key.strip().lower()] = canon
+    out = Path(args.out)
+    qout = Path(args.quality_out or air_io.quality_path_for(args.out))
+    if out.resolve() == qout.resolve():
+        print(f"ERROR: --out and --quality-out are the same file ({out}); give two different paths", file=sys.stderr)
+        return 1
+    for target, flag in ((out, "--out"), (qout, "--quality-out")):
+        if target.is_dir():
+            print(f"ERROR: {flag} {target} is a folder; give a file path such as {target / 'air.csv'}", file=sys.stderr)
+            return 1
     try:
         stats, quality = air_io.annual_statistics_from_files(
             args.inputs, standard=args.standard, exclude_invalid=args.exclude_invalid, units=units or None
@@ -142,13 +151,19 @@ def run_annual(args: argparse.Namespace) -> int:
     except QclibError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 1
-    out = Path(args.out)
-    qout = Path(args.quality_out or air_io.quality_path_for(args.out))
     # both tables are written before either replaces its old version, so a
     # failure never leaves new statistics beside an old quality table
-    with atomic_path(out) as tmp_stats, atomic_path(qout) as tmp_quality:
-        stats.to_csv(tmp_stats, index=False, encoding="utf-8")
-        quality.to_csv(tmp_quality, index=False, encoding="utf-8")
+    try:
+        with atomic_path(out) as tmp_stats, atomic_path(qout) as tmp_quality:
+            stats.to_csv(tmp_stats, index=False, encoding="utf-8")
+            quality.to_csv(tmp_quality, index=False, encoding="utf-8")
+    except OSError as exc:
+        print(
+            f"ERROR: cannot write the outputs ({exc.strerror or exc}: {exc.filename}); nothing was replaced; "
+            "choose a writable --out / --quality-out",
+            file=sys.stderr,
+        )
+        return 1
     # A city-year counts as valid when its AQI days are (all six pollutants
     # given) or, otherwise, when every pollutant given is valid.
     aqi_rows = quality.loc[quality["pollutant"] == "aqi"]
