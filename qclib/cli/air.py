@@ -164,6 +164,9 @@ def run_annual(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    if "suspect" in quality.columns:
+        for _, r in quality.loc[quality["suspect"].astype(bool)].iterrows():
+            print(f"WARNING suspect data: {r['city']} {r['year']} {r['pollutant']}: {r['suspect_reason']}")
     # A city-year counts as valid when its AQI days are (all six pollutants
     # given) or, otherwise, when every pollutant given is valid.
     aqi_rows = quality.loc[quality["pollutant"] == "aqi"]
