@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from qclib.air.aqi import daily_aqi
-from qclib.air.flags import FLAG_COLUMNS, apply_flag_rules, quality_flags, resolve_duplicates
+from qclib.air.flags import FLAG_COLUMNS, ZERO_SHARE_SUSPECT, apply_flag_rules, quality_flags, resolve_duplicates
 from qclib.air.standards import (
     AIR_INDICATORS,
     AQI_CATEGORY_IDS,
@@ -533,6 +533,17 @@ def annual_air_quality(daily: pd.DataFrame, *, standard: str | int | None = None
     # city-year-level counts apply to every row of the city-year (the AQI row too)
     for c in ("n_missing_dates", "n_duplicate_dates"):
         quality[c] = quality.groupby(["city", "year"])[c].transform("max").astype(int)
+    # suspect: share of exact zeros above ZERO_SHARE_SUSPECT (flags module)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = quality["n_zero"].to_numpy(float) / quality["n_days"].to_numpy(float)
+    share = np.where(quality["n_days"].to_numpy() > 0, share, 0.0)
+    quality["suspect"] = share > ZERO_SHARE_SUSPECT
+    quality["suspect_reason"] = [
+        f"{s * 100:.1f} % exact zeros (> {ZERO_SHARE_SUSPECT * 100:g} %): provisional (待核实)"
+        if s > ZERO_SHARE_SUSPECT
+        else ""
+        for s in share
+    ]
     return stats, quality
 
 

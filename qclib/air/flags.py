@@ -44,6 +44,10 @@ SENTINELS: tuple[float, ...] = (-99.0, -999.0, -9999.0, 9999.0, 99999.0)
 RUN_LENGTH: int = 5
 JUMP_RATIO: float = 5.0
 CAP_REPEATS: int = 3
+#: A pollutant-year whose exact-zero daily values exceed this share of its
+#: valid days is marked ``suspect`` (qclib convention: zeros are rare in real
+#: concentrations after rounding; > 5 % points to fill values or a dead analyser).
+ZERO_SHARE_SUSPECT: float = 0.05
 
 FLAG_COLUMNS: tuple[str, ...] = (
     "n_negative",

@@ -99,6 +99,79 @@ CITY_IDS: dict[str, str] = {"郑州": "zhengzhou", "新乡": "xinxiang", "株洲
 
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
+#: Unit each pollutant is assumed to be in when neither the header nor the
+#: caller declares one (GB 3095-2012 Table 1 units).
+DEFAULT_UNITS: dict[str, str] = {
+    "pm25": "ug/m3",
+    "pm10": "ug/m3",
+    "so2": "ug/m3",
+    "no2": "ug/m3",
+    "co": "mg/m3",
+    "o3_8h": "ug/m3",
+    "o3_1h": "ug/m3",
+    "o3": "ug/m3",
+}
+
+#: Plausibility bounds on the **median of the positive values** of a column, in
+#: the unit it is read in.  Outside them the column is refused, never converted:
+#: CO in mg/m3 with a median above 20 is almost surely ug/m3 (urban CO medians
+#: are 0.3-3 mg/m3); a median of CO in ug/m3 below 20 is almost surely mg/m3;
+#: PM/NO2/O3 medians below 1 ug/m3 (SO2 below 0.5) are almost surely mg/m3.
+PLAUSIBLE_MEDIAN: dict[str, tuple[float, float]] = {
+    "co": (0.02, 20.0),
+    "pm25": (1.0, 2000.0),
+    "pm10": (1.0, 3000.0),
+    "so2": (0.5, 2000.0),
+    "no2": (1.0, 1000.0),
+    "o3_8h": (1.0, 1000.0),
+    "o3_1h": (1.0, 1500.0),
+    "o3": (1.0, 1500.0),
+}
+
+_UNIT_FACTORS: dict[tuple[str, str], float] = {
+    ("ug/m3", "mg/m3"): 0.001,
+    ("mg/m3", "ug/m3"): 1000.0,
+}
+
+
+def parse_unit(text: object) -> str | None:
+    """Canonical unit (``"ug/m3"`` / ``"mg/m3"``) named in a text, or None.
+
+    Parameters
+    ----------
+    text : object
+        A header cell (``CO(μg/m³)``, ``CO_mg``) or a declared unit (``ug/m3``).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> [parse_unit(x) for x in ["CO(μg/m³)", "CO_mg", "co（mg/m3）", "ug/m3", "PM2.5", "µg"]]
+    ['ug/m3', 'mg/m3', 'mg/m3', 'ug/m3', None, 'ug/m3']
+    """
+    s = str(text).strip().lower()
+    m = re.search(r"[(（\[【](.*?)[)）\]】]", s)
+    part = m.group(1) if m else s
+    if not m:
+        tail = re.search(r"[_\s-](ug|μg|µg|mg)(/m3|/m³)?$", s)
+        if tail:
+            part = tail.group(1)
+        elif not re.fullmatch(r"(ug|μg|µg|mg)(/m3|/m³)?", s):
+            return None
+    part = part.replace("³", "3").replace(" ", "")
+    if re.match(r"(ug|μg|µg|微克)", part):
+        return "ug/m3"
+    if re.match(r"(mg|毫克)", part):
+        return "mg/m3"
+    return None
+
+
+def _header_key(col: object) -> str:
+    """Header with a trailing ``_mg`` / ``_ug`` unit suffix removed."""
+    return re.sub(r"(?i)[_\s-](ug|μg|µg|mg)(/m3|/m³)?$", "", str(col).strip())
+
 
 def normalize_column_name(name: object) -> str:
     """Normalise a header for matching.
@@ -177,16 +250,44 @@ def city_id(name: object) -> str:
     return re.sub(r"[^\w]+", "_", low).strip("_")
 
 
+def _unreadable(path: Path, why: str, what: str) -> DataValidationError:
+    return DataValidationError([Issue(str(path), None, "", path.name, why, what)])
+
+
 def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise _unreadable(path, "is a folder, not a file", "a CSV or Excel file")
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, sheet_name=0, dtype=object)
+        try:
+            table = pd.read_excel(path, sheet_name=0, dtype=object)
+        except ImportError as exc:
+            raise _unreadable(
+                path, f"cannot read this Excel format ({exc.__class__.__name__}: {exc})", "save it as .xlsx or CSV"
+            ) from None
+        except Exception as exc:  # corrupt workbooks raise zipfile/xml/ValueError errors
+            raise _unreadable(
+                path, f"not a readable Excel workbook ({exc.__class__.__name__}: {exc})", "a valid .xlsx or a CSV"
+            ) from None
+        if table.empty:
+            raise _unreadable(path, "the first sheet has no data rows", "a header line and data rows")
+        return table
     last: Exception | None = None
     for enc in ("utf-8-sig", "gb18030"):
         try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
+            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
         except UnicodeDecodeError as exc:
             last = exc
+            continue
+        except pd.errors.EmptyDataError:
+            raise _unreadable(path, "the file is empty", "a header line and data rows") from None
+        except pd.errors.ParserError as exc:
+            raise _unreadable(
+                path, f"malformed CSV, rows of unequal length ({exc})", "the same number of fields on every row"
+            ) from None
+        if table.empty:
+            raise _unreadable(path, "the file has a header but no data rows", "a header line and data rows")
+        return table
     raise DataValidationError(
         [
             Issue(
@@ -246,13 +347,19 @@ def _parse_times(raw: pd.Series, fname: str, column: str, rows: np.ndarray, issu
     return parsed
 
 
-def read_monitoring_file(path: str | os.PathLike) -> tuple[str, pd.DataFrame]:
+def read_monitoring_file(path: str | os.PathLike, *, units: dict[str, str] | None = None) -> tuple[str, pd.DataFrame]:
     """Read one daily or hourly monitoring file into canonical columns.
 
     Parameters
     ----------
     path : str or path-like
         CSV or Excel file.
+    units : dict, optional
+        Declared unit per pollutant (``{"co": "ug/m3"}``), used when the header
+        names no unit.  Values are converted to the standard's unit (CO mg/m3,
+        the rest ug/m3) only when a unit is declared (header or here).  A
+        column whose median is implausible for its unit
+        (:data:`PLAUSIBLE_MEDIAN`) is refused.
 
     Returns
     -------
@@ -287,7 +394,7 @@ def read_monitoring_file(path: str | os.PathLike) -> tuple[str, pd.DataFrame]:
     issues: list[Issue] = []
     mapping: dict[str, str] = {}
     for col in raw.columns:
-        key = normalize_column_name(col)
+        key = normalize_column_name(_header_key(col))
         if key in _IGNORED_INDEX:
             continue
         canon = _ALIAS_INDEX.get(key)
@@ -380,8 +487,13 @@ def read_monitoring_file(path: str | os.PathLike) -> tuple[str, pd.DataFrame]:
     pollutants = [c for c in ("pm25", "pm10", "so2", "no2", "co", "o3_8h", "o3_1h", "o3") if c in canon]
     if not pollutants:
         issues.append(Issue(fname, 1, "", "", "no pollutant column", "at least one of pm25, pm10, so2, no2, co, o3_8h"))
+    header_of = {v: k for k, v in mapping.items()}
+    declared = {str(k).strip().lower(): v for k, v in (units or {}).items()}
     for c in pollutants:
-        out[c] = _parse_numbers(df[c], fname, c, rows, issues)
+        values = _parse_numbers(df[c], fname, c, rows, issues)
+        header = header_of[c]
+        unit = parse_unit(header) or declared.get(c) or declared.get("o3" if c.startswith("o3") else c)
+        out[c] = _check_unit(values, c, header, unit, fname, issues)
     if issues:
         raise DataValidationError(issues)
     if hourly:
@@ -391,7 +503,43 @@ def read_monitoring_file(path: str | os.PathLike) -> tuple[str, pd.DataFrame]:
     return "daily", out
 
 
-def read_daily(paths: Sequence[str | os.PathLike] | str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _check_unit(
+    values: np.ndarray, column: str, header: str, unit: str | None, fname: str, issues: list[Issue]
+) -> np.ndarray:
+    """Plausibility check of a column's magnitude, then conversion of a declared unit."""
+    target = DEFAULT_UNITS[column]
+    given = unit or target
+    if given not in ("ug/m3", "mg/m3"):
+        issues.append(Issue(fname, 1, header, unit, "unknown unit", "ug/m3 or mg/m3"))
+        return values
+    pos = values[np.isfinite(values) & (values > 0) & ~np.isin(values, SENTINELS)]
+    if len(pos):
+        lo, hi = PLAUSIBLE_MEDIAN[column]
+        factor = _UNIT_FACTORS.get((given, target), 1.0)
+        med = float(np.median(pos)) * factor
+        if not lo <= med <= hi:
+            other = "ug/m3" if given == "mg/m3" else "mg/m3"
+            key = "o3" if column.startswith("o3") else column
+            how = "declared" if unit else "assumed (no unit in the header)"
+            issues.append(
+                Issue(
+                    fname,
+                    None,
+                    header,
+                    f"median {float(np.median(pos)):.4g}, max {float(pos.max()):.4g}",
+                    f"values implausible for {column.upper()} in {given} ({how}); they look like {other}. "
+                    "Nothing was converted",
+                    f"declare the unit: --unit {key}={other} (or a header such as {header.split('(')[0]}({other})), "
+                    "or correct the file",
+                )
+            )
+            return values
+    return values * _UNIT_FACTORS.get((given, target), 1.0)
+
+
+def read_daily(
+    paths: Sequence[str | os.PathLike] | str | os.PathLike, *, units: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read monitoring files and return one daily table.
 
     Hourly files are aggregated with
@@ -403,6 +551,8 @@ def read_daily(paths: Sequence[str | os.PathLike] | str | os.PathLike) -> tuple[
     ----------
     paths : path or sequence of paths
         CSV/Excel files, daily or hourly.
+    units : dict, optional
+        Declared units per pollutant (see :func:`read_monitoring_file`).
 
     Returns
     -------
@@ -433,7 +583,7 @@ def read_daily(paths: Sequence[str | os.PathLike] | str | os.PathLike) -> tuple[
     daily_parts, hourly_parts = [], []
     for p in paths:
         try:
-            kind, frame = read_monitoring_file(p)
+            kind, frame = read_monitoring_file(p, units=units)
         except DataValidationError as exc:
             issues.extend(exc.issues)
             continue
@@ -482,6 +632,7 @@ def annual_statistics_from_files(
     *,
     standard: str | int | None = None,
     exclude_invalid: bool = False,
+    units: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Annual air-quality statistics of monitoring files, in the observation format.
 
@@ -497,6 +648,8 @@ def annual_statistics_from_files(
         ``"2012"``, ``"2026"`` (raises: unconfirmed) or ``None`` (per-year default).
     exclude_invalid : bool
         Leave out statistics of city-years that fail the validity rules.
+    units : dict, optional
+        Declared units per pollutant, e.g. ``{"co": "ug/m3"}``.
 
     Returns
     -------
@@ -517,7 +670,7 @@ def annual_statistics_from_files(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    daily, hourly_flags = read_daily(paths)
+    daily, hourly_flags = read_daily(paths, units=units)
     stats, quality = annual_air_quality(daily, standard=standard)
     if len(hourly_flags):
         hf = hourly_flags.groupby(["city", "year", "pollutant"], as_index=False).sum(numeric_only=True)

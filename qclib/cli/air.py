@@ -71,6 +71,15 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="leave out statistics of city-years failing the validity rules "
         "(by default they are written with a NOT VALID note)",
     )
+    annual.add_argument(
+        "--unit",
+        action="append",
+        default=[],
+        metavar="POLLUTANT=UNIT",
+        help="declare the unit of a pollutant column whose header names none, e.g. co=ug/m3 "
+        "(ug/m3 or mg/m3; repeatable); values are converted only when declared",
+    )
+    annual.add_argument("--co-unit", default=None, metavar="UNIT", help="same as --unit co=UNIT")
     annual.set_defaults(func=run_annual)
     air.set_defaults(func=lambda args: (air.print_help(), 2)[1])
     return air
@@ -106,9 +115,33 @@ def run_annual(args: argparse.Namespace) -> int:
     wrote ... statistics to .../a.csv; validity and flags to .../a_quality.csv (0 of 1 city-year(s) valid)
     0
     """
+    units: dict[str, str] = {}
+    declared = list(getattr(args, "unit", None) or [])
+    if getattr(args, "co_unit", None):
+        declared.append(f"co={args.co_unit}")
+    for item in declared:
+        key, sep, unit = item.partition("=")
+        canon = air_io.parse_unit(unit) if sep else None
+        if canon is None or key.strip().lower() not in air_io.DEFAULT_UNITS:
+            print(
+                f"ERROR: --unit {item!r} not understood; use POLLUTANT=UNIT with POLLUTANT one of "
+                f"{', '.join(air_io.DEFAULT_UNITS)} and UNIT ug/m3 or mg/m3 (e.g. --unit co=ug/m3)",
+                file=sys.stderr,
+            )
+            return 1
+        units[key.strip().lower()] = canon
+    out = Path(args.out)
+    qout = Path(args.quality_out or air_io.quality_path_for(args.out))
+    if out.resolve() == qout.resolve():
+        print(f"ERROR: --out and --quality-out are the same file ({out}); give two different paths", file=sys.stderr)
+        return 1
+    for target, flag in ((out, "--out"), (qout, "--quality-out")):
+        if target.is_dir():
+            print(f"ERROR: {flag} {target} is a folder; give a file path such as {target / 'air.csv'}", file=sys.stderr)
+            return 1
     try:
         stats, quality = air_io.annual_statistics_from_files(
-            args.inputs, standard=args.standard, exclude_invalid=args.exclude_invalid
+            args.inputs, standard=args.standard, exclude_invalid=args.exclude_invalid, units=units or None
         )
     except DataValidationError as exc:
         print(f"INVALID INPUT: {len(exc.issues)} error(s)", file=sys.stderr)
@@ -118,13 +151,22 @@ def run_annual(args: argparse.Namespace) -> int:
     except QclibError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 1
-    out = Path(args.out)
-    qout = Path(args.quality_out or air_io.quality_path_for(args.out))
     # both tables are written before either replaces its old version, so a
     # failure never leaves new statistics beside an old quality table
-    with atomic_path(out) as tmp_stats, atomic_path(qout) as tmp_quality:
-        stats.to_csv(tmp_stats, index=False, encoding="utf-8")
-        quality.to_csv(tmp_quality, index=False, encoding="utf-8")
+    try:
+        with atomic_path(out) as tmp_stats, atomic_path(qout) as tmp_quality:
+            stats.to_csv(tmp_stats, index=False, encoding="utf-8")
+            quality.to_csv(tmp_quality, index=False, encoding="utf-8")
+    except OSError as exc:
+        print(
+            f"ERROR: cannot write the outputs ({exc.strerror or exc}: {exc.filename}); nothing was replaced; "
+            "choose a writable --out / --quality-out",
+            file=sys.stderr,
+        )
+        return 1
+    if "suspect" in quality.columns:
+        for _, r in quality.loc[quality["suspect"].astype(bool)].iterrows():
+            print(f"WARNING suspect data: {r['city']} {r['year']} {r['pollutant']}: {r['suspect_reason']}")
     # A city-year counts as valid when its AQI days are (all six pollutants
     # given) or, otherwise, when every pollutant given is valid.
     aqi_rows = quality.loc[quality["pollutant"] == "aqi"]

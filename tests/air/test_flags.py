@@ -92,3 +92,19 @@ def test_flags_never_change_clean_values(values):
     f = _flags(d)
     assert f["n_negative"] == 0 and f["n_sentinel"] == 0
     assert 0 <= f["n_repeat_run_days"] <= len(values)
+
+
+def test_share_of_exact_zeros_marks_suspect(tmp_path, capsys):
+    from qclib.air.annual import annual_air_quality
+    from qclib.cli.main import main
+
+    dates = pd.date_range("2021-01-01", "2021-12-31")
+    pm = np.where(np.arange(len(dates)) % 4 == 0, 0.0, 40.0)  # 25 % zeros
+    _, q = annual_air_quality(pd.DataFrame({"city": "x", "date": dates, "pm25": pm, "pm10": 80.0}))
+    q = q.set_index("pollutant")
+    assert bool(q.loc["pm25", "suspect"]) and "exact zeros" in q.loc["pm25", "suspect_reason"]
+    assert not bool(q.loc["pm10", "suspect"])
+    p = tmp_path / "d.csv"
+    pd.DataFrame({"city": "x", "date": dates.strftime("%Y-%m-%d"), "pm25": pm}).to_csv(p, index=False)
+    assert main(["air", "annual", str(p), "--out", str(tmp_path / "o.csv")]) == 0
+    assert "WARNING suspect data: x 2021 pm25" in capsys.readouterr().out

@@ -28,7 +28,7 @@ def _run(argv: list[str]) -> int:
 def test_cli_is_a_thin_adapter(monkeypatch, tmp_path):
     seen = {}
 
-    def fake(paths, *, standard=None, exclude_invalid=False):
+    def fake(paths, *, standard=None, exclude_invalid=False, units=None):
         seen.update(paths=paths, standard=standard, exclude_invalid=exclude_invalid)
         stats = pd.DataFrame({"city": ["x"], "indicator_id": ["pm25_annual_mean"], "year": [2021]})
         quality = pd.DataFrame({"city": ["x"], "year": [2021], "pollutant": ["pm25"], "valid": [True]})
@@ -108,7 +108,7 @@ def test_failed_quality_write_leaves_the_old_statistics(tmp_path):
     blocked = tmp_path / "quality_is_a_folder"
     blocked.mkdir()
     (blocked / "keep").write_text("x", encoding="utf-8")
-    with pytest.raises(OSError):
+    assert (
         main(
             [
                 "air",
@@ -120,5 +120,49 @@ def test_failed_quality_write_leaves_the_old_statistics(tmp_path):
                 str(blocked),
             ]
         )
+        == 1
+    )
     assert out.read_text(encoding="utf-8") == "old statistics\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["air.csv", "quality_is_a_folder"]
+
+
+@pytest.mark.parametrize(
+    "name,content,needle",
+    [
+        ("empty.csv", b"", "empty"),
+        ("ragged.csv", b"city,date,pm25\nx,2021-01-01,3\nx,2021-01-02,4,5,6\n", "unequal"),
+        ("bad.xlsx", b"not a zip file", "Excel"),
+        ("old.xls", b"\xd0\xcf\x11\xe0 not really", "Excel"),
+    ],
+)
+def test_unreadable_inputs_are_messages_not_tracebacks(tmp_path, capsys, name, content, needle):
+    from qclib.cli.main import main
+
+    p = tmp_path / name
+    p.write_bytes(content)
+    out = tmp_path / "o.csv"
+    out.write_text("old\n", encoding="utf-8")
+    assert main(["air", "annual", str(p), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert needle in err and name in err and "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == "old\n"
+
+
+def test_bad_output_locations(tmp_path, capsys):
+    from qclib.cli.main import main
+
+    src = "tests/fixtures/air/zhengzhou_2021_daily.csv"
+    same = tmp_path / "a.csv"
+    assert main(["air", "annual", src, "--out", str(same), "--quality-out", str(same)]) == 1
+    assert "same file" in capsys.readouterr().err and not same.exists()
+    assert main(["air", "annual", src, "--out", str(tmp_path)]) == 1
+    assert "folder" in capsys.readouterr().err
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        rc = main(["air", "annual", src, "--out", str(ro / "a.csv")])
+        if rc == 1:  # root ignores permissions
+            assert "cannot write" in capsys.readouterr().err
+    finally:
+        ro.chmod(0o700)
