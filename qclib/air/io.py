@@ -441,7 +441,28 @@ def read_monitoring_file(path: str | os.PathLike, *, units: dict[str, str] | Non
         issues.append(Issue(fname, int(rows[i]), "city", "", "empty city", "a city name or id"))
     out["city"] = city_text.map(city_id).to_numpy()
     tcol = "datetime" if "datetime" in canon else "date"
-    times = _parse_times(df[tcol], fname, tcol, rows, issues)
+    if {"date", "datetime"} <= canon:
+        # separate date and time-of-day columns (日期 + 时间): combine them; a
+        # time column holding full timestamps is refused (two date columns)
+        tod = df["datetime"].map(_cell_text)
+        is_tod = tod.str.fullmatch(r"\d{1,2}(:\d{2}){0,2}")
+        for i in np.flatnonzero(~is_tod.to_numpy())[:200]:
+            issues.append(
+                Issue(
+                    fname,
+                    int(rows[i]),
+                    "datetime",
+                    df["datetime"].iloc[i],
+                    "expected a time of day beside the date column",
+                    "hh:mm or hh:mm:ss",
+                )
+            )
+        dates = _parse_times(df["date"], fname, "date", rows, issues).dt.normalize()
+        times = dates + pd.to_timedelta(
+            tod.where(is_tod, "0").map(lambda t: ":".join((t.split(":") + ["00", "00"])[:3])), errors="coerce"
+        ).fillna(pd.Timedelta(0))
+    else:
+        times = _parse_times(df[tcol], fname, tcol, rows, issues)
     # Hourly when an hour column exists or any timestamp has a time of day
     # (whatever the column is called); otherwise daily.
     hourly = "hour" in canon

@@ -173,3 +173,13 @@ def test_write_csv_atomic_replaces_and_leaves_no_temp(tmp_path):
     write_csv_atomic(pd.DataFrame({"a": [2]}), out)
     assert out.read_text() == "a\n2\n"
     assert [p.name for p in out.parent.iterdir()] == ["a.csv"]
+
+
+def test_separate_date_and_time_of_day_columns(tmp_path):
+    rows = ["城市,日期,时间,PM2.5"] + [f"x,2021-01-01,{h:02d}:00{':00' * (h % 2)},{h}" for h in range(24)]
+    p = tmp_path / "h.csv"
+    p.write_text("\n".join(rows), encoding="utf-8")
+    kind, f = read_monitoring_file(p)
+    assert f["datetime"].dt.hour.tolist() == list(range(24))
+    assert kind == "hourly" and f["datetime"].iloc[5] == pd.Timestamp("2021-01-01 05:00")
+    assert f["datetime"].dt.date.nunique() == 1
