@@ -34,6 +34,7 @@ from qclib.air.annual import annual_air_quality, to_observations
 from qclib.air.flags import SENTINELS, resolve_duplicates
 from qclib.air.validity import daily_from_hourly, group_codes
 from qclib.atomic import atomic_path
+from qclib.cells import neutralise
 from qclib.constants import ENTITIES
 from qclib.exceptions import DataValidationError, Issue
 
@@ -391,6 +392,54 @@ def read_monitoring_file(path: str | os.PathLike, *, units: dict[str, str] | Non
     if not path.exists():
         raise DataValidationError([Issue(str(path), None, "", str(path), "file not found", "an existing file")])
     raw = _read_table(path)
+    mapping = _map_columns(raw, fname)
+    issues: list[Issue] = []
+    df = raw.rename(columns=mapping)[list(mapping.values())]
+    canon = set(df.columns)
+    rows = np.arange(len(df)) + 2
+    if "city" not in canon:
+        issues.append(Issue(fname, 1, "city", "", "no city column", "one of: " + ", ".join(COLUMN_ALIASES["city"])))
+    if not canon & {"date", "datetime"}:
+        issues.append(
+            Issue(
+                fname,
+                1,
+                "date",
+                "",
+                "no date column",
+                "one of: " + ", ".join(COLUMN_ALIASES["date"] + COLUMN_ALIASES["datetime"]),
+            )
+        )
+    if issues:
+        raise DataValidationError(issues)
+    out = pd.DataFrame({"_file": fname, "_row": rows})
+    city_text = df["city"].map(_cell_text)
+    for i in np.flatnonzero((city_text == "").to_numpy())[:200]:
+        issues.append(Issue(fname, int(rows[i]), "city", "", "empty city", "a city name or id"))
+    out["city"] = city_text.map(city_id).to_numpy()
+    times, hourly = _times(df, canon, fname, rows, issues)
+    _check_o3_columns(hourly, canon, fname, issues)
+    pollutants = [c for c in ("pm25", "pm10", "so2", "no2", "co", "o3_8h", "o3_1h", "o3") if c in canon]
+    if not pollutants:
+        issues.append(Issue(fname, 1, "", "", "no pollutant column", "at least one of pm25, pm10, so2, no2, co, o3_8h"))
+    header_of = {v: k for k, v in mapping.items()}
+    declared = {str(k).strip().lower(): v for k, v in (units or {}).items()}
+    for c in pollutants:
+        values = _parse_numbers(df[c], fname, c, rows, issues)
+        header = header_of[c]
+        unit = parse_unit(header) or declared.get(c) or declared.get("o3" if c.startswith("o3") else c)
+        out[c] = _check_unit(values, c, header, unit, fname, issues)
+    if issues:
+        raise DataValidationError(issues)
+    if hourly:
+        out["datetime"] = times.dt.floor("h").to_numpy()
+        return "hourly", out
+    out["date"] = times.dt.normalize().to_numpy()
+    return "daily", out
+
+
+def _map_columns(raw: pd.DataFrame, fname: str) -> dict[str, str]:
+    """Header -> canonical column (ignored columns left out); unknown or doubled columns are refused."""
     issues: list[Issue] = []
     mapping: dict[str, str] = {}
     for col in raw.columns:
@@ -417,29 +466,13 @@ def read_monitoring_file(path: str | os.PathLike, *, units: dict[str, str] | Non
         mapping[str(col)] = canon
     if issues:
         raise DataValidationError(issues)
-    df = raw.rename(columns=mapping)[list(mapping.values())]
-    canon = set(df.columns)
-    rows = np.arange(len(df)) + 2
-    if "city" not in canon:
-        issues.append(Issue(fname, 1, "city", "", "no city column", "one of: " + ", ".join(COLUMN_ALIASES["city"])))
-    if not canon & {"date", "datetime"}:
-        issues.append(
-            Issue(
-                fname,
-                1,
-                "date",
-                "",
-                "no date column",
-                "one of: " + ", ".join(COLUMN_ALIASES["date"] + COLUMN_ALIASES["datetime"]),
-            )
-        )
-    if issues:
-        raise DataValidationError(issues)
-    out = pd.DataFrame({"_file": fname, "_row": rows})
-    city_text = df["city"].map(_cell_text)
-    for i in np.flatnonzero((city_text == "").to_numpy())[:200]:
-        issues.append(Issue(fname, int(rows[i]), "city", "", "empty city", "a city name or id"))
-    out["city"] = city_text.map(city_id).to_numpy()
+    return mapping
+
+
+def _times(
+    df: pd.DataFrame, canon: set[str], fname: str, rows: np.ndarray, issues: list[Issue]
+) -> tuple[pd.Series, bool]:
+    """Timestamps of the rows and whether the file is hourly (an hour column, or times of day)."""
     tcol = "datetime" if "datetime" in canon else "date"
     if {"date", "datetime"} <= canon:
         # separate date and time-of-day columns (日期 + 时间): combine them; a
@@ -483,6 +516,11 @@ def read_monitoring_file(path: str | os.PathLike, *, units: dict[str, str] | Non
         times = times.dt.normalize() + pd.to_timedelta(np.nan_to_num(hours), unit="h")
     elif times.notna().any():
         hourly = bool((times.dropna() != times.dropna().dt.normalize()).any())
+    return times, hourly
+
+
+def _check_o3_columns(hourly: bool, canon: set[str], fname: str, issues: list[Issue]) -> None:
+    """Hourly files give hourly O3; a daily file must say which daily O3 statistic it holds."""
     if hourly and "o3_8h" in canon:
         issues.append(
             Issue(
@@ -505,23 +543,6 @@ def read_monitoring_file(path: str | os.PathLike, *, units: dict[str, str] | Non
                 "o3_8h (daily maximum 8-h mean) or o3_1h (daily maximum 1-h value)",
             )
         )
-    pollutants = [c for c in ("pm25", "pm10", "so2", "no2", "co", "o3_8h", "o3_1h", "o3") if c in canon]
-    if not pollutants:
-        issues.append(Issue(fname, 1, "", "", "no pollutant column", "at least one of pm25, pm10, so2, no2, co, o3_8h"))
-    header_of = {v: k for k, v in mapping.items()}
-    declared = {str(k).strip().lower(): v for k, v in (units or {}).items()}
-    for c in pollutants:
-        values = _parse_numbers(df[c], fname, c, rows, issues)
-        header = header_of[c]
-        unit = parse_unit(header) or declared.get(c) or declared.get("o3" if c.startswith("o3") else c)
-        out[c] = _check_unit(values, c, header, unit, fname, issues)
-    if issues:
-        raise DataValidationError(issues)
-    if hourly:
-        out["datetime"] = times.dt.floor("h").to_numpy()
-        return "hourly", out
-    out["date"] = times.dt.normalize().to_numpy()
-    return "daily", out
 
 
 def _check_unit(
@@ -728,7 +749,7 @@ def write_csv_atomic(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     'a\\n1\\n'
     """
     with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False, encoding="utf-8")
+        neutralise(frame).to_csv(tmp, index=False, encoding="utf-8")  # no cell from data becomes a formula
     return Path(path)
 
 
