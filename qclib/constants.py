@@ -167,3 +167,35 @@ OBSERVATION_FILE_COLUMNS: tuple[str, ...] = (
 #: where each row came from (``file``, 1-based ``row``).  The one definition
 #: that loaders, validation, the scorecard and the air statistics share.
 OBSERVATION_COLUMNS: tuple[str, ...] = OBSERVATION_FILE_COLUMNS + ("file", "row")
+
+
+#: Columns of the targets table, in order: what the catalog loader returns and the scorecard needs.
+TARGET_COLUMNS: tuple[str, ...] = (
+    "city",
+    "target_id",
+    "indicator_id",
+    "domain",
+    "name_zh",
+    "name_en",
+    "kind",
+    "comparator",
+    "target_value",
+    "unit",
+    "base_year",
+    "base_value",
+    "target_year",
+    "target_year_inferred",
+    "n_years",
+    "reference",
+    "scope",
+    "numeric",
+    "measure",
+    "direction",
+    "source_file",
+    "source_section",
+    "source_item",
+    "source_clause",
+    "plan_title",
+    "doc_number",
+    "note",
+)

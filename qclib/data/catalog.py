@@ -23,6 +23,7 @@ from qclib.constants import (
     DOMAINS,
     MEASURES,
     REFERENCE_ENTITIES,
+    TARGET_COLUMNS,
     TARGET_KINDS,
 )
 from qclib.data.yamlio import LineDict, read_yaml
@@ -31,36 +32,6 @@ from qclib.paths import PARAMS_DIR
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
-#: Columns of the targets table, in order.
-TARGET_COLUMNS: tuple[str, ...] = (
-    "city",
-    "target_id",
-    "indicator_id",
-    "domain",
-    "name_zh",
-    "name_en",
-    "kind",
-    "comparator",
-    "target_value",
-    "unit",
-    "base_year",
-    "base_value",
-    "target_year",
-    "target_year_inferred",
-    "n_years",
-    "reference",
-    "scope",
-    "numeric",
-    "measure",
-    "direction",
-    "source_file",
-    "source_section",
-    "source_item",
-    "source_clause",
-    "plan_title",
-    "doc_number",
-    "note",
-)
 
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "indicator_id",

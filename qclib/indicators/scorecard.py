@@ -37,43 +37,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from qclib.constants import OBSERVATION_COLUMNS
+from qclib.constants import OBSERVATION_COLUMNS, TARGET_COLUMNS
 from qclib.exceptions import DataValidationError, InvalidChoiceError, Issue
 from qclib.indicators.attainment import _assess_arrays
 from qclib.indicators.progress import _progress_core
 from qclib.indicators.trend import TREND_ALPHA, trend_matrix
-
-#: Columns the scorecard needs in the targets frame (catalog loader output).
-TARGET_COLUMNS: tuple[str, ...] = (
-    "city",
-    "target_id",
-    "indicator_id",
-    "domain",
-    "name_zh",
-    "name_en",
-    "kind",
-    "comparator",
-    "target_value",
-    "unit",
-    "base_year",
-    "base_value",
-    "target_year",
-    "target_year_inferred",
-    "n_years",
-    "reference",
-    "scope",
-    "numeric",
-    "measure",
-    "direction",
-    "source_file",
-    "source_section",
-    "source_item",
-    "source_clause",
-    "plan_title",
-    "doc_number",
-    "note",
-)
-
 
 #: Preference of bases for the year's value (lower wins; absent = never).
 #: Note prefix of computed observations from a city-year that is not valid
