@@ -56,6 +56,7 @@ from qclib.batch.manifest import (
     utc_now,
     write_manifest,
 )
+from qclib.cells import neutralise
 from qclib.constants import STATUSES
 from qclib.data.yamlio import read_yaml
 from qclib.exceptions import DataValidationError, InvalidChoiceError, Issue
@@ -992,7 +993,7 @@ def export_scorecards(
         df = df[["year"] + [c for c in df.columns if c != "year"]]
         csv, parquet = out / f"scorecard_{year}.csv", out / f"scorecard_{year}.parquet"
         with atomic_path(csv) as tmp:
-            df.to_csv(tmp, index=False, encoding="utf-8")
+            neutralise(df).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")  # opened in Excel
         with atomic_path(parquet) as tmp:
             df.to_parquet(tmp, index=False)
         written += [csv, parquet]

@@ -98,8 +98,13 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise DataValidationError(
             [Issue(name, None, "", None, f"cannot read file: {exc}", "a UTF-8 CSV or an .xlsx workbook")]
         ) from exc
-    df = restore(df)  # cells this product wrote with a leading ' against formula injection
     df.columns = [str(c).strip() for c in df.columns]
+    doubled = sorted({c for c in df.columns if list(df.columns).count(c) > 1 and c})
+    if doubled:
+        raise DataValidationError(
+            [Issue(name, 1, c, c, "column appears twice in the header", "each column once") for c in doubled]
+        )
+    df = restore(df)  # cells this product wrote with a leading ' against formula injection
     issues = []
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:

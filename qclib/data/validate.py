@@ -163,27 +163,33 @@ def _parse_year_and_value(
 
 #: ``12,486`` / ``1,234,567.5``: commas that can only be thousands separators (groups of three).
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
-#: Measures whose figures are amounts, where ``12,486`` is read as twelve thousand.
-_AMOUNT_MEASURES: frozenset[str] = frozenset({"count", "level"})
 
 
 def _resolve_commas(df: pd.DataFrame, measure: pd.Series) -> tuple[pd.Series, list[tuple[object, Issue]]]:
     """Value texts with thousands separators removed, and an error for every other comma.
 
     A comma is a thousands separator only in groups of three digits (``12,486``) and only for
-    amounts (counts, levels); ``78,5`` or ``93,1`` (a decimal comma) and ``1,234`` for a rate or
-    concentration (1.234 or 1234?) are refused: the figure could mean two things.
+    counts, or for levels when a decimal point or a second group settles it (``4,134.86``,
+    ``1,234,567``); ``78,5`` or ``93,1`` (a decimal comma), ``4,135`` for a level and ``1,234`` for
+    a rate or concentration (1.234 or 1234?) are refused: the figure could mean two things.
 
     Examples
     --------
-    >>> df = pd.DataFrame({"value": ["12,486", "78,5", "1,234", "93.1"], "file": ["f"] * 4, "row": [2, 3, 4, 5]})
-    >>> text, found = _resolve_commas(df, pd.Series(["count", "rate", "concentration", "rate"]))
-    >>> text.tolist(), [(i.row, i.value) for _, i in found]
-    (['12486', '78,5', '1,234', '93.1'], [(3, '78,5'), (4, '1,234')])
+    >>> df = pd.DataFrame({"value": ["12,486", "78,5", "1,234", "93.1", "4,134.86", "4,135"],
+    ...                    "file": ["f"] * 6, "row": [2, 3, 4, 5, 6, 7]})
+    >>> measures = pd.Series(["count", "rate", "concentration", "rate", "level", "level"])
+    >>> text, found = _resolve_commas(df, measures)
+    >>> text.tolist()
+    ['12486', '78,5', '1,234', '93.1', '4134.86', '4,135']
+    >>> [(i.row, i.value) for _, i in found]
+    [(3, '78,5'), (4, '1,234'), (7, '4,135')]
     """
     raw = df["value"].astype(str)
     has_comma = raw.str.contains(",", regex=False)
-    thousands = raw.str.match(_THOUSANDS) & measure.isin(_AMOUNT_MEASURES)
+    # "12,486" is twelve thousand for a count (12.486 firms is impossible); for a level (an amount of
+    # money, 4,135 or 4.135?) only when the reading is settled by a decimal point or a second group
+    settled = raw.str.contains(".", regex=False) | raw.str.count(",").gt(1)
+    thousands = raw.str.match(_THOUSANDS) & (measure.eq("count") | (measure.eq("level") & settled))
     text = raw.where(~(has_comma & thousands), raw.str.replace(",", "", regex=False))
     found = []
     for idx in raw.index[has_comma & ~thousands]:

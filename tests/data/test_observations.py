@@ -222,3 +222,11 @@ def test_extra_filled_fields_are_refused_with_their_line(tmp_path):
     with pytest.raises(DataValidationError) as exc:
         load_observations(path, include_shipped=False)
     assert [i.row for i in exc.value.issues] == [2] and "fields" in exc.value.issues[0].message
+
+
+def test_a_column_twice_in_the_header_is_refused(tmp_path):
+    path = tmp_path / "o.csv"
+    path.write_text("city,indicator_id,year,value,unit,source,value\nzhengzhou,pm25_annual_mean,2015,96,ug/m3,x,69\n")
+    with pytest.raises(DataValidationError) as exc:
+        load_observations(path, include_shipped=False)
+    assert [(i.row, i.column) for i in exc.value.issues] == [(1, "value")]
