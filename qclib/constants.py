@@ -87,6 +87,7 @@ BASES: tuple[str, ...] = (
     "derived",  # computed from other figures (note says how, both sources kept)
     "plan_text",  # a figure stated in a plan text (a goal or a baseline)
     "computed",  # computed by qclib from monitoring data (qclib.air)
+    "period",  # a total or mean over several years (note says which), never one year's value
 )
 
 #: Attainment statuses (scorecard ``status`` column).
@@ -125,7 +126,11 @@ BASIS_NAMES_ZH: dict[str, str] = {
     "derived": "推算值",
     "plan_text": "规划文本",
     "computed": "监测数据计算",
+    "period": "多年合计（非单一年度）",
 }
+
+#: Bases that are never a year's value (shown apart, with the period they cover).
+NOT_A_YEAR_BASES: tuple[str, ...] = ("partial_year", "period", "plan_text")
 
 #: Chinese names of the registry units (axis labels, tables, sentences).
 UNIT_NAMES_ZH: dict[str, str] = {
@@ -163,10 +168,40 @@ OBSERVATION_FILE_COLUMNS: tuple[str, ...] = (
     "note",
 )
 
-#: Columns of a loaded, validated observation table: the file's columns plus
-#: where each row came from (``file``, 1-based ``row``).  The one definition
-#: that loaders, validation, the scorecard and the air statistics share.
-OBSERVATION_COLUMNS: tuple[str, ...] = OBSERVATION_FILE_COLUMNS + ("file", "row")
+#: Who published the figure an observation rests on (optional column
+#: ``source_kind`` of an observation file; ``shared/data/public_facts.csv``'s
+#: classification by host name).  Rows of an analyst's own file without the
+#: column are ``analyst``.
+SOURCE_KINDS: tuple[str, ...] = (
+    "official_document",  # a government document (a plan, an opinion, a bulletin as published)
+    "official_site",  # a government web site (*.gov.cn): the publisher itself
+    "media",  # a news outlet or trade press reporting the figure
+    "academic",  # a peer-reviewed paper
+    "aggregator",  # a site that collects government reports (the report's text, not the publisher)
+    "mirror",  # a copy site: an unrelated host reproducing a release (转载，待核实)
+    "analyst",  # the bureau's own figures, supplied by the analyst
+)
+
+#: Source kinds whose figures are never "official" in a report: the host is
+#: not the publisher (转载).  A status resting on them is provisional (待核实).
+REPRODUCED_SOURCE_KINDS: tuple[str, ...] = ("aggregator", "mirror")
+
+#: Chinese names of the source kinds (report tables and the appendix).
+SOURCE_KIND_NAMES_ZH: dict[str, str] = {
+    "official_document": "政府文件",
+    "official_site": "政府网站",
+    "media": "新闻媒体",
+    "academic": "学术文献",
+    "aggregator": "报告汇编网站转载（非发布机构）",
+    "mirror": "转载（非发布机构）",
+    "analyst": "本单位填报",
+}
+
+#: Columns of a loaded, validated observation table: the file's columns, who
+#: published each figure (``source_kind``, :data:`SOURCE_KINDS`) and where each
+#: row came from (``file``, 1-based ``row``).  The one definition that
+#: loaders, validation, the scorecard and the air statistics share.
+OBSERVATION_COLUMNS: tuple[str, ...] = OBSERVATION_FILE_COLUMNS + ("source_kind", "file", "row")
 
 
 #: Columns of the targets table, in order: what the catalog loader returns and the scorecard needs.
@@ -198,4 +233,10 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "plan_title",
     "doc_number",
     "note",
+    "scope_strict",
+    "proxy_indicator",
 )
+
+#: Target columns a hand-built targets frame may leave out (the scorecard reads
+#: them as "not strict" and "no proxy"): see ``params/README.md``.
+OPTIONAL_TARGET_COLUMNS: tuple[str, ...] = ("scope_strict", "proxy_indicator")

@@ -832,6 +832,8 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
         nbformat.write(nb, str(tmp_nb))
         stage = "html"
         render_html(tmp_nb, tmp_html)
+        stage = "data_request"
+        result["data_request"] = write_data_request(nb, out_dir, dict(task.get("parameters") or {}))
         stage = "replace"
         os.replace(tmp_html, html)
         os.replace(tmp_nb, ipynb)
@@ -846,6 +848,40 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
             tmp.unlink(missing_ok=True)
     result["duration_s"] = round(time.perf_counter() - t0, 3)
     return result
+
+
+def data_request_rows(nb: Any) -> list[dict[str, Any]]:
+    """The data-request rows a city report emitted (:data:`qclib.report.tables.DATA_REQUEST_MIME`)."""
+    from qclib.report.tables import DATA_REQUEST_MIME
+
+    rows: list[dict[str, Any]] = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if DATA_REQUEST_MIME in data:
+                rows.extend(data[DATA_REQUEST_MIME])
+    return rows
+
+
+def write_data_request(nb: Any, out_dir: Path, parameters: Mapping[str, Any]) -> str | None:
+    """Write the 数据需求清单 beside a city report: ``<city>_<year>_数据需求清单.xlsx``.
+
+    The rows come from the executed notebook (the notebook writes no file); the
+    sheet is :func:`qclib.data.template.request_frame`, which loads back with
+    ``qc validate`` once filled.  A report without gaps writes no sheet and
+    removes a stale one.  Returns the file name written (None when none).
+    """
+    import pandas as pd
+
+    from qclib.data.template import request_frame, write_request
+
+    rows = data_request_rows(nb)
+    name = f"{parameters.get('city', 'report')}_{parameters.get('year', '')}_数据需求清单.xlsx"
+    if not rows:
+        (out_dir / name).unlink(missing_ok=True)
+        return None
+    write_request(request_frame(pd.DataFrame(rows)), out_dir / name)
+    return name
 
 
 _RESULT_MARK = "QCLIB-RESULT "

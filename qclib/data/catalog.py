@@ -42,6 +42,8 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
     "measure",
     "direction",
     "note",
+    "change_of",
+    "change_base",
     "file",
 )
 
@@ -119,7 +121,39 @@ def _check_unknown_keys(c: _Collector, mapping: LineDict, allowed: tuple[str, ..
             c.add(mapping.line_of(key), f"{where}{key}", key, "unknown field", ", ".join(allowed))
 
 
-_INDICATOR_KEYS = ("indicator_id", "domain", "name_zh", "name_en", "unit", "measure", "direction", "note")
+_INDICATOR_KEYS = (
+    "indicator_id",
+    "domain",
+    "name_zh",
+    "name_en",
+    "unit",
+    "measure",
+    "direction",
+    "note",
+    "change_of",
+    "change_base",
+)
+
+#: ``change_base`` of a reported change: the year before, the latest earlier
+#: value of the level series, or a fixed year (an integer, e.g. 2015).
+CHANGE_BASES: tuple[str, ...] = ("previous_year", "previous_value")
+
+
+def _check_change_fields(c: _Collector, entry: LineDict, where: str) -> None:
+    """A reported change names its level series (``change_of``) and what it is measured from."""
+    of, base = entry.get("change_of"), entry.get("change_base")
+    if of is None and base is None:
+        return
+    if not (isinstance(of, str) and _ID_RE.match(of)):
+        c.add(entry.line_of("change_of"), where + "change_of", of, "a reported change needs its level id", "an id")
+    if not (base in CHANGE_BASES or (isinstance(base, int) and not isinstance(base, bool))):
+        c.add(
+            entry.line_of("change_base"),
+            where + "change_base",
+            base,
+            "what the change is measured from",
+            ", ".join(CHANGE_BASES) + " or a year",
+        )
 
 
 def _load_indicator_file(path: Path, c: _Collector) -> list[dict[str, Any]]:
@@ -148,8 +182,11 @@ def _load_indicator_file(path: Path, c: _Collector) -> list[dict[str, Any]]:
         c.choice(entry, "direction", DIRECTIONS, where=where)
         for key in ("name_zh", "name_en", "unit"):
             c.require(entry, key, where=where)
+        _check_change_fields(c, entry, where)
         row = {k: entry.get(k) for k in _INDICATOR_KEYS}
         row["note"] = row["note"] or ""
+        row["change_of"] = row["change_of"] or ""
+        row["change_base"] = "" if row["change_base"] is None else str(row["change_base"])
         row["file"] = str(path)
         row["_line"] = entry.line
         rows.append(row)
@@ -204,6 +241,11 @@ def load_indicators(params_dir: str | Path | None = None) -> pd.DataFrame:
                 seen[iid] = (str(path), row["_line"])
             rows.append(row)
         issues.extend(c.issues)
+    for row in rows:
+        if row.get("change_of") and row["change_of"] not in seen:
+            issues.append(
+                Issue(row["file"], row["_line"], "change_of", row["change_of"], "unknown indicator id", "a registry id")
+            )
     if issues:
         raise DataValidationError(issues)
     df = pd.DataFrame(rows).drop(columns="_line")
@@ -231,7 +273,30 @@ _TARGET_KEYS = (
     "numeric",
     "source",
     "note",
+    "scope_strict",
+    "proxy_indicator",
 )
+
+
+def _check_target_options(t: LineDict, where: str, c: _Collector, registry: dict[str, dict[str, Any]]) -> None:
+    """``scope_strict`` is a boolean; ``proxy_indicator`` a registry id with the target indicator's unit."""
+    strict = t.get("scope_strict")
+    if strict is not None and not isinstance(strict, bool):
+        c.add(t.line_of("scope_strict"), f"{where}scope_strict", strict, "must be true or false", "true, false")
+    proxy = t.get("proxy_indicator")
+    if proxy is None:
+        return
+    own = registry.get(str(t.get("indicator_id")))
+    if proxy not in registry:
+        c.add(t.line_of("proxy_indicator"), f"{where}proxy_indicator", proxy, "unknown indicator id", "a registry id")
+    elif own is not None and registry[proxy]["unit"] != own["unit"]:
+        c.add(
+            t.line_of("proxy_indicator"),
+            f"{where}proxy_indicator",
+            proxy,
+            f"the proxy's unit {registry[proxy]['unit']} differs from the target's {own['unit']}",
+            "an indicator in the same unit",
+        )
 
 
 def _validate_target(
@@ -250,6 +315,7 @@ def _validate_target(
     _check_target_kind_fields(t, where, c, kind)
     target_year, inferred = _check_target_year(t, where, c, deadline)
     _check_target_source(t, where, c)
+    _check_target_options(t, where, c, registry)
     if len(c.issues) > n_before or ind is None:
         return None
     source = t["source"]
@@ -277,6 +343,8 @@ def _validate_target(
         "source_item": str(source.get("item") or ""),
         "source_clause": str(source.get("clause") or ""),
         "note": t.get("note") or "",
+        "scope_strict": bool(t.get("scope_strict") or False),
+        "proxy_indicator": t.get("proxy_indicator") or "",
         "_line": t.line,
     }
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from qclib.constants import BASES
+from qclib.constants import BASES, SOURCE_KINDS
 from qclib.exceptions import Issue
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,7 +69,7 @@ def validate_observations(raw: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataF
     :data:`YEAR_RANGE`; non-numeric value; a rate outside 0-100; a negative
     concentration, count or level; a boolean other than 0/1; a rank below 1;
     a unit that disagrees with the registry; a missing source; an unknown
-    basis; conflicting duplicates (same city, indicator, year, scope, basis
+    basis or source kind (empty: ``analyst``); conflicting duplicates (same city, indicator, year, scope, basis
     and source with different values).
     Warnings: a partial-year row without a note saying which months; a derived
     row without ``source_detail``; a non-integer count for a whole entity; an implausibly high
@@ -88,10 +88,11 @@ def validate_observations(raw: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataF
     f.csv, row 2, field 'value': a concentration cannot be negative (got -3...); allowed: >= 0
     """
     df = raw.copy()
-    for col in ("scope", "source_detail", "basis", "note"):
+    for col in ("scope", "source_detail", "basis", "note", "source_kind"):
         if col not in df.columns:
             df[col] = ""
     df, issues = _drop_empty_values(df)
+    df.loc[df["source_kind"].eq(""), "source_kind"] = "analyst"
     reg = catalog.indicators.set_index("indicator_id")
     issues += _check_identifiers(df, set(catalog.entities), reg)
     year_num, value, more = _parse_year_and_value(df, reg)
@@ -215,14 +216,27 @@ def _check_provenance(df: pd.DataFrame) -> list[Issue]:
     issues = _issues(
         df, df["source"].eq(""), "source", "every observation needs its source", "a document name, file or URL"
     )
-    return issues + _issues(df, ~df["basis"].isin(BASES), "basis", "unknown basis", ", ".join(BASES))
+    issues += _issues(df, ~df["basis"].isin(BASES), "basis", "unknown basis", ", ".join(BASES))
+    return issues + _issues(
+        df, ~df["source_kind"].isin(SOURCE_KINDS), "source_kind", "unknown source kind", ", ".join(SOURCE_KINDS)
+    )
 
 
 #: Longest text a field may hold (a source, a note): longer is a pasted page, not a citation.
 MAX_TEXT_LENGTH: int = 2000
 
 #: Text columns of an observation file checked for control characters and length.
-TEXT_COLUMNS: tuple[str, ...] = ("city", "indicator_id", "unit", "scope", "source", "source_detail", "basis", "note")
+TEXT_COLUMNS: tuple[str, ...] = (
+    "city",
+    "indicator_id",
+    "unit",
+    "scope",
+    "source",
+    "source_detail",
+    "basis",
+    "note",
+    "source_kind",
+)
 
 _CONTROL = r"[\x00-\x1f\x7f-\x9f]"
 
@@ -334,6 +348,10 @@ def _plausibility_warnings(df: pd.DataFrame, reg: pd.DataFrame, v: pd.Series) ->
     partial = df["basis"].eq("partial_year") & df["note"].eq("")
     issues += _issues(
         df, partial, "note", "a partial-year figure should say which months it covers", "e.g. 'Jan-Nov'", "warning"
+    )
+    period = df["basis"].eq("period") & df["note"].eq("")
+    issues += _issues(
+        df, period, "note", "a period figure should say which years it covers", "e.g. 'cumulative 2006–2010'", "warning"
     )
     derived = df["basis"].eq("derived") & df["source_detail"].eq("")
     return issues + _issues(
@@ -470,7 +488,11 @@ def resolve_official_conflicts(obs: pd.DataFrame, shipped: pd.Series) -> tuple[p
                     float(b["value"]),
                     f"a second official figure for {a['city']} {a['indicator_id']} {a['year']}: "
                     f"{a['file']} row {a['row']} gives {a['value']:g}"
-                    + ("" if in_mine else " (shipped data: the first row read counts)"),
+                    + (
+                        ""
+                        if in_mine
+                        else " (shipped data: the better-placed source counts, see qclib.indicators.scorecard)"
+                    ),
                     "one official figure per city, indicator, year and scope "
                     "(remove one, or give the other its true basis: research, partial_year …)",
                     "error" if in_mine else "warning",

@@ -38,6 +38,7 @@ STATUS_BACKGROUNDS: dict[str, str] = {
     "off_track": "#ffe0b2",
     "no_data": "#eeeeee",
     "not_assessable": "#f5f5f5",
+    "provisional": "#fff3cd",  # a judged status resting on a figure that is not official (待核实)
 }
 
 #: Comparators as printed in Chinese text.
