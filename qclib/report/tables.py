@@ -1225,7 +1225,9 @@ def overview_bucket(r: Mapping[str, Any]) -> str:
     return "待核实" if _provisional_flag(r) else _BUCKET_OF[status]
 
 
-def overview_table(scorecard: pd.DataFrame) -> pd.DataFrame:
+def overview_table(
+    scorecard: pd.DataFrame, *, by: str = "domain", labels: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Per domain: targets, the status counts a leader reads at a glance, and the direction arrows.
 
     The SDG progress-snapshot layout (UN ESCAP, Eurostat): one row per domain
@@ -1241,13 +1243,19 @@ def overview_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     ['2', '1', '0', '1', '0', '0', '0', '↓1']
     >>> int(overview_table(sc).loc["合计", "无法判断"])
     1
+    >>> overview_table(sc.assign(city=["a", "a", "b"]), by="city", labels={"a": "甲市", "b": "乙市"}).index.tolist()
+    ['甲市', '乙市', '合计']
     """
     from qclib.report.narrative import DIRECTION_ARROWS
 
     records = scorecard.to_dict("records")
     out = []
     index = []
-    groups = [(DOMAIN_NAMES_ZH[d], [r for r in records if r.get("domain") == d]) for d in DOMAINS]
+    if by == "domain":
+        keys, names = list(DOMAINS), dict(DOMAIN_NAMES_ZH)
+    else:
+        keys, names = list(dict.fromkeys(scorecard[by])), dict(labels or {})
+    groups = [(names.get(k, k), [r for r in records if r.get(by) == k]) for k in keys]
     for name, rows in [*groups, ("合计", records)]:
         if not rows:
             continue
@@ -1605,3 +1613,67 @@ def warnings_sentence(records: Iterable[Any]) -> str:
         counts[label] = counts.get(label, 0) + 1
     parts = [f"{k}{n}条" + ("（采用的数值见上表）" if k == "同一年份有两个官方数值" else "") for k, n in counts.items()]
     return f"读取数据时有{len(lines)}条校验提示：" + "、".join(parts) + "。"
+
+
+def common_indicator_lines(
+    series: Mapping[str, Mapping[str, pd.DataFrame]], names: Mapping[str, str], units: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """Split shared indicators into those with two or more cities' data (charted) and one-city lines.
+
+    Returns
+    -------
+    charted : list of str
+        Indicator ids with data for at least two cities.
+    lines : list of str
+        One sentence per indicator with data for one city only (its latest figure).
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"year": [2015], "value": [96.0]})
+    >>> e = h.iloc[:0]
+    >>> common_indicator_lines({"pm": {"郑州市": h, "株洲市": e}, "x": {"郑州市": e, "株洲市": e}},
+    ...                        {"pm": "PM2.5年均浓度"}, {"pm": "ug/m3"})
+    ([], ['“PM2.5年均浓度”仅郑州市有数据（2015年96微克/立方米），无法对比。'])
+    """
+    from qclib.report.narrative import format_value
+
+    charted, lines = [], []
+    for iid, by_city in series.items():
+        have = {c: h for c, h in by_city.items() if not h.empty}
+        if len(have) >= 2:
+            charted.append(iid)
+        elif len(have) == 1:
+            ((city, h),) = have.items()
+            last = h.iloc[-1]
+            lines.append(
+                f"“{names.get(iid, iid)}”仅{city}有数据（{int(last['year'])}年"
+                f"{format_value(last['value'], units.get(iid, ''))}），无法对比。"
+            )
+    return charted, lines
+
+
+def judged_by_domain(scorecard: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Per domain and city: ``good / judged / total`` (met or on track, judged, all targets).
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"city": ["a", "a", "b"], "domain": ["product"] * 3,
+    ...                    "status": ["met", "no_data", "off_track"]})
+    >>> judged_by_domain(sc, {"a": "甲市"}).loc["产品质量"].to_dict()
+    {'甲市': '1 / 1 / 2', 'b': '0 / 1 / 1'}
+    """
+    names = dict(names or {})
+    cities = list(dict.fromkeys(scorecard["city"]))
+    out = pd.DataFrame(
+        index=[DOMAIN_NAMES_ZH[d] for d in DOMAINS], columns=[names.get(c, c) for c in cities], dtype=object
+    )
+    judged = judged_mask(scorecard)
+    good = scorecard["status"].isin(["met", "on_track"])
+    for d in DOMAINS:
+        for c in cities:
+            m = (scorecard["domain"] == d) & (scorecard["city"] == c)
+            n = int(m.sum())
+            out.loc[DOMAIN_NAMES_ZH[d], names.get(c, c)] = (
+                f"{int((m & good).sum())} / {int((m & judged).sum())} / {n}" if n else "—"
+            )
+    return out.dropna(how="all")
