@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from qclib.constants import BASES
+from qclib.data import registry
 from qclib.exceptions import Issue
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,7 +94,9 @@ def validate_observations(raw: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataF
             df[col] = ""
     df, issues = _drop_empty_values(df)
     reg = catalog.indicators.set_index("indicator_id")
-    issues += _check_identifiers(df, set(catalog.entities), reg)
+    entities = set(catalog.entities)
+    df["city"] = resolve_city_names(df["city"], entities, _catalog_names(catalog))
+    issues += _check_identifiers(df, entities, reg)
     year_num, value, more = _parse_year_and_value(df, reg)
     issues += more
     df.loc[df["basis"].eq(""), "basis"] = "official"
@@ -128,9 +131,54 @@ def _drop_empty_values(df: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     return df.loc[~empty_value].copy(), [issue]
 
 
+def _catalog_names(catalog: Catalog) -> dict[str, str]:
+    """Chinese names of the catalog's cities (``name_zh`` of each ``params/<city>.yml``) → city id."""
+    out = {}
+    for cid, meta in catalog.cities.items():
+        name = str(meta.get("city", {}).get("name_zh") or "")
+        if name:
+            out[name] = cid
+    return out
+
+
+def resolve_city_names(city: pd.Series, entities: set[str], names: dict[str, str] | None = None) -> pd.Series:
+    """Entity ids for the ``city`` column: Chinese names, codes and ids in another case mapped.
+
+    A value that is already an entity id stays; else the catalog's own city names (``names``),
+    else :func:`qclib.data.registry.matches` when it names exactly one division (郑州市, 郑州 and
+    410100 all give ``zhengzhou``).  Ambiguous and unknown values stay as they are, for
+    :func:`_check_identifiers` to refuse.
+
+    Examples
+    --------
+    >>> ents = {"zhengzhou", "henan", "jilin", "jilin_jilin"}
+    >>> resolve_city_names(pd.Series(["郑州市", "郑州", "henan", "河南省", "吉林", "里昂"]), ents).tolist()
+    ['zhengzhou', 'zhengzhou', 'henan', 'henan', '吉林', '里昂']
+    """
+    names = names or {}
+    mapping: dict[str, str] = {}
+    for value in city[~city.isin(entities)].unique():
+        text = str(value).strip()
+        ids = (names[text],) if text in names else registry.matches(text)
+        if len(ids) == 1 and ids[0] in entities:
+            mapping[value] = ids[0]
+    return city.map(lambda v: mapping.get(v, v)) if mapping else city
+
+
 def _check_identifiers(df: pd.DataFrame, entities: set[str], reg: pd.DataFrame) -> list[Issue]:
-    """Errors for unknown cities/entities and unknown indicator ids."""
-    issues = _issues(df, ~df["city"].isin(entities), "city", "unknown city or entity", ", ".join(sorted(entities)))
+    """Errors for unknown or ambiguous cities/entities (naming the candidates) and unknown indicator ids."""
+    issues: list[Issue] = []
+    unknown = ~df["city"].isin(entities)
+    for value in df.loc[unknown, "city"].unique():
+        ids = registry.matches(str(value))
+        if len(ids) > 1:
+            listed = ", ".join(f"{i} ({registry.name_zh(i)})" for i in ids)
+            message, allowed = f"could mean {listed}", "the full Chinese name or the id"
+        else:
+            near = ", ".join(f"{i} ({registry.name_zh(i)})" for i in registry.closest(str(value)))
+            message = "unknown city or entity"
+            allowed = f"an id, Chinese name or code in qclib/data/divisions.csv, or a city of params/; closest: {near}"
+        issues += _issues(df, unknown & df["city"].eq(value), "city", message, allowed)
     issues += _issues(
         df,
         ~df["indicator_id"].isin(reg.index),
