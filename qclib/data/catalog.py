@@ -96,7 +96,8 @@ class _Collector:
 
     def require(self, mapping: Any, key: str, *, where: str = "", line: int | None = None) -> Any:
         if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
-            ln = mapping.line if isinstance(mapping, LineDict) else line
+            # an empty field is reported at its own line, a missing one at its mapping's
+            ln = (mapping.line_of(key) if key in mapping else mapping.line) if isinstance(mapping, LineDict) else line
             self.add(ln, f"{where}{key}", None, "required field is missing or empty")
             return None
         return mapping[key]
