@@ -165,20 +165,32 @@ def resolve_city_names(city: pd.Series, entities: set[str], names: dict[str, str
     return city.map(lambda v: mapping.get(v, v)) if mapping else city
 
 
+#: Distinct unknown city values that get their closest matches computed (the rest name the registry file).
+MAX_SUGGESTED: int = 20
+
+
+def _city_problem(value: str, suggest: bool) -> tuple[str, str]:
+    """(message, allowed) of an unknown or ambiguous city value."""
+    ids = registry.matches(value)
+    if len(ids) > 1:
+        return f"could mean {', '.join(f'{i} ({registry.name_zh(i)})' for i in ids)}", "the full Chinese name or the id"
+    allowed = "an id, Chinese name or code in qclib/data/divisions.csv, or a city of params/"
+    if suggest:
+        allowed += "; closest: " + ", ".join(f"{i} ({registry.name_zh(i)})" for i in registry.closest(value))
+    return "unknown city or entity", allowed
+
+
 def _check_identifiers(df: pd.DataFrame, entities: set[str], reg: pd.DataFrame) -> list[Issue]:
-    """Errors for unknown or ambiguous cities/entities (naming the candidates) and unknown indicator ids."""
-    issues: list[Issue] = []
-    unknown = ~df["city"].isin(entities)
-    for value in df.loc[unknown, "city"].unique():
-        ids = registry.matches(str(value))
-        if len(ids) > 1:
-            listed = ", ".join(f"{i} ({registry.name_zh(i)})" for i in ids)
-            message, allowed = f"could mean {listed}", "the full Chinese name or the id"
-        else:
-            near = ", ".join(f"{i} ({registry.name_zh(i)})" for i in registry.closest(str(value)))
-            message = "unknown city or entity"
-            allowed = f"an id, Chinese name or code in qclib/data/divisions.csv, or a city of params/; closest: {near}"
-        issues += _issues(df, unknown & df["city"].eq(value), "city", message, allowed)
+    """Errors for unknown or ambiguous cities/entities (naming the candidates) and unknown indicator ids.
+
+    The three closest divisions are named for the first :data:`MAX_SUGGESTED` distinct unknown
+    values (a garbled file must not take minutes to refuse).
+    """
+    unknown = df.loc[~df["city"].isin(entities), ["file", "row", "city"]]
+    problems = {v: _city_problem(str(v), i < MAX_SUGGESTED) for i, v in enumerate(unknown["city"].unique())}
+    issues = [
+        Issue(f, int(r), "city", v, *problems[v]) for f, r, v in zip(unknown["file"], unknown["row"], unknown["city"])
+    ]
     issues += _issues(
         df,
         ~df["indicator_id"].isin(reg.index),
