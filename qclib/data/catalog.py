@@ -450,8 +450,8 @@ def _check_target_source(t: LineDict, where: str, c: _Collector) -> None:
 def _check_city_in_registry(city: LineDict, c: _Collector) -> None:
     """A city file's ids against the registry of divisions (:mod:`qclib.data.registry`).
 
-    ``city_id`` may not be a province or the nation (a municipality is a city); a
-    ``province_entity`` must be a reference area, and for a city of the registry its own
+    ``city_id`` may not be a province or the nation (a municipality is a city); ``name_zh``
+    must be the registry's full or short name; a ``province_entity`` must be a reference area, and for a city of the registry its own
     province (the nation for a municipality).  A city outside the registry (a test city) is
     not checked further.
     """
@@ -460,6 +460,15 @@ def _check_city_in_registry(city: LineDict, c: _Collector) -> None:
     if division is not None and not division.is_city:
         c.add(city.line_of("city_id"), "city.city_id", city_id, "is a reference area id, not a city", "a city id")
         return
+    name = city.get("name_zh")
+    if division is not None and name and name not in (division.name_zh, division.short_zh):
+        c.add(
+            city.line_of("name_zh"),
+            "city.name_zh",
+            name,
+            f"is not the registry's name of {city_id}",
+            f"{division.name_zh} (or {division.short_zh})",
+        )
     if prov in (None, ""):
         return
     if prov not in registry.reference_ids():

@@ -173,3 +173,8 @@ def test_a_municipality_is_a_city_with_the_nation_as_its_province(tmp_path):
     (d / "testcity.yml").unlink()
     (d / "chongqing.yml").write_text(_registry_city("chongqing", "重庆市", "china"), encoding="utf-8")
     assert "chongqing" in load_catalog(d).cities
+
+
+def test_the_name_of_a_registry_city_must_be_the_registry_name(tmp_path):
+    (issue,) = _registry_errors(tmp_path, "luoyang", "洛杨市", "henan")
+    assert issue.column == "city.name_zh" and issue.allowed == "洛阳市 (or 洛阳)"
