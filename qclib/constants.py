@@ -6,11 +6,15 @@ against these tuples and names the allowed values in its error.
 
 from __future__ import annotations
 
-#: Plan cities (each has ``params/<city_id>.yml``).
+#: The plan cities shipped with qclib (each has ``params/<city_id>.yml``).  Not a limit: every
+#: city of the registry of divisions (:mod:`qclib.data.registry`, ``qclib/data/divisions.csv``)
+#: is an observation entity and becomes a plan city by having its params file (``qc city new``);
+#: the loaded catalog (``load_catalog().cities``) is the list of plan cities.
 PLAN_CITIES: tuple[str, ...] = ("zhengzhou", "xinxiang", "zhuzhou", "qinhuangdao")
 
-#: Reference areas: used for "below the national average" targets and as
-#: context lines on charts.  They are entities with observations but no plan.
+#: The reference areas of the shipped cities (names as in the registry: a test checks).  Not a
+#: limit: the nation and every province of the registry can be a reference
+#: (:func:`qclib.data.registry.reference_ids`); the reports take names from the registry.
 REFERENCE_ENTITIES: dict[str, dict[str, str]] = {
     "henan": {"name_zh": "河南省", "name_en": "Henan province", "level": "province"},
     "hebei": {"name_zh": "河北省", "name_en": "Hebei province", "level": "province"},
@@ -18,7 +22,7 @@ REFERENCE_ENTITIES: dict[str, dict[str, str]] = {
     "china": {"name_zh": "全国", "name_en": "China (national)", "level": "nation"},
 }
 
-#: Every entity id an observation may carry.
+#: The shipped entity ids (the registry, :mod:`qclib.data.registry`, holds every entity).
 ENTITIES: tuple[str, ...] = PLAN_CITIES + tuple(REFERENCE_ENTITIES)
 
 #: The four qualities plus quality culture/foundation.

@@ -525,7 +525,8 @@ def plan_reports(
         for y in wanted:
             if y not in available:
                 raise InvalidChoiceError("year", y, available)
-    extra = tuple(Path(p) for p in data_paths)
+    # the notebooks run in another folder: paths given relative to the caller's folder are made absolute
+    extra = tuple(Path(p).absolute() for p in data_paths)
     missing = [
         p for p in extra + tuple(p for c in selected for p in config.city_data_paths.get(c, ())) if not p.exists()
     ]
@@ -537,7 +538,7 @@ def plan_reports(
             ]
         )
     root = Path(out_dir)
-    pdir = "" if params_dir in (None, "") else str(params_dir)
+    pdir = "" if params_dir in (None, "") else str(Path(params_dir).absolute())
     specs: list[ReportSpec] = []
     for city in selected:
         for y in config.city_years[city]:

@@ -22,10 +22,10 @@ from qclib.constants import (
     DIRECTIONS,
     DOMAINS,
     MEASURES,
-    REFERENCE_ENTITIES,
     TARGET_COLUMNS,
     TARGET_KINDS,
 )
+from qclib.data import registry
 from qclib.data.yamlio import LineDict, read_yaml
 from qclib.exceptions import DataValidationError, Issue
 from qclib.paths import PARAMS_DIR
@@ -74,8 +74,8 @@ class Catalog:
 
     @property
     def entities(self) -> tuple[str, ...]:
-        """Entity ids observations may use: catalog cities and reference areas."""
-        return tuple(self.cities) + tuple(e for e in REFERENCE_ENTITIES if e not in self.cities)
+        """Entity ids observations may use: the catalog's cities, then every division of the registry."""
+        return tuple(self.cities) + tuple(d.entity_id for d in registry.divisions() if d.entity_id not in self.cities)
 
     def indicator(self, indicator_id: str) -> dict[str, Any]:
         """Registry entry of one indicator as a dict (KeyError when unknown)."""
@@ -98,7 +98,8 @@ class _Collector:
 
     def require(self, mapping: Any, key: str, *, where: str = "", line: int | None = None) -> Any:
         if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
-            ln = mapping.line if isinstance(mapping, LineDict) else line
+            # an empty field is reported at its own line, a missing one at its mapping's
+            ln = (mapping.line_of(key) if key in mapping else mapping.line) if isinstance(mapping, LineDict) else line
             self.add(ln, f"{where}{key}", None, "required field is missing or empty")
             return None
         return mapping[key]
@@ -457,13 +458,15 @@ def _check_target_kind_fields(t: LineDict, where: str, c: _Collector, kind: Any)
         )
     if kind == "vs_reference":
         ref = t.get("reference")
-        if ref not in REFERENCE_ENTITIES:
+        if ref not in registry.reference_ids():
+            near = registry.closest(str(ref)) if ref else ()
             c.add(
                 t.line_of("reference"),
                 where + "reference",
                 ref,
                 "unknown reference entity",
-                ", ".join(REFERENCE_ENTITIES),
+                "china or a province id of qclib/data/divisions.csv"
+                + (f" (closest: {', '.join(near)})" if near else ""),
             )
 
 
@@ -512,6 +515,45 @@ def _check_target_source(t: LineDict, where: str, c: _Collector) -> None:
     c.require(source, "item", where=where + "source.")
 
 
+def _check_city_in_registry(city: LineDict, c: _Collector) -> None:
+    """A city file's ids against the registry of divisions (:mod:`qclib.data.registry`).
+
+    ``city_id`` may not be a province or the nation (a municipality is a city); ``name_zh``
+    must be the registry's full or short name; a ``province_entity`` must be a reference area, and for a city of the registry its own
+    province (the nation for a municipality).  A city outside the registry (a test city) is
+    not checked further.
+    """
+    city_id, prov = city.get("city_id"), city.get("province_entity")
+    division = registry.find(str(city_id)) if city_id else None
+    if division is not None and not division.is_city:
+        c.add(city.line_of("city_id"), "city.city_id", city_id, "is a reference area id, not a city", "a city id")
+        return
+    name = city.get("name_zh")
+    if division is not None and name and name not in (division.name_zh, division.short_zh):
+        c.add(
+            city.line_of("name_zh"),
+            "city.name_zh",
+            name,
+            f"is not the registry's name of {city_id}",
+            f"{division.name_zh} (or {division.short_zh})",
+        )
+    if prov in (None, ""):
+        return
+    if prov not in registry.reference_ids():
+        allowed = f"china or a province id (closest: {', '.join(registry.closest(str(prov)))})"
+        c.add(city.line_of("province_entity"), "city.province_entity", prov, "unknown reference area", allowed)
+    elif division is not None:
+        own = division.parent_id if division.level == "prefecture" else "china"
+        if prov != own:
+            c.add(
+                city.line_of("province_entity"),
+                "city.province_entity",
+                prov,
+                f"{division.name_zh} is in {registry.name_zh(own)}, not {registry.name_zh(str(prov))}",
+                repr(own),
+            )
+
+
 def _load_city_file(
     path: Path, registry: dict[str, dict[str, Any]], c: _Collector
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -528,8 +570,7 @@ def _load_city_file(
             c.require(city, key, where="city.")
         if city_id is not None and city_id != path.stem:
             c.add(city.line_of("city_id"), "city.city_id", city_id, "must equal the file name", repr(path.stem))
-        if city_id in REFERENCE_ENTITIES:
-            c.add(city.line_of("city_id"), "city.city_id", city_id, "is a reference entity id, not a city", "a new id")
+        _check_city_in_registry(city, c)
     plan: Any = doc.get("plan")
     deadline = None
     if plan is not None:

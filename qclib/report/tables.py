@@ -23,11 +23,11 @@ from qclib.constants import (
     DOMAIN_NAMES_ZH,
     DOMAINS,
     NOT_A_YEAR_BASES,
-    REFERENCE_ENTITIES,
     STATUS_NAMES_ZH,
     STATUSES,
     UNIT_NAMES_ZH,
 )
+from qclib.data import registry
 from qclib.exceptions import InvalidChoiceError
 from qclib.report.escape import table as escaped_table
 from qclib.report.series import _scope_key, indicator_history, reference_histories
@@ -81,7 +81,7 @@ class ReportInputs:
         """Chinese name of a city or reference entity (the id when unknown)."""
         if city in self.catalog.cities:
             return self.catalog.cities[city]["city"].get("name_zh") or city
-        return REFERENCE_ENTITIES.get(city, {}).get("name_zh", city)
+        return registry.name_zh(city)
 
     def scorecard(self, city: str | Sequence[str], year: int) -> pd.DataFrame:
         """Scorecard of one or several cities for a report year, with names.
@@ -132,7 +132,7 @@ class ReportInputs:
         sc = sc.merge(targets[["city", "target_id", *extra_cols]], on=["city", "target_id"], how="left")
         sc = self._name_proxies(sc)
         sc["reference_name_zh"] = sc.get("reference", pd.Series(index=sc.index, dtype=object)).map(
-            lambda r: REFERENCE_ENTITIES.get(r, {}).get("name_zh") if isinstance(r, str) else None
+            lambda r: registry.name_zh(r) if isinstance(r, str) and registry.find(r) else None
         )
         order = {d: i for i, d in enumerate(DOMAINS)}
         sc = sc.assign(_o=sc["domain"].map(order)).sort_values(["city", "_o", "target_id"], kind="stable")
@@ -242,7 +242,7 @@ def target_text(row: Mapping[str, Any]) -> str:
         return f"{lead}{way}{when}"
     if kind == "vs_reference":
         ref = row.get("reference")
-        name = REFERENCE_ENTITIES.get(str(ref), {}).get("name_zh", ref or "参照地区")
+        name = registry.name_zh(str(ref), ref or "参照地区")
         return f"{comp}{name}{when}"
     if kind == "boolean":
         return f"实现{when}"
@@ -1112,16 +1112,23 @@ def common_histories(
 def city_references(meta: Mapping[str, Any]) -> dict[str, str]:
     """Reference entities of a city for charts: its province and China.
 
+    The province is the city file's ``province_entity``, else the registry's province of the
+    city (a municipality has only China); names come from :mod:`qclib.data.registry`.
+
     Examples
     --------
     >>> city_references({"city": {"province_entity": "henan"}})
     {'henan': '河南省', 'china': '全国'}
+    >>> city_references({"city": {"city_id": "mianyang"}}), city_references({"city": {"city_id": "beijing"}})
+    ({'sichuan': '四川省', 'china': '全国'}, {'china': '全国'})
     """
     out = {}
-    prov = meta.get("city", {}).get("province_entity")
+    city = meta.get("city", {})
+    division = registry.find(str(city.get("city_id")))
+    prov = city.get("province_entity") or (division.province_id if division else None)
     for ent in (prov, "china"):
-        if ent in REFERENCE_ENTITIES:
-            out[ent] = REFERENCE_ENTITIES[ent]["name_zh"]
+        if isinstance(ent, str) and ent in registry.reference_ids() and ent != city.get("city_id"):
+            out[ent] = registry.name_zh(ent)
     return out
 
 

@@ -508,3 +508,15 @@ def test_cli_exit_2_on_bad_parameters_without_running(tmp_path, fake, capsys):
 def test_spec_year_property():
     spec = ReportSpec("city", "a/2015", Path("x.ipynb"), {"year": 2015}, Path("o"))
     assert spec.year == 2015 and spec.stem == "city_report"
+
+
+def test_relative_data_and_params_paths_reach_the_notebook_absolute(tmp_path, monkeypatch):
+    # the notebooks run in another folder: `qc run --data mine.csv` must still find mine.csv
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.csv").write_text("city\n", encoding="utf-8")
+    (tmp_path / "myparams").mkdir()
+    (spec,) = plan_reports(
+        "xinxiang", "2015", config=make_config(), out_dir="r", data_paths=["mine.csv"], params_dir="myparams"
+    )
+    assert spec.parameters["data_paths"] == [str(tmp_path / "mine.csv")]
+    assert spec.parameters["params_dir"] == str(tmp_path / "myparams")
