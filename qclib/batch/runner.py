@@ -966,10 +966,13 @@ def export_scorecards(
     """Write the scorecards of the planned city reports and count statuses.
 
     One file per year, ``scorecard_<year>.csv`` and ``.parquet``, with the
-    rows of every city report of that year in ``specs`` (a leading ``year``
-    column is the report year).  Each city is computed with its own extra
-    data files; a city whose inputs fail to load is left out and reported;
-    a city without plan targets has no scorecard and no counts.
+    rows of every city report of that year (a leading ``year`` column is the
+    report year).  A partial run (``--city zhuzhou``) replaces the rows of its
+    own cities and keeps the other cities' rows of an earlier run
+    (:func:`_merge_with_earlier`).  Each city is computed with its own extra
+    data files; a city whose inputs fail to load is left out and reported
+    (its earlier rows are kept); a city without plan targets has no
+    scorecard and no counts.
 
     Parameters
     ----------
@@ -1029,12 +1032,34 @@ def export_scorecards(
         df = pd.concat(parts, ignore_index=True)
         df = df[["year"] + [c for c in df.columns if c != "year"]]
         csv, parquet = out / f"scorecard_{year}.csv", out / f"scorecard_{year}.parquet"
+        df = _merge_with_earlier(df, parquet)
         with atomic_path(csv) as tmp:
             neutralise(df).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")  # opened in Excel
         with atomic_path(parquet) as tmp:
             df.to_parquet(tmp, index=False)
         written += [csv, parquet]
     return counts, errors, written
+
+
+def _merge_with_earlier(df: Any, parquet: Path) -> Any:
+    """This run's scorecard rows plus an earlier file's rows of the cities this run did not compute.
+
+    The parquet file is the record (the CSV is its Excel copy); an unreadable
+    earlier file is replaced, not merged (nothing in it could be trusted).
+    """
+    import pandas as pd
+
+    if not parquet.exists():
+        return df
+    try:
+        old = pd.read_parquet(parquet)
+    except Exception:  # a damaged earlier export: this run's rows stand alone
+        return df
+    keep = old.loc[~old["city"].isin(set(df["city"]))]
+    if keep.empty:
+        return df
+    merged = pd.concat([keep.reindex(columns=df.columns), df], ignore_index=True)
+    return merged.sort_values("city", kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- summary

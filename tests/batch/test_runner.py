@@ -258,6 +258,18 @@ def test_scorecards_exported_with_counts_in_index(tmp_path, fake):
     assert sum(comp.values()) == len(df)
 
 
+def test_a_partial_run_keeps_the_other_cities_scorecard_rows(tmp_path, fake):
+    run_reports("zhengzhou,xinxiang", "2015", **run_kw(tmp_path, scorecards=True))
+    parquet = tmp_path / "processed/scorecard_2015.parquet"
+    before = pd.read_parquet(parquet)
+    run_reports("xinxiang", "2015", **run_kw(tmp_path, scorecards=True, force=True))  # the README's one-city run
+    after = pd.read_parquet(parquet)
+    assert set(after["city"]) == {"zhengzhou", "xinxiang"}
+    assert len(after) == len(before)
+    csv = pd.read_csv(tmp_path / "processed/scorecard_2015.csv")
+    assert len(csv) == len(after) and set(csv["city"]) == {"zhengzhou", "xinxiang"}
+
+
 # --------------------------------------------------------------------------- failures
 def failing_for(city: str, calls: list):
     ok = fake_execute(calls)
