@@ -128,3 +128,37 @@ def reference_histories(
         if not h.empty:
             out[name] = h
     return out
+
+
+def has_path(target: Mapping[str, Any]) -> bool:
+    """Whether a target draws as a path (two or more points): a trajectory, or a change from a known base.
+
+    Examples
+    --------
+    >>> has_path({"kind": "trajectory", "base_year": 2013, "base_value": 108, "target_year": 2016,
+    ...           "target_value": 95})
+    True
+    >>> has_path({"kind": "threshold", "target_value": 90, "target_year": 2015})
+    False
+    """
+    vals = [target.get(k) for k in ("base_year", "base_value", "target_year", "target_value")]
+    known = all(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in vals)
+    if not known or target.get("kind") not in ("trajectory", "reduction_vs_base", "change_vs_base"):
+        return False
+    return target.get("kind") != "trajectory" or float(vals[2] or 0) > float(vals[0] or 0)
+
+
+def drawable(history: pd.DataFrame, target: Mapping[str, Any] | None = None) -> bool:
+    """A chart only where there is something to see: two or more years, or one year and a path.
+
+    Examples
+    --------
+    >>> one = pd.DataFrame({"year": [2013], "value": [100.0]})
+    >>> drawable(one, {"kind": "threshold", "target_value": 100, "target_year": 2015})
+    False
+    >>> drawable(one, {"kind": "trajectory", "base_year": 2013, "base_value": 108,
+    ...                "target_year": 2016, "target_value": 95})
+    True
+    """
+    n = history["year"].nunique() if not history.empty else 0
+    return n >= 2 or (n == 1 and target is not None and has_path(target))

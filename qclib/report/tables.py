@@ -30,7 +30,7 @@ from qclib.constants import (
 from qclib.data import registry
 from qclib.exceptions import InvalidChoiceError
 from qclib.report.escape import table as escaped_table
-from qclib.report.series import _scope_key, indicator_history, reference_histories
+from qclib.report.series import _scope_key, drawable, indicator_history, reference_histories
 from qclib.report.style import STATUS_BACKGROUNDS, unit_label
 
 #: Report languages (the reports are written in Chinese).
@@ -1684,3 +1684,37 @@ def judged_by_domain(scorecard: pd.DataFrame, names: Mapping[str, str] | None = 
                 f"{int((m & good).sum())} / {int((m & judged).sum())} / {n}" if n else "—"
             )
     return out.dropna(how="all")
+
+
+def figure_cards(rows: pd.DataFrame, observations: pd.DataFrame, city: str, year: int) -> list[str]:
+    """A compact card (value, year, target, status) for each judged target with a single figure.
+
+    The charts leave these out (one point on a full axis says nothing,
+    :func:`qclib.report.series.drawable`); the card says it in one line.
+    Each card is Markdown with every data text escaped (:func:`qclib.report.escape.md_text`).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"indicator_id": ["x"], "name_zh": ["保障房一次验收合格率"], "unit": ["%"],
+    ...     "kind": ["threshold"], "comparator": [">="], "target_value": [100.0], "target_year": [2015],
+    ...     "scope": [""], "value": [100.0], "year_assessed": [2013], "status": ["on_track"]})
+    >>> obs = pd.DataFrame({"city": ["z"], "indicator_id": ["x"], "year": [2013], "value": [100.0],
+    ...     "basis": ["official"], "scope": [""]})
+    >>> figure_cards(rows, obs, "z", 2015)
+    ['**保障房一次验收合格率**　2013年：100%　｜　目标：≥100%（2015）　｜　进度正常']
+    """
+    from qclib.report.escape import md_text
+    from qclib.report.narrative import format_value, status_label
+
+    cards = []
+    for r in rows.to_dict("records"):
+        hist = indicator_history(observations, city, r["indicator_id"], until=year, scope=r.get("scope"))
+        if hist.empty or drawable(hist, r):
+            continue
+        ya = _num(r.get("year_assessed"))
+        when = f"{int(ya)}年：" if not math.isnan(ya) else ""
+        name = r.get("name_zh") or r["indicator_id"]
+        value = format_value(r.get("value"), str(r.get("unit") or ""))
+        rest = f"{when}{value}　｜　目标：{target_text(r)}　｜　{status_label(r)}"
+        cards.append(f"**{md_text(name)}**　{md_text(rest)}")
+    return cards
