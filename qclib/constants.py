@@ -131,6 +131,7 @@ BASIS_NAMES_ZH: dict[str, str] = {
     "plan_text": "规划文本",
     "computed": "监测数据计算",
     "period": "多年合计（非单一年度）",
+    "proxy": "相近指标近似值",  # assigned by the scorecard (a catalog proxy_indicator), never in a file
 }
 
 #: Bases that are never a year's value (shown apart, with the period they cover).

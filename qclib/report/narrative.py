@@ -455,8 +455,14 @@ def domain_paragraph(rows: Iterable[Mapping[str, Any]], *, domain: str, city_nam
     unjudged = [r for r in rows if r not in judged and r not in old]
     text = lead + "".join(indicator_sentence(r, year) for r in judged)
     text += "".join(old_value_sentence(r) for r in old)
-    if unjudged:
-        text += f"另有{len(unjudged)}项目标暂无可用数据，见“数据缺口”。"
+    missing = [r for r in unjudged if r.get("status") == "no_data"]
+    vague = [r for r in unjudged if r.get("status") != "no_data"]
+    if missing and (judged or old or vague):
+        text += f"另有{len(missing)}项目标暂无可用数据，见“数据缺口”。"
+    elif missing:
+        text += "以上目标均暂无可用数据，见“数据缺口”。"
+    if vague:
+        text += f"{len(vague)}项目标未给出可核对的数值或参照，无法评估，见“数据缺口”。"
     return text
 
 
@@ -527,8 +533,10 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
     judged = [r for r in rows if r.get("status") in JUDGED_STATUSES]
     counts = [(s, sum(r.get("status") == s for r in judged)) for s in ("met", "not_met", "on_track", "off_track")]
     detail = "，".join(f"{STATUS_NAMES_ZH[s]}{n}项" for s, n in counts if n)
-    out = [f"{year}年，{city_name_zh}质量强市规划共{len(rows)}项目标，其中{len(judged)}项可以作出判断"]
-    out[0] += f"：{detail}。" if detail else "。"
+    if judged:
+        out = [f"{year}年，{city_name_zh}质量强市规划共{len(rows)}项目标，其中{len(judged)}项可以作出判断：{detail}。"]
+    else:
+        out = [f"{year}年，{city_name_zh}质量强市规划共{len(rows)}项目标，目前均无法作出判断。"]
     good = [r for r in judged if r.get("status") in ("met", "on_track")]
     bad = [r for r in judged if r.get("status") in ("not_met", "off_track")]
     if good:
@@ -538,11 +546,17 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
     prov = [r for r in judged if _is_provisional(r)]
     if prov:
         out.append(f"{len(prov)}项判断所依据的数据不是官方发布数据，标为“待核实”。")
-    rest = [r for r in rows if r.get("status") not in JUDGED_STATUSES]
-    if rest:
-        doms = sorted({str(r.get("domain")) for r in rest}, key=lambda d: -sum(str(r.get("domain")) == d for r in rest))
+    missing = [r for r in rows if r.get("status") == "no_data"]
+    vague = [r for r in rows if r.get("status") == "not_assessable"]
+    if missing:
+        doms = sorted(
+            {str(r.get("domain")) for r in missing}, key=lambda d: -sum(str(r.get("domain")) == d for r in missing)
+        )
         where = "、".join(DOMAIN_NAMES_ZH.get(d, d) for d in doms[:2])
-        out.append(f"其余{len(rest)}项目标缺少可用数据，无法判断，集中在{where}领域。")
+        lead = "其余" if not vague else ""
+        out.append(f"{lead}{len(missing)}项目标缺少可用数据，无法判断，集中在{where}领域。")
+    if vague:
+        out.append(f"{len(vague)}项目标未给出可核对的数值或参照，无法评估。")
     return "".join(out)
 
 

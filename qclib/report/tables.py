@@ -1275,22 +1275,31 @@ def overview_table(
 
 
 def gaps_table(scorecard: pd.DataFrame) -> pd.DataFrame:
-    """数据缺口: per domain, the targets that cannot be judged, each named once.
+    """数据缺口: per domain, the targets that cannot be judged and why, each named once.
+
+    Two reasons: no usable figure (无数据, including a figure older than the
+    target year) and a target that states no number or reference to check
+    against (无法评估, e.g. 居全省前列).
 
     Examples
     --------
     >>> sc = pd.DataFrame({"domain": ["service", "service", "product"], "name_zh": ["满意度", "品牌数", "合格率"],
     ...     "status": ["no_data", "not_assessable", "met"]})
     >>> gaps_table(sc).values.tolist()
-    [['服务质量', 2, '满意度；品牌数']]
+    [['服务质量', '无数据', 1, '满意度'], ['服务质量', '目标无可核对的数值（无法评估）', 1, '品牌数']]
     """
     records = [r for r in scorecard.to_dict("records") if overview_bucket(r) == "无法判断"]
     rows = []
     for d in DOMAINS:
-        names = [str(r.get("name_zh") or r.get("indicator_id")) for r in records if r.get("domain") == d]
-        if names:
-            rows.append([DOMAIN_NAMES_ZH[d], len(names), "；".join(names)])  # names may hold a 、
-    return pd.DataFrame(rows, columns=["领域", "无法判断的目标数", "目标指标"])
+        for status, why in (("no_data", "无数据"), ("not_assessable", "目标无可核对的数值（无法评估）")):
+            names = [
+                str(r.get("name_zh") or r.get("indicator_id"))
+                for r in records
+                if r.get("domain") == d and r.get("status") == status
+            ]
+            if names:
+                rows.append([DOMAIN_NAMES_ZH[d], why, len(names), "；".join(names)])  # names may hold a 、
+    return pd.DataFrame(rows, columns=["领域", "原因", "目标数", "目标指标"])
 
 
 def problem_rows(scorecard: pd.DataFrame) -> pd.DataFrame:
@@ -1313,7 +1322,7 @@ def problem_rows(scorecard: pd.DataFrame) -> pd.DataFrame:
 def data_request_rows(scorecard: pd.DataFrame, indicators: pd.DataFrame, year: int) -> pd.DataFrame:
     """The figures the report needed and did not have, as rows for the 数据需求清单.
 
-    Per target that cannot be judged: the year it needs (the report year, or
+    Per target without a usable figure (``no_data``): the year it needs (the report year, or
     the target year when that is earlier), and the base year when a relative
     target or a path lacks its base value.  Input for
     :func:`qclib.data.template.request_frame`.
@@ -1331,7 +1340,7 @@ def data_request_rows(scorecard: pd.DataFrame, indicators: pd.DataFrame, year: i
     reg = indicators.set_index("indicator_id")
     rows = []
     for r in scorecard.to_dict("records"):
-        if overview_bucket(r) != "无法判断":
+        if r.get("status") != "no_data":  # a target with nothing to check needs a clearer target, not data
             continue
         iid = r["indicator_id"]
         unit = reg["unit"].get(iid, r.get("unit")) if iid in reg.index else r.get("unit")
