@@ -712,8 +712,19 @@ def _remove_dead_tmp(out_dir: Path) -> None:
             continue
 
 
+#: Cell tags whose cell (or output) no report shows (the Jupyter Book / nbconvert convention).
+REMOVE_CELL_TAGS: tuple[str, ...] = ("remove-cell", "remove_cell")
+REMOVE_OUTPUT_TAGS: tuple[str, ...] = ("remove-output", "remove_output")
+
+
 def render_html(notebook_path: str | Path, html_path: str | Path) -> Path:
-    """Render an executed notebook to HTML without code cells, atomically.
+    """Render an executed notebook to HTML with the report template, atomically.
+
+    The report template (:data:`qclib.report.layout.TEMPLATE_NAME`) shows no code,
+    no prompts and no script; the page is ``lang="zh-CN"`` and carries the content
+    security policy (:func:`qclib.report.escape.with_csp`); its tables are marked
+    for the stylesheet (:func:`qclib.report.layout.decorate_tables`).  Cells tagged
+    :data:`REMOVE_CELL_TAGS` (outputs tagged :data:`REMOVE_OUTPUT_TAGS`) are left out.
 
     Parameters
     ----------
@@ -733,24 +744,57 @@ def render_html(notebook_path: str | Path, html_path: str | Path) -> Path:
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("secret_code = 1")])
     >>> nbformat.write(nb, os.path.join(d, "a.ipynb"))
     >>> html = render_html(os.path.join(d, "a.ipynb"), os.path.join(d, "a.html")).read_text()
-    >>> "secret_code" in html
-    False
+    >>> "secret_code" in html, '<html lang="zh-CN">' in html, "<script" in html
+    (False, True, False)
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
     from qclib.atomic import atomic_path
-    from qclib.report.escape import with_csp
 
     nb = nbformat.read(str(notebook_path), as_version=4)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     title = nb.metadata.get("qclib", {}).get("title") or Path(html_path).stem
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    # the reports are Chinese documents, and no script may run in them (a missed escape stays inert)
-    body = with_csp(body.replace('<html lang="en">', '<html lang="zh-CN">', 1))
+    body = html_of_notebook(nb, title)
     with atomic_path(html_path) as tmp:
         tmp.write_text(body, encoding="utf-8")
     return Path(html_path)
+
+
+def html_of_notebook(nb: Any, title: str) -> str:
+    """The report page of an executed notebook (see :func:`render_html`).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 标题")])
+    >>> page = html_of_notebook(nb, "报告")
+    >>> "<title>报告</title>" in page and "Content-Security-Policy" in page
+    True
+    """
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    from qclib.report.escape import with_csp
+    from qclib.report.layout import TEMPLATE_DIR, TEMPLATE_NAME, decorate_tables
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
+    config.TagRemovePreprocessor.remove_all_outputs_tags = set(REMOVE_OUTPUT_TAGS)
+    exporter = HTMLExporter(
+        config=config,
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        language_code="zh",
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    # the reports are Chinese documents, and no script may run in them (a missed escape stays inert)
+    body = body.replace('<html lang="zh">', '<html lang="zh-CN">', 1)
+    body = body.replace('alt="No description has been provided for this image"', 'alt="图表"')
+    return with_csp(decorate_tables(body))
 
 
 def _error_fields(exc: BaseException) -> dict[str, Any]:
