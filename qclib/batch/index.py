@@ -25,7 +25,7 @@ body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;m
 table{border-collapse:collapse;margin-bottom:2em}th,td{border:1px solid #ccc;padding:.3em .7em;text-align:center}
 th{background:#f0f0f0}td.l{text-align:left}tr.failed td{background:#ffebee}
 .met{color:#2e7d32}.not_met{color:#c62828}.on_track{color:#558b2f}.off_track{color:#ef6c00}.no_data{color:#757575}.not_assessable{color:#9e9e9e}
-small{color:#666}.scroll{max-width:100%;overflow-x:auto}
+small{color:#666}.scroll{max-width:100%;overflow-x:auto}th,td{white-space:nowrap}
 @media (max-width:640px){body{margin:.8em}th,td{padding:.25em .4em}}
 """
 

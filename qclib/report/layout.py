@@ -67,7 +67,7 @@ STATUS_FILLS: dict[str, str] = {
 #: Cell texts that stand for "no figure" (they do not make a number column a text column).
 PLACEHOLDERS: frozenset[str] = frozenset({"", "—", "–", "-", "－", "——", "…", "nan", "NaN", "None"})
 
-_NUMBER = re.compile(r"^[+\-−＋－]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*(%|‰|％)?$")
+_NUMBER = re.compile(r"^[+\-−＋－]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*(%|‰|％)?$|^\d+/\d+$")
 
 #: Minimum width classes of text columns, by the widest text (in em): (limit, class).
 _WIDTHS: tuple[tuple[float, str], ...] = ((8.0, "s"), (20.0, "m"), (float("inf"), "l"))
@@ -114,12 +114,12 @@ def cell_kind(text: str) -> str:
     """What a cell holds: ``number``, ``status``, ``empty`` (a placeholder) or ``text``.
 
     A number is an optionally signed decimal with optional thousands separators and an
-    optional ``%``/``‰``; a status is one of :data:`STATUS_TEXT_KEYS` (whole cell).
+    optional ``%``/``‰``, or a count ratio ``3/7``; a status is one of :data:`STATUS_TEXT_KEYS` (whole cell).
 
     Examples
     --------
-    >>> [cell_kind(t) for t in ("93.1", "-0.5", "1,234", "96%", "2015", "—", "已达标", "≥95%（2015年）")]
-    ['number', 'number', 'number', 'number', 'number', 'empty', 'status', 'text']
+    >>> [cell_kind(t) for t in ("93.1", "-0.5", "1,234", "96%", "2015", "1/6", "—", "已达标", "≥95%（2015年）")]
+    ['number', 'number', 'number', 'number', 'number', 'number', 'empty', 'status', 'text']
     """
     t = text.strip()
     if t in PLACEHOLDERS:
