@@ -36,7 +36,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from qclib.report.layout import STATUS_FILLS, STATUS_SYMBOLS, Table, column_layout, grid, parse_tables, status_key
+from qclib.report.layout import (
+    STATUS_FILLS,
+    STATUS_SYMBOLS,
+    Table,
+    column_layout,
+    column_weights,
+    grid,
+    parse_tables,
+    status_key,
+)
 
 #: Font family of the document styles (Chinese and Latin text).
 CJK_FONT: str = "Noto Sans CJK SC"
@@ -109,6 +118,7 @@ class _Blocks(HTMLParser):
         self._kind: tuple[str, Any] = ("para", None)
         self._bold = self._italic = self._skip = self._pre = 0
         self._lists: list[str] = []
+        self._in_li = 0
         self._link: tuple[str, list[str]] | None = None
 
     def _flush(self) -> None:
@@ -127,10 +137,11 @@ class _Blocks(HTMLParser):
             self._lists.append(tag)
         elif tag in _BLOCK_TAGS:
             self._flush()
+            self._in_li += tag == "li"
             if tag in _HEADING_TAGS:
                 self._kind = ("heading", _HEADING_TAGS[tag])
-            elif tag == "li":
-                self._kind = ("para", _list_style(self._lists))
+            elif tag == "li" or (self._in_li and tag in ("p", "div")):
+                self._kind = ("para", _list_style(self._lists))  # a loose list item holds a <p>
             self._pre += tag == "pre"
         elif tag in ("strong", "b", "th"):
             self._bold += 1
@@ -151,6 +162,7 @@ class _Blocks(HTMLParser):
         elif tag in _BLOCK_TAGS:
             self._flush()
             self._pre -= tag == "pre" and self._pre > 0
+            self._in_li -= tag == "li" and self._in_li > 0
         elif tag in ("strong", "b", "th"):
             self._bold = max(0, self._bold - 1)
         elif tag in ("em", "i"):
@@ -471,10 +483,17 @@ def _add_table(doc: Any, table: Table) -> None:
     if not rows or n == 0:
         return
     layout = column_layout(table)
-    size = Pt(9 if n <= 6 else 8 if n <= 9 else 7)
+    size_pt = 9 if n <= 6 else 8 if n <= 9 else 7
+    size = Pt(size_pt)
     wt = doc.add_table(rows=len(rows), cols=n)
     wt.style = doc.styles["Table Grid"]
     wt.alignment = WD_TABLE_ALIGNMENT.LEFT
+    widths = _column_widths(doc, table, size_pt)
+    wt.autofit = False
+    for col, width in enumerate(widths):
+        wt.columns[col].width = width
+        for cell in wt.columns[col].cells:
+            cell.width = width
     for r, placed in enumerate(grid(rows)):
         _row_properties(wt.rows[r], header=r < len(table.head))
         for col, cell in placed:
@@ -484,6 +503,30 @@ def _add_table(doc: Any, table: Table) -> None:
             kind = layout[col][0] if cell.colspan == 1 else "text"
             _fill_cell(target, cell, kind, size, header=r < len(table.head) or cell.header)
     doc.add_paragraph()
+
+
+def _column_widths(doc: Any, table: Table, size_pt: float) -> list[Any]:
+    """Column widths (EMU) filling the text width.
+
+    Number and status columns keep the width their texts need
+    (:func:`~qclib.report.layout.column_weights`, in em of the table's font size); the text
+    columns share the rest in proportion to their weights (their texts wrap).  When the fixed
+    columns alone are too wide, every column is scaled down in proportion.
+    """
+    from docx.shared import Emu
+
+    section = doc.sections[0]
+    text_width = int(section.page_width - section.left_margin - section.right_margin)
+    weights = column_weights(table)
+    kinds = [kind for kind, _ in column_layout(table)]
+    em = size_pt * 12700
+    fixed = sum(w * em for w, k in zip(weights, kinds) if k != "text")
+    text_total = sum(w for w, k in zip(weights, kinds) if k == "text")
+    if text_total and fixed < 0.7 * text_width:
+        rest = text_width - fixed
+        return [Emu(int(w * em if k != "text" else rest * w / text_total)) for w, k in zip(weights, kinds)]
+    total = sum(weights) or 1.0
+    return [Emu(int(text_width * w / total)) for w in weights]
 
 
 def _row_properties(row: Any, *, header: bool) -> None:

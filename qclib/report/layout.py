@@ -196,6 +196,35 @@ def column_layout(table: Table) -> list[tuple[str, str]]:
     return out
 
 
+def column_weights(table: Table) -> list[float]:
+    """Relative widths of the grid columns for a fixed-width page (the Word report).
+
+    A column's weight is the widest text of its body cells in em (at most 16: longer
+    texts wrap), or its header up to 4 em, or half a longer header (it wraps on two lines),
+    plus 1.6 em of cell padding (and 1.5 em for the symbol of a status column); at least 3.
+
+    Examples
+    --------
+    >>> t = parse_tables("<table><tr><th>指标</th><th>实际值</th></tr>"
+    ...                  "<tr><td>城市污水处理率（市区）</td><td>95</td></tr></table>")[0]
+    >>> [round(w, 2) for w in column_weights(t)]
+    [12.6, 4.6]
+    """
+    n = table.n_columns()
+    body, head = [0.0] * n, [0.0] * n
+    for r, placed in enumerate(grid(table.rows)):
+        for col, cell in placed:
+            if cell.colspan == 1 and col < n:
+                target = head if r < len(table.head) or cell.header else body
+                lines = cell.text.strip().split("\n") or [""]
+                target[col] = max(target[col], max(_visible_width(x) for x in lines))
+    kinds = [kind for kind, _ in column_layout(table)]
+    return [
+        max(3.0, max(min(16.0, b), min(h, 4.0), min(h / 2, 16.0)) + 1.6 + (1.5 if kind == "status" else 0.0))
+        for b, h, kind in zip(body, head, kinds)
+    ]
+
+
 class _TableParser(HTMLParser):
     """Collects the tables of an HTML fragment (with source offsets of their tags)."""
 

@@ -230,3 +230,27 @@ def test_real_report_has_the_html_sections_tables_and_charts(built_reports):
     comparison = list((built_reports / "comparison" / "2015").glob("*.docx"))
     assert [p.name for p in comparison] == ["comparison_2015_城市对比报告.docx"]
     assert docx_outline(comparison[0])["tables"], "the comparison's tables are in its Word report"
+
+
+def test_loose_and_nested_lists_keep_their_list_style():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("- 甲\n\n- 乙\n\n1. 一\n   - 一之一\n\n正文")])
+    styles = [(p.style.name, p.text) for p in notebook_to_docx(nb, "t").paragraphs]
+    assert styles == [
+        ("List Bullet", "甲"),
+        ("List Bullet", "乙"),
+        ("List Number", "一"),
+        ("List Bullet 2", "一之一"),
+        ("Normal", "正文"),
+    ]
+
+
+def test_columns_fill_the_text_width_numbers_keep_their_width(small_docx):
+    doc = Document(str(small_docx))
+    section = doc.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    widths = [col.width for col in doc.tables[0].columns]
+    assert abs(sum(widths) - text_width) < len(widths) * 20
+    name, value, status, source = widths
+    nine_pt_em = 9 * 12700
+    assert value >= 4 * nine_pt_em and status >= 5 * nine_pt_em, "numbers and statuses are not squeezed"
+    assert source > value and name > value, "text columns take the rest"
