@@ -44,6 +44,8 @@ pytestmark = [
 SCREENSHOTS = PROJ_ROOT / "build" / "browser"
 
 WIDTHS = (1280, 400)
+#: Width of an A4 page's text in CSS px (210 mm less the stylesheet's 2 × 15 mm margins, 96 px per inch).
+A4_TEXT_PX = round((210 - 30) / 25.4 * 96)
 PAGES = {
     "city_zhengzhou_2015": "zhengzhou/2015/city_report.html",
     "comparison_2015": "comparison/2015/city_comparison.html",
@@ -64,6 +66,7 @@ PROBE = """(() => {
     images: imgs.length, broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.alt || i.src.slice(0, 40)),
     text: document.body.innerText, squeezed: squeezed.slice(0, 10),
     height: Math.ceil(Math.max(d.scrollHeight, document.body.scrollHeight)),
+    tableRight: Math.max(0, ...Array.from(document.querySelectorAll('table')).map(t => t.getBoundingClientRect().right)),
   };
 })()"""
 
@@ -128,8 +131,9 @@ class DevTools:
                 return
         raise TimeoutError(event)
 
-    def open(self, url: str, width: int) -> dict:
-        """Load ``url`` in a window ``width`` px wide; return the page's :data:`PROBE`."""
+    def open(self, url: str, width: int, media: str = "") -> dict:
+        """Load ``url`` in a window ``width`` px wide (``media="print"``: as printed); return its :data:`PROBE`."""
+        self.call("Emulation.setEmulatedMedia", session=True, media=media)
         self.call(
             "Emulation.setDeviceMetricsOverride",
             session=True,
@@ -187,6 +191,10 @@ def rendered(built_reports, tmp_path_factory) -> dict:
                 probe = browser.open(url, width)
                 browser.screenshot(SCREENSHOTS / f"{name}_{width}.png", width, probe["height"])
                 out[(name, width)] = probe
+        url = (built_reports / PAGES["city_zhengzhou_2015"]).resolve().as_uri()
+        probe = browser.open(url, A4_TEXT_PX, media="print")
+        browser.screenshot(SCREENSHOTS / "city_zhengzhou_2015_print.png", A4_TEXT_PX, probe["height"])
+        out[("city_zhengzhou_2015", "print")] = probe
     finally:
         browser.close()
     return out
@@ -233,6 +241,15 @@ _PENDING_ENGLISH = pytest.mark.xfail(
 def test_no_english_status_ids_in_the_visible_text(rendered, page, width):
     found = sorted(set(ENGLISH_STATUS_IDS.findall(rendered[(page, width)]["text"])))
     assert not found, f"English status ids visible: {found}"
+
+
+def test_printed_report_fits_the_a4_page(rendered):
+    p = rendered[("city_zhengzhou_2015", "print")]
+    assert p["scrollWidth"] <= p["innerWidth"] == A4_TEXT_PX, f"printed, the report is {p['scrollWidth']} px wide"
+    assert p["tableRight"] <= A4_TEXT_PX + 1, (
+        f"printed, a table ends at {p['tableRight']:.0f} px: cut off (paper does not scroll)"
+    )
+    assert not p["squeezed"], "printed cells narrower than 2.5 characters"
 
 
 def test_screenshots_written_for_a_person_to_look_at(rendered):
