@@ -506,11 +506,12 @@ def _add_table(doc: Any, table: Table) -> None:
 
 
 def _column_widths(doc: Any, table: Table, size_pt: float) -> list[Any]:
-    """Column widths (EMU) filling the text width.
+    """Column widths (EMU): what the texts need, or the text width when they need more.
 
-    Number and status columns keep the width their texts need
+    A table of short texts (no long-text column) that fits is as wide as its texts.  Otherwise number,
+    status and short-text columns keep the width their texts need
     (:func:`~qclib.report.layout.column_weights`, in em of the table's font size); the text
-    columns share the rest in proportion to their weights (their texts wrap).  When the fixed
+    columns with longer texts share the rest in proportion to their weights (their texts wrap).  When the fixed
     columns alone are too wide, every column is scaled down in proportion.
     """
     from docx.shared import Emu
@@ -518,15 +519,40 @@ def _column_widths(doc: Any, table: Table, size_pt: float) -> list[Any]:
     section = doc.sections[0]
     text_width = int(section.page_width - section.left_margin - section.right_margin)
     weights = column_weights(table)
-    kinds = [kind for kind, _ in column_layout(table)]
+    layout = column_layout(table)
     em = size_pt * 12700
-    fixed = sum(w * em for w, k in zip(weights, kinds) if k != "text")
-    text_total = sum(w for w, k in zip(weights, kinds) if k == "text")
+    if sum(weights) * em <= text_width and all(width != "l" for _, width in layout):
+        return [Emu(int(w * em)) for w in weights]
+    wraps = [k == "text" and width != "s" for k, width in layout]  # short texts keep their width too
+    fixed = sum(w * em for w, wrap in zip(weights, wraps) if not wrap)
+    text_total = sum(w for w, wrap in zip(weights, wraps) if wrap)
     if text_total and fixed < 0.7 * text_width:
-        rest = text_width - fixed
-        return [Emu(int(w * em if k != "text" else rest * w / text_total)) for w, k in zip(weights, kinds)]
+        shares = _shares([w for w, wrap in zip(weights, wraps) if wrap], text_width - fixed, floor=5.8 * em)
+        it = iter(shares)
+        return [Emu(int(next(it) if wrap else w * em)) for w, wrap in zip(weights, wraps)]
     total = sum(weights) or 1.0
     return [Emu(int(text_width * w / total)) for w in weights]
+
+
+def _shares(weights: list[float], room: float, floor: float) -> list[float]:
+    """``room`` split in proportion to ``weights``, no share below ``floor`` (when room allows).
+
+    Examples
+    --------
+    >>> [round(x) for x in _shares([10, 10, 1], 210, floor=20)]
+    [95, 95, 20]
+    """
+    fixed: dict[int, float] = {}
+    for _ in weights:
+        free = [i for i in range(len(weights)) if i not in fixed]
+        left, total = room - sum(fixed.values()), sum(weights[i] for i in free) or 1.0
+        low = [i for i in free if left * weights[i] / total < floor]
+        if not low or left - floor * len(low) <= 0:
+            break
+        fixed.update({i: floor for i in low})
+    free = [i for i in range(len(weights)) if i not in fixed]
+    left, total = room - sum(fixed.values()), sum(weights[i] for i in free) or 1.0
+    return [fixed.get(i, left * weights[i] / total) for i in range(len(weights))]
 
 
 def _row_properties(row: Any, *, header: bool) -> None:

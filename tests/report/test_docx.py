@@ -249,8 +249,17 @@ def test_columns_fill_the_text_width_numbers_keep_their_width(small_docx):
     section = doc.sections[0]
     text_width = section.page_width - section.left_margin - section.right_margin
     widths = [col.width for col in doc.tables[0].columns]
-    assert abs(sum(widths) - text_width) < len(widths) * 20
+    assert abs(sum(widths) - text_width) < len(widths) * 20, "long texts: the table takes the text width"
     name, value, status, source = widths
     nine_pt_em = 9 * 12700
     assert value >= 4 * nine_pt_em and status >= 5 * nine_pt_em, "numbers and statuses are not squeezed"
     assert source > value and name > value, "text columns take the rest"
+
+
+def test_a_table_of_short_texts_is_as_wide_as_they_are():
+    frame = pd.DataFrame({"城市": ["郑州市", "株洲市"], "无数据": ["36", "28"]})
+    out = nbformat.v4.new_output("display_data", data={"text/html": escape.table(frame).to_html()})
+    doc = notebook_to_docx(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=[out])]), "t")
+    section = doc.sections[0]
+    widths = [col.width for col in doc.tables[0].columns]
+    assert sum(widths) < (section.page_width - section.left_margin - section.right_margin) / 2
