@@ -151,3 +151,20 @@ def test_rendered_page_uses_the_template(tmp_path):
     assert "<script" not in page and "show()" not in page and "隐藏的输出" not in page
     assert 'data-qc-status="met"' in page and "qc-table-scroll" in page and "tabular-nums" in page
     assert "In&nbsp;[" not in page and "jp-InputPrompt jp-InputArea-prompt" not in page
+
+
+def test_every_template_file_is_package_data():
+    import fnmatch
+
+    import tomllib
+
+    from qclib.paths import PROJ_ROOT
+
+    globs = tomllib.loads((PROJ_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]["qclib"]
+    package = PROJ_ROOT / "qclib"
+    files = [p.relative_to(package).as_posix() for p in TEMPLATE_DIR.rglob("*") if p.is_file()]
+    assert files
+    for f in files:
+        assert any(fnmatch.fnmatch(f, g) for g in globs), f"{f} would be missing from an installed qclib"
