@@ -14,7 +14,8 @@ Generic over whatever the notebook displays (the HTML report shows the same outp
   left out, like in the HTML report; ``stderr`` streams (warnings) are left out.
 
 Data text is only ever written as the text of a run (``w:t``): never a field code, a
-hyperlink field or a formula, so ``{ DDE … }`` or ``=cmd|…`` stays literal text.  Characters
+hyperlink field or a formula, so ``{ DDE … }`` or ``=cmd|…`` stays literal text.  The one
+field of the document is the page number in the footer, written by code.  Characters
 that XML cannot hold (control characters) are dropped.
 
 The document: A4 portrait, margins 25 mm (left 28 mm), the styles' fonts
@@ -384,6 +385,7 @@ def _setup(doc: Any, title: str, executed_at: Any) -> None:
     for level in range(1, 5):
         doc.styles[f"Heading {level}"].font.color.rgb = RGBColor(0x1F, 0x1F, 0x1F)
     _register_fallback_font(doc)
+    _page_numbers(section)
     cp = doc.core_properties
     cp.title, cp.language, cp.subject, cp.author = clean_text(title), LANGUAGE, "质量分析报告", "qclib"
     cp.keywords, cp.comments, cp.category = "质量强市", "", "质量分析报告"
@@ -391,6 +393,26 @@ def _setup(doc: Any, title: str, executed_at: Any) -> None:
     when = _parse_time(executed_at)
     if when is not None:
         cp.created = cp.modified = when
+
+
+def _page_numbers(section: Any) -> None:
+    """Footer ``第 N 页``, centred: the document's one field, a PAGE field written by code (never data)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.add_run("第 ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    para._p.append(field)
+    para.add_run(" 页")
 
 
 def _parse_time(value: Any) -> datetime | None:

@@ -139,6 +139,10 @@ def test_hostile_text_is_literal_text_never_a_field(small_docx):
         xml = z.read("word/document.xml").decode("utf-8")
     for tag in ("w:fldSimple", "w:instrText", "w:fldChar", "w:hyperlink", "<script"):
         assert tag not in xml, f"{tag} in the document"
+    with zipfile.ZipFile(small_docx) as z:
+        footers = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/footer")]
+    fields = [f for x in footers for f in re.findall(r'w:instr="([^"]*)"', x)]
+    assert fields == ["PAGE"], "the one field is the page number written by code"
     texts = [c.text for row in Document(str(small_docx)).tables[0].rows for c in row.cells]
     for s in HOSTILE:
         assert s in texts, f"{s!r} must be shown as it is"
