@@ -25,7 +25,8 @@ body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;m
 table{border-collapse:collapse;margin-bottom:2em}th,td{border:1px solid #ccc;padding:.3em .7em;text-align:center}
 th{background:#f0f0f0}td.l{text-align:left}tr.failed td{background:#ffebee}
 .met{color:#2e7d32}.not_met{color:#c62828}.on_track{color:#558b2f}.off_track{color:#ef6c00}.no_data{color:#757575}.not_assessable{color:#9e9e9e}
-small{color:#666}
+small{color:#666}.scroll{max-width:100%;overflow-x:auto}th,td{white-space:nowrap}
+@media (max-width:640px){body{margin:.8em}th,td{padding:.25em .4em}}
 """
 
 
@@ -91,6 +92,7 @@ def render_index(manifest: Mapping[str, Any], root: str | Path, names: Mapping[s
                 x
                 for x in (
                     _link(out.get("html"), "HTML", root),
+                    _link(out.get("docx"), "Word", root),
                     _link(out.get("ipynb"), "notebook", root),
                     _link(out.get("failed"), "失败的notebook", root),
                 )
@@ -114,8 +116,9 @@ def render_index(manifest: Mapping[str, Any], root: str | Path, names: Mapping[s
             )
         if rows:
             sections.append(
-                f"<h2>{title}</h2><table><tr><th>{'城市' if kind == 'city' else '对比城市'}</th><th>年份</th>"
-                f"{head}<th>运行状态</th><th>链接</th></tr>{''.join(rows)}</table>"
+                f'<h2>{title}</h2><div class="scroll">'
+                f"<table><tr><th>{'城市' if kind == 'city' else '对比城市'}</th><th>年份</th>"
+                f"{head}<th>运行状态</th><th>链接</th></tr>{''.join(rows)}</table></div>"
             )
     body = "".join(sections) or "<p>尚无报告。</p>"
     domains = "、".join(DOMAIN_NAMES_ZH.values())
@@ -126,6 +129,7 @@ def render_index(manifest: Mapping[str, Any], root: str | Path, names: Mapping[s
     )
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"{CSP_META}"
         f"<title>质量分析报告索引</title><style>{_CSS}</style></head><body>"
         f"<h1>质量强市示范城市：质量分析报告</h1><p>领域：{domains}。表中数字为目标指标个数。</p>"

@@ -127,7 +127,7 @@ def digest(obj: Any) -> str:
 
 
 def code_hash(package_dir: str | Path | None = None) -> str:
-    """Hash of the qclib sources (every ``*.py`` under the package, recursively).
+    """Hash of the qclib sources (every ``*.py`` under the package, and the report templates).
 
     Parameters
     ----------
@@ -144,7 +144,11 @@ def code_hash(package_dir: str | Path | None = None) -> str:
     64
     """
     pkg = Path(package_dir) if package_dir is not None else Path(__file__).resolve().parent
-    return digest(hash_files([pkg], root=pkg, pattern="*.py"))
+    files = hash_files([pkg], root=pkg, pattern="*.py")
+    templates = pkg / "report" / "templates"
+    if templates.is_dir():  # the report template and stylesheet shape the outputs too
+        files |= hash_files([templates], root=pkg)
+    return digest(files)
 
 
 def git_commit(cwd: str | Path | None = None) -> str | None:

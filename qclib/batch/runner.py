@@ -19,7 +19,7 @@ Rules:
   most ``jobs`` at a time; the kernel's log lines stay out of the run's
   output and a crashed worker fails only its own report.
 - **Atomic outputs.**  papermill writes to a temporary file in the report
-  folder; the HTML is rendered from it; both are moved into place with
+  folder; the HTML and the Word report are rendered from it; all are moved into place with
   ``os.replace``.  A failed notebook (papermill's error banner included) is
   kept as ``<stem>.failed.ipynb`` beside the good files, never over them.
 - **Incremental.**  A report whose notebook, parameters, code version (hash of
@@ -27,8 +27,10 @@ Rules:
   extra data files) are unchanged is skipped without starting a kernel; the
   cache key lives in the output notebook's metadata, which is replaced last.
 
-Outputs: ``reports/<city>/<year>/city_report.{ipynb,html}``,
-``reports/comparison/<year>/city_comparison.{ipynb,html}``,
+Outputs: ``reports/<city>/<year>/city_report.{ipynb,html}`` and
+``<city>_<year>_质量分析报告.docx`` (the Word report, :mod:`qclib.report.docx`),
+``reports/comparison/<year>/city_comparison.{ipynb,html}`` and
+``comparison_<year>_城市对比报告.docx`` (``formats`` chooses HTML and/or Word),
 ``data/processed/scorecard_<year>.{csv,parquet}``, ``reports/index.html`` and
 ``reports/manifest.json``.
 """
@@ -70,6 +72,15 @@ REPORT_KINDS: dict[str, str] = {"city": "city_report", "comparison": "city_compa
 
 #: Outcomes of one report in a run.
 RESULT_STATUSES: tuple[str, ...] = ("ok", "skipped", "failed", "planned")
+
+#: Output formats of a report besides its executed notebook (``qc run --formats``).
+REPORT_FORMATS: tuple[str, ...] = ("html", "docx")
+
+#: Word report file name of each report kind (``{city}``, ``{year}``).
+DOCX_NAMES: dict[str, str] = {
+    "city": "{city}_{year}_质量分析报告.docx",
+    "comparison": "comparison_{year}_城市对比报告.docx",
+}
 
 #: Years a run definition may name.
 YEAR_RANGE: tuple[int, int] = (1990, 2100)
@@ -406,6 +417,45 @@ def parse_years(spec: str | int | Sequence[int] | None) -> tuple[tuple[int, ...]
         raise InvalidChoiceError("year", spec, forms) from None
 
 
+def parse_formats(spec: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Resolve an output-format selection (``"html,docx"``, a list, or None = all).
+
+    Parameters
+    ----------
+    spec : str, sequence of str or None
+        Formats among :data:`REPORT_FORMATS` (the executed notebook is always written).
+
+    Returns
+    -------
+    tuple of str
+        In the order of :data:`REPORT_FORMATS`.
+
+    Raises
+    ------
+    InvalidChoiceError
+        Naming the parameter ``formats`` and the allowed values.
+
+    Examples
+    --------
+    >>> parse_formats(None), parse_formats("docx, html"), parse_formats(["html"])
+    (('html', 'docx'), ('html', 'docx'), ('html',))
+    >>> parse_formats("pdf")
+    Traceback (most recent call last):
+    ...
+    qclib.exceptions.InvalidChoiceError: formats cannot be 'pdf'; allowed: 'html', 'docx'
+    """
+    if spec is None:
+        return REPORT_FORMATS
+    items = [x.strip() for x in spec.split(",")] if isinstance(spec, str) else [str(x).strip() for x in spec]
+    items = [x for x in items if x]
+    if not items:
+        raise InvalidChoiceError("formats", spec, REPORT_FORMATS)
+    for x in items:
+        if x not in REPORT_FORMATS:
+            raise InvalidChoiceError("formats", x, REPORT_FORMATS)
+    return tuple(f for f in REPORT_FORMATS if f in items)
+
+
 # --------------------------------------------------------------------------- plan
 @dataclass(frozen=True)
 class ReportSpec:
@@ -448,6 +498,16 @@ class ReportSpec:
     def html(self) -> Path:
         """HTML rendering (no code cells)."""
         return self.out_dir / f"{self.stem}.html"
+
+    @property
+    def docx(self) -> Path:
+        """Word report (:data:`DOCX_NAMES`: ``zhengzhou_2015_质量分析报告.docx``)."""
+        name = DOCX_NAMES[self.kind].format(city=self.parameters.get("city", ""), year=self.year)
+        return self.out_dir / name
+
+    def output(self, fmt: str) -> Path:
+        """The file of an output format (:data:`REPORT_FORMATS`)."""
+        return self.html if fmt == "html" else self.docx
 
     @property
     def failed(self) -> Path:
@@ -623,16 +683,18 @@ def cache_components(
     return {**parts, "cache_key": digest(parts)}
 
 
-def stored_cache(spec: ReportSpec) -> dict[str, Any] | None:
+def stored_cache(spec: ReportSpec, formats: Sequence[str] = ("html",)) -> dict[str, Any] | None:
     """The cache record of the report on disk, or None when it must run.
 
-    None when the notebook or the HTML is missing or unreadable, or the
-    notebook has no ``metadata.qclib`` record.
+    None when the notebook or the file of one of ``formats`` is missing or
+    unreadable, or the notebook has no ``metadata.qclib`` record.
 
     Parameters
     ----------
     spec : ReportSpec
         The report.
+    formats : sequence of str
+        Output formats that must be there (:data:`REPORT_FORMATS`).
 
     Returns
     -------
@@ -644,7 +706,7 @@ def stored_cache(spec: ReportSpec) -> dict[str, Any] | None:
     >>> stored_cache(spec) is None
     True
     """
-    if not (spec.ipynb.is_file() and spec.html.is_file()):
+    if not (spec.ipynb.is_file() and all(spec.output(f).is_file() for f in formats)):
         return None
     try:
         meta = json.loads(spec.ipynb.read_text(encoding="utf-8")).get("metadata", {}).get("qclib")
@@ -653,7 +715,9 @@ def stored_cache(spec: ReportSpec) -> dict[str, Any] | None:
     return meta if isinstance(meta, dict) and "cache_key" in meta else None
 
 
-def rerun_reason(spec: ReportSpec, components: Mapping[str, Any], *, force: bool = False) -> str | None:
+def rerun_reason(
+    spec: ReportSpec, components: Mapping[str, Any], *, force: bool = False, formats: Sequence[str] = ("html",)
+) -> str | None:
     """Why a report must run, or None when its outputs are up to date.
 
     Parameters
@@ -664,6 +728,8 @@ def rerun_reason(spec: ReportSpec, components: Mapping[str, Any], *, force: bool
         Its current :func:`cache_components`.
     force : bool
         Always rerun.
+    formats : sequence of str
+        Output formats wanted (a missing one reruns the report).
 
     Returns
     -------
@@ -679,7 +745,7 @@ def rerun_reason(spec: ReportSpec, components: Mapping[str, Any], *, force: bool
     """
     if force:
         return "forced"
-    stored = stored_cache(spec)
+    stored = stored_cache(spec, formats)
     if stored is None:
         return "previous run failed" if spec.failed.exists() else "no previous output"
     if stored.get("cache_key") == components.get("cache_key"):
@@ -713,8 +779,19 @@ def _remove_dead_tmp(out_dir: Path) -> None:
             continue
 
 
+#: Cell tags whose cell (or output) no report shows (the Jupyter Book / nbconvert convention).
+REMOVE_CELL_TAGS: tuple[str, ...] = ("remove-cell", "remove_cell")
+REMOVE_OUTPUT_TAGS: tuple[str, ...] = ("remove-output", "remove_output")
+
+
 def render_html(notebook_path: str | Path, html_path: str | Path) -> Path:
-    """Render an executed notebook to HTML without code cells, atomically.
+    """Render an executed notebook to HTML with the report template, atomically.
+
+    The report template (:data:`qclib.report.layout.TEMPLATE_NAME`) shows no code,
+    no prompts and no script; the page is ``lang="zh-CN"`` and carries the content
+    security policy (:func:`qclib.report.escape.with_csp`); its tables are marked
+    for the stylesheet (:func:`qclib.report.layout.decorate_tables`).  Cells tagged
+    :data:`REMOVE_CELL_TAGS` (outputs tagged :data:`REMOVE_OUTPUT_TAGS`) are left out.
 
     Parameters
     ----------
@@ -734,24 +811,89 @@ def render_html(notebook_path: str | Path, html_path: str | Path) -> Path:
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("secret_code = 1")])
     >>> nbformat.write(nb, os.path.join(d, "a.ipynb"))
     >>> html = render_html(os.path.join(d, "a.ipynb"), os.path.join(d, "a.html")).read_text()
-    >>> "secret_code" in html
-    False
+    >>> "secret_code" in html, '<html lang="zh-CN">' in html, "<script" in html
+    (False, True, False)
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
     from qclib.atomic import atomic_path
-    from qclib.report.escape import with_csp
 
     nb = nbformat.read(str(notebook_path), as_version=4)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     title = nb.metadata.get("qclib", {}).get("title") or Path(html_path).stem
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    # the reports are Chinese documents, and no script may run in them (a missed escape stays inert)
-    body = with_csp(body.replace('<html lang="en">', '<html lang="zh-CN">', 1))
+    body = html_of_notebook(nb, title)
     with atomic_path(html_path) as tmp:
         tmp.write_text(body, encoding="utf-8")
     return Path(html_path)
+
+
+def html_of_notebook(nb: Any, title: str) -> str:
+    """The report page of an executed notebook (see :func:`render_html`).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 标题")])
+    >>> page = html_of_notebook(nb, "报告")
+    >>> "<title>报告</title>" in page and "Content-Security-Policy" in page
+    True
+    """
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    from qclib.report.escape import with_csp
+    from qclib.report.layout import TEMPLATE_DIR, TEMPLATE_NAME, decorate_tables
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
+    config.TagRemovePreprocessor.remove_all_outputs_tags = set(REMOVE_OUTPUT_TAGS)
+    exporter = HTMLExporter(
+        config=config,
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        language_code="zh",
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    # the reports are Chinese documents, and no script may run in them (a missed escape stays inert)
+    body = body.replace('<html lang="zh">', '<html lang="zh-CN">', 1)
+    body = body.replace('alt="No description has been provided for this image"', 'alt="图表"')
+    return with_csp(decorate_tables(body))
+
+
+def render_outputs(notebook_path: str | Path, outputs: Mapping[str, str | Path], title: str | None = None) -> None:
+    """Render an executed notebook to each output format (``html``, ``docx``), atomically.
+
+    Parameters
+    ----------
+    notebook_path : str or Path
+        Executed notebook.
+    outputs : mapping
+        Format (:data:`REPORT_FORMATS`) → destination file.
+    title : str, optional
+        Word document title (default: the notebook's ``metadata.qclib.title``).
+
+    Examples
+    --------
+    >>> import nbformat, tempfile, os
+    >>> d = tempfile.mkdtemp(); nb = os.path.join(d, "a.ipynb")
+    >>> nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 报告")]), nb)
+    >>> render_outputs(nb, {"html": os.path.join(d, "a.html"), "docx": os.path.join(d, "a.docx")})
+    >>> sorted(os.listdir(d))
+    ['a.docx', 'a.html', 'a.ipynb']
+    """
+    for fmt, path in outputs.items():
+        if fmt == "html":
+            render_html(notebook_path, path)
+        elif fmt == "docx":
+            from qclib.report.docx import write_docx
+
+            write_docx(notebook_path, path, title=title)
+        else:
+            raise InvalidChoiceError("formats", fmt, REPORT_FORMATS)
 
 
 def _error_fields(exc: BaseException) -> dict[str, Any]:
@@ -768,8 +910,9 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
 
     Runs in a worker process (:func:`execute_in_subprocess`), so its argument
     and result are plain dicts.  Steps: papermill → temporary notebook in the report
-    folder; the cache record is stored in ``metadata.qclib``; HTML rendered
-    from it; ``os.replace`` of the HTML, then of the notebook.  On failure the
+    folder; the cache record is stored in ``metadata.qclib``; the HTML and the
+    Word report rendered from it (:func:`render_outputs`); ``os.replace`` of each,
+    then of the notebook (last: it holds the cache record).  On failure the
     partial notebook (with papermill's error banner) is moved to
     ``<stem>.failed.ipynb``; the good outputs of an earlier run stay as they
     were.
@@ -777,7 +920,9 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
     Parameters
     ----------
     task : mapping
-        ``notebook``, ``ipynb``, ``html``, ``failed`` (paths as str),
+        ``notebook``, ``ipynb``, ``failed`` (paths as str), ``html`` and
+        ``docx`` (paths, or None/absent for a format not wanted), ``stale``
+        (outputs of formats not wanted, removed when the report runs),
         ``parameters``, ``cache`` (the :func:`cache_components`), ``title``,
         ``kernel_name``, ``timeout`` (seconds per cell or None).
 
@@ -802,12 +947,14 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
     import nbformat
     import papermill as pm
 
-    ipynb, html, failed = Path(task["ipynb"]), Path(task["html"]), Path(task["failed"])
+    ipynb, failed = Path(task["ipynb"]), Path(task["failed"])
+    outputs = {f: Path(task[f]) for f in REPORT_FORMATS if task.get(f)}
     notebook = Path(task["notebook"])
     out_dir = ipynb.parent
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_dead_tmp(out_dir)
-    tmp_nb, tmp_html = _tmp_name(ipynb), _tmp_name(html)
+    tmp_nb = _tmp_name(ipynb)
+    temps = {f: _tmp_name(p) for f, p in outputs.items()}
     started = utc_now()
     t0 = time.perf_counter()
     stage = "execute"
@@ -831,21 +978,24 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
             "executed_at": started,
         }
         nbformat.write(nb, str(tmp_nb))
-        stage = "html"
-        render_html(tmp_nb, tmp_html)
+        for fmt, tmp in temps.items():
+            stage = fmt
+            render_outputs(tmp_nb, {fmt: tmp}, title=task.get("title"))
         stage = "data_request"
         result["data_request"] = write_data_request(nb, out_dir, dict(task.get("parameters") or {}))
         stage = "replace"
-        os.replace(tmp_html, html)
+        for fmt, tmp in temps.items():
+            os.replace(tmp, outputs[fmt])
         os.replace(tmp_nb, ipynb)
-        failed.unlink(missing_ok=True)
+        for path in [failed, *(Path(p) for p in task.get("stale") or ())]:
+            path.unlink(missing_ok=True)
         result.update(status="ok")
     except Exception as exc:  # keep going: any failure of this report is recorded, not raised
         if tmp_nb.exists():
             os.replace(tmp_nb, failed)
         result.update(status="failed", error={"stage": stage, **_error_fields(exc)})
     finally:
-        for tmp in (tmp_nb, tmp_html):
+        for tmp in (tmp_nb, *temps.values()):
             tmp.unlink(missing_ok=True)
     result["duration_s"] = round(time.perf_counter() - t0, 3)
     return result
@@ -1208,6 +1358,7 @@ def run_reports(
     timeout: float | None = None,
     progress: bool | None = None,
     stream: IO[str] | None = None,
+    formats: str | Sequence[str] | None = None,
 ) -> RunSummary:
     """Build the reports: validate, execute what changed, export, index, manifest.
 
@@ -1249,6 +1400,9 @@ def run_reports(
         line per report.
     stream : file, optional
         Where progress goes (``sys.stderr``).
+    formats : str or sequence, optional
+        Output formats besides the notebook: ``"html,docx"`` (default, both),
+        ``"html"`` or ``"docx"`` (:func:`parse_formats`).
 
     Returns
     -------
@@ -1258,13 +1412,14 @@ def run_reports(
     Raises
     ------
     InvalidChoiceError
-        Bad selection or ``jobs`` (nothing has run).
+        Bad selection, ``jobs`` or ``formats`` (nothing has run).
     DataValidationError
         Bad run definition or missing data file (nothing has run).
     """
     stream = stream if stream is not None else sys.stderr
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InvalidChoiceError("jobs", jobs, ("a positive integer",))
+    fmts = parse_formats(formats)
     config = run_config if isinstance(run_config, RunConfig) else load_run_config(run_config)
     root = Path(out_dir) if out_dir is not None else REPORTS_DIR
     processed = Path(processed_dir) if processed_dir is not None else PROCESSED_DATA_DIR
@@ -1275,7 +1430,7 @@ def run_reports(
     code = code_hash()
     names = city_names(pdir)
     components = {s.key: cache_components(s, params_dir=pdir, code=code) for s in specs}
-    reasons = {s.key: rerun_reason(s, components[s.key], force=force) for s in specs}
+    reasons = {s.key: rerun_reason(s, components[s.key], force=force, formats=fmts) for s in specs}
     bar = progress if progress is not None else bool(getattr(stream, "isatty", lambda: False)())
     results: dict[str, ReportResult] = {}
     to_run = [s for s in specs if reasons[s.key] is not None]
@@ -1295,7 +1450,7 @@ def run_reports(
     raw: dict[str, dict[str, Any]] = {}
 
     def task_of(s: ReportSpec) -> dict[str, Any]:
-        return _task(s, components[s.key], _title(s, names), kernel_name, timeout)
+        return _task(s, components[s.key], _title(s, names), kernel_name, timeout, fmts)
 
     def record(s: ReportSpec, res: dict[str, Any]) -> None:
         raw[s.key] = res
@@ -1326,6 +1481,7 @@ def run_reports(
         "code_hash": code,
         "jobs": jobs,
         "force": force,
+        "formats": list(fmts),
         "selection": {"cities": cities, "years": years},
         "n_ok": summary.count("ok"),
         "n_skipped": summary.count("skipped"),
@@ -1341,13 +1497,19 @@ def run_reports(
 
 
 def _task(
-    s: ReportSpec, cache: Mapping[str, Any], title: str, kernel_name: str, timeout: float | None
+    s: ReportSpec,
+    cache: Mapping[str, Any],
+    title: str,
+    kernel_name: str,
+    timeout: float | None,
+    formats: Sequence[str] = REPORT_FORMATS,
 ) -> dict[str, Any]:
     """What one worker needs to execute a report (plain data, so it crosses a process boundary)."""
     return {
         "notebook": str(s.notebook),
         "ipynb": str(s.ipynb),
-        "html": str(s.html),
+        **{f: (str(s.output(f)) if f in formats else None) for f in REPORT_FORMATS},
+        "stale": [str(s.output(f)) for f in REPORT_FORMATS if f not in formats],
         "failed": str(s.failed),
         "parameters": s.parameters,
         "cache": cache,
@@ -1433,7 +1595,8 @@ def _manifest_entry(
         "error": r.error,
         "outputs": {
             "ipynb": _rel(s.ipynb, root),
-            "html": _rel(s.html, root),
+            "html": _rel(s.html, root) if s.html.exists() else None,
+            "docx": _rel(s.docx, root) if s.docx.exists() else None,
             "failed": _rel(s.failed, root) if s.failed.exists() else None,
         },
     }

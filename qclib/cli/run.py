@@ -52,6 +52,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             comparison=not args.no_comparison,
             timeout=args.timeout,
             scorecards=not args.no_scorecards,
+            formats=args.formats,
         )
     except QclibError as exc:  # bad parameters or run definition: nothing ran
         print(f"qc run: error: {exc}", file=sys.stderr)
@@ -125,6 +126,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--no-comparison", action="store_true", help="skip the comparison reports")
     p.add_argument(
         "--no-scorecards", action="store_true", help="do not write data/processed/scorecard_<year>.csv/.parquet"
+    )
+    p.add_argument(
+        "--formats",
+        default=None,
+        metavar="FORMATS",
+        help="report formats besides the notebook: html,docx (default both), html or docx; "
+        "the Word report is reports/<city>/<year>/<city>_<year>_质量分析报告.docx",
     )
     p.add_argument(
         "--timeout", type=float, default=None, metavar="SECONDS", help="per-cell execution timeout (default none)"

@@ -45,7 +45,9 @@ def fake_execute(calls: list):
         nb.metadata["qclib"] = dict(task["cache"])
         Path(task["ipynb"]).parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, task["ipynb"])
-        Path(task["html"]).write_text("<html>ok</html>", encoding="utf-8")
+        for fmt in ("html", "docx"):
+            if task.get(fmt):
+                Path(task[fmt]).write_text(f"<html>{fmt} ok</html>", encoding="utf-8")
         return {"status": "ok", "started_at": "2026-01-01T00:00:00+00:00", "duration_s": 0.01}
 
     return run
@@ -482,6 +484,7 @@ def test_cli_passes_arguments_to_run_reports(monkeypatch, capsys):
         "comparison": True,
         "timeout": None,
         "scorecards": True,
+        "formats": None,
     }
     assert "zhengzhou/2015" in capsys.readouterr().out
 
@@ -532,3 +535,48 @@ def test_relative_data_and_params_paths_reach_the_notebook_absolute(tmp_path, mo
     )
     assert spec.parameters["data_paths"] == [str(tmp_path / "mine.csv")]
     assert spec.parameters["params_dir"] == str(tmp_path / "myparams")
+
+
+# --------------------------------------------------------------------------- output formats
+def test_word_report_beside_the_html_and_in_manifest_and_index(tmp_path, fake):
+    run_reports("zhengzhou", "2015", **run_kw(tmp_path))
+    rep = tmp_path / "reports"
+    spec_docx = rep / "zhengzhou/2015/zhengzhou_2015_质量分析报告.docx"
+    assert spec_docx.is_file() and fake[0]["docx"] == str(spec_docx)
+    e = read_manifest(rep / "manifest.json")["reports"]["zhengzhou/2015"]
+    assert e["outputs"]["docx"] == "zhengzhou/2015/zhengzhou_2015_质量分析报告.docx"
+    assert read_manifest(rep / "manifest.json")["last_run"]["formats"] == ["html", "docx"]
+    assert 'href="zhengzhou/2015/zhengzhou_2015_质量分析报告.docx">Word</a>' in (rep / "index.html").read_text("utf-8")
+    comparison = plan_reports(config=make_config(), out_dir=rep)[-1]
+    assert comparison.docx.name == "comparison_2015_城市对比报告.docx"
+
+
+def test_formats_choose_the_outputs_and_a_missing_one_reruns(tmp_path, fake):
+    run_reports("zhengzhou", "2015", formats="html", **run_kw(tmp_path))
+    assert fake[-1]["docx"] is None and fake[-1]["html"]
+    assert run_reports("zhengzhou", "2015", formats="html", **run_kw(tmp_path)).count("skipped") == 1
+    again = run_reports("zhengzhou", "2015", formats="html,docx", **run_kw(tmp_path))
+    assert [r.reason for r in again.results] == ["no previous output"] and fake[-1]["docx"]
+    docx_only = run_reports("zhengzhou", "2015", formats=["docx"], force=True, **run_kw(tmp_path))
+    assert docx_only.count("ok") == 1 and fake[-1]["html"] is None and fake[-1]["stale"][0].endswith(".html")
+
+
+@pytest.mark.parametrize("formats", ["pdf", "html,pdf", "", []])
+def test_bad_formats_are_refused_before_running(tmp_path, fake, formats):
+    with pytest.raises(InvalidChoiceError, match="formats"):
+        run_reports(formats=formats, **run_kw(tmp_path))
+    assert fake == []
+
+
+def test_cli_formats_validated(tmp_path, fake, capsys):
+    assert qc_main(["run", "--formats", "pdf"]) == 2
+    assert "formats cannot be 'pdf'" in capsys.readouterr().err and fake == []
+
+
+@pytest.mark.slow
+def test_rerun_without_word_removes_the_stale_word_report(tmp_path):
+    task = _task(tmp_path, "echo.ipynb", {"city": "zhuzhou", "year": 2017})
+    docx = tmp_path / "out" / "r.docx"
+    assert runner.execute_report({**task, "docx": str(docx)})["status"] == "ok" and docx.stat().st_size > 0
+    res = runner.execute_report({**task, "docx": None, "stale": [str(docx)]})
+    assert res["status"] == "ok" and not docx.exists() and (tmp_path / "out" / "r.html").exists()
