@@ -481,9 +481,33 @@ def old_value_sentence(row: Mapping[str, Any]) -> str:
     when = f"{int(ya)}年的" if not math.isnan(ya) else ""
     target_year = f"{int(ty)}年（目标年）" if not math.isnan(ty) else "目标年"
     return (
-        f"{name}最近数据为{when}{format_value(row.get('value'), row.get('unit') or '')}，"
+        f"{name}最近数据为{when}{format_value(row.get('value'), row.get('unit') or '')}{value_caveat(row)}，"
         f"尚无{target_year}及以后的数据，无法判断是否达标。"
     )
+
+
+def value_caveat(row: Mapping[str, Any]) -> str:
+    """'（以相近指标“…”的数值近似）' and the like: what a figure is when it is not an official one.
+
+    Examples
+    --------
+    >>> value_caveat({"value_basis": "proxy", "proxy_name_zh": "重要工业产品抽检合格率"})
+    '（以相近指标“重要工业产品抽检合格率”的数值近似）'
+    >>> value_caveat({"value_basis": "official", "value_source_kind": "mirror"})
+    '（数据来源为转载网站，待核实）'
+    >>> value_caveat({"value_basis": "official", "value_source_kind": "media"})
+    ''
+    """
+    from qclib.indicators.scorecard import PROVISIONAL_BASIS_ZH
+
+    basis = row.get("value_basis")
+    if basis == "proxy":
+        return f"（以相近指标“{row.get('proxy_name_zh') or ''}”的数值近似）"
+    if basis in PROVISIONAL_BASIS_ZH:
+        return f"（{PROVISIONAL_BASIS_ZH[basis]}）"
+    if row.get("value_source_kind") in ("mirror", "aggregator"):
+        return "（数据来源为转载网站，待核实）"
+    return ""
 
 
 # --------------------------------------------------------------------------- headline, problems, next steps

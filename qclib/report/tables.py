@@ -139,13 +139,17 @@ class ReportInputs:
         return sc.drop(columns="_o").reset_index(drop=True)
 
     def _name_proxies(self, sc: pd.DataFrame) -> pd.DataFrame:
-        """Say which indicator stands in where a status rests on a proxy figure (basis ``proxy``)."""
+        """Say which indicator stands in where a figure is a proxy's (basis ``proxy``): ``proxy_name_zh``."""
         if "proxy_indicator" not in sc or not sc["value_basis"].eq("proxy").any():
-            return sc
+            return sc.assign(proxy_name_zh="")
         names = self.catalog.indicators.set_index("indicator_id")["name_zh"]
-        proxy = sc["value_basis"].eq("proxy") & sc["provisional"].astype(bool)
-        text = sc.loc[proxy, "proxy_indicator"].map(lambda i: f"以相近指标“{names.get(i, i)}”的数值近似，非本指标统计")
-        return sc.assign(provisional_reason_zh=sc["provisional_reason_zh"].where(~proxy, text))
+        is_proxy = sc["value_basis"].eq("proxy")
+        proxy_name = sc["proxy_indicator"].map(lambda i: names.get(i, i)).where(is_proxy, "")
+        text = "以相近指标“" + proxy_name + "”的数值近似，非本指标统计"
+        judged = is_proxy & sc["provisional"].astype(bool)
+        return sc.assign(
+            proxy_name_zh=proxy_name, provisional_reason_zh=sc["provisional_reason_zh"].where(~judged, text)
+        )
 
 
 def load_report_inputs(params_dir: str | Path | None = None, data_paths: Sequence[str | Path] = ()) -> ReportInputs:
