@@ -12,20 +12,31 @@ from pathlib import Path
 from typing import Any
 
 from qclib.atomic import atomic_write_text
-from qclib.constants import DOMAIN_NAMES_ZH, STATUS_NAMES_ZH
+from qclib.constants import DOMAIN_NAMES_ZH
 from qclib.report.escape import CSP_META, html_text
 
-#: Statuses shown as columns of the index (in this order).
-INDEX_STATUSES: tuple[str, ...] = ("met", "not_met", "on_track", "off_track", "no_data", "not_assessable")
+#: Headline columns of the index (keys of :func:`qclib.batch.runner.headline_counts`), in this order.
+INDEX_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("met", "已达标"),
+    ("on_track", "进度正常"),
+    ("off_track", "进度滞后"),
+    ("not_met", "未达标"),
+    ("provisional", "待核实"),
+    ("cannot_judge", "无法判断"),
+)
 
-_STATUS_ROW_ZH: dict[str, str] = {"ok": "成功", "skipped": "未变化（沿用）", "failed": "失败", "planned": "待运行"}
+#: Statuses of an older manifest without headline counts (their counts are shown as they are).
+INDEX_STATUSES: tuple[str, ...] = ("met", "on_track", "off_track", "not_met")
 
 _CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;margin-bottom:2em}th,td{border:1px solid #ccc;padding:.3em .7em;text-align:center}
-th{background:#f0f0f0}td.l{text-align:left}tr.failed td{background:#ffebee}
-.met{color:#2e7d32}.not_met{color:#c62828}.on_track{color:#558b2f}.off_track{color:#ef6c00}.no_data{color:#757575}.not_assessable{color:#9e9e9e}
-small{color:#666}.scroll{max-width:100%;overflow-x:auto}th,td{white-space:nowrap}
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:72rem;
+padding:0 1em;color:#222}
+table{border-collapse:collapse;margin-bottom:2em}th,td{border:1px solid #ccc;padding:.3em .7em;text-align:right}
+th{background:#f0f0f0;text-align:center}td.l{text-align:left}tr.failed td{background:#ffebee}
+td.met{color:#2e7d32}td.not_met{color:#c62828;font-weight:bold}td.off_track{color:#ef6c00;font-weight:bold}
+td.provisional{color:#8d6e00}td.cannot_judge{color:#757575}
+footer{color:#666;font-size:.85em;border-top:1px solid #ddd;padding-top:.5em}
+.scroll{max-width:100%;overflow-x:auto}th,td{white-space:nowrap}
 @media (max-width:640px){body{margin:.8em}th,td{padding:.25em .4em}}
 """
 
@@ -36,14 +47,69 @@ def _link(href: str | None, text: str, root: Path) -> str:
     return f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
 
 
+def _arrows(h: Mapping[str, Any]) -> str:
+    """'↑2 ↓1' from headline counts (improving, slow, worsening); '—' when none."""
+    parts = [f"{a}{h.get(k, 0)}" for a, k in (("↑", "improving"), ("↗", "slow"), ("↓", "worsening")) if h.get(k)]
+    return " ".join(parts) or "—"
+
+
+def _cells(e: Mapping[str, Any]) -> str:
+    """The headline cells of one report (older manifests: the status counts, 待核实 unknown)."""
+    h = e.get("headline")
+    if not h:
+        c = e.get("counts") or {}
+        h = {k: c.get(k, "—") for k in INDEX_STATUSES} | {"provisional": "—"}
+        h["cannot_judge"] = (c.get("no_data", 0) + c.get("not_assessable", 0)) if c else "—"
+    cells = "".join(f'<td class="{k}">{html_text(h.get(k, "—"))}</td>' for k, _ in INDEX_COLUMNS)
+    return cells + f"<td>{html_text(_arrows(h))}</td>"
+
+
+def _row(kind: str, e: Mapping[str, Any], root: Path, names: Mapping[str, str]) -> str:
+    p = e.get("parameters", {})
+    who = (
+        names.get(p.get("city"), p.get("city"))
+        if kind == "city"
+        else "、".join(names.get(c, c) for c in p.get("cities", []))
+    )
+    out = e.get("outputs") or {}
+    links = " ".join(x for x in (_link(out.get("html"), "网页版", root), _link(out.get("docx"), "Word版", root)) if x)
+    status = str(e.get("status", ""))
+    if status == "failed":
+        links = (
+            (links + " " if links else "") + "<small>（本次未能生成，保留上次的报告）</small>" if links else "未能生成"
+        )
+    return (
+        f'<tr class="{html.escape(status)}"><td class="l">{html.escape(str(who))}</td>'
+        f"<td>{html.escape(str(p.get('year', '')))}</td>"
+        f'<td class="l">{links}</td>{_cells(e)}</tr>'
+    )
+
+
+def _footer(manifest: Mapping[str, Any]) -> str:
+    """Run details, small: when, which code version, how many reports failed, where the manifest is."""
+    run = manifest.get("last_run", {})
+    failed = [k for k, e in manifest.get("reports", {}).items() if e.get("status") == "failed"]
+    fail = f"；{len(failed)}份报告本次未能生成" if failed else ""
+    return (
+        f"<footer>最近一次生成：{html.escape(str(run.get('started_at', '')))}；"
+        f"代码版本：{html.escape(str(run.get('git_commit') or '未知'))}{html.escape(fail)}；"
+        f'运行明细见<a href="manifest.json">运行清单</a>。</footer>'
+    )
+
+
 def render_index(manifest: Mapping[str, Any], root: str | Path, names: Mapping[str, str] | None = None) -> str:
-    """The index page as an HTML string.
+    """The index page as an HTML string: one row per report with the headline a leader reads first.
+
+    Columns: 城市, 年份, links (网页版, Word版), 已达标, 进度正常, 进度滞后, 未达标
+    (each on official figures), 待核实, 无法判断 (numbers of targets) and
+    变化方向 (↑ improving, ↗ slowly, ↓ moving away).  Run details are a
+    small footer; the manifest holds the rest.
 
     Parameters
     ----------
     manifest : mapping
         A run manifest (``reports`` maps keys to entries with ``kind``,
-        ``parameters``, ``status``, ``outputs``, ``counts``, ``error``).
+        ``parameters``, ``status``, ``outputs``, ``headline`` or ``counts``).
     root : str or Path
         The reports folder (links are relative to it; missing files are not
         linked).
@@ -61,79 +127,43 @@ def render_index(manifest: Mapping[str, Any], root: str | Path, names: Mapping[s
     ...      "reports": {"zhengzhou/2015": {"kind": "city", "status": "ok",
     ...          "parameters": {"city": "zhengzhou", "year": 2015},
     ...          "outputs": {"html": "zhengzhou/2015/city_report.html"},
-    ...          "counts": {"met": 5, "not_met": 1, "on_track": 0, "off_track": 0, "no_data": 3}}}}
+    ...          "headline": {"met": 5, "on_track": 0, "off_track": 1, "not_met": 0, "provisional": 2,
+    ...                       "cannot_judge": 3, "improving": 2, "slow": 0, "worsening": 1}}}}
     >>> page = render_index(m, "/nonexistent")
-    >>> "zhengzhou" in page and ">5<" in page and "已达标" in page
+    >>> "zhengzhou" in page and ">5<" in page and "待核实" in page and "↑2 ↓1" in page
     True
     >>> "郑州市" in render_index(m, "/nonexistent", {"zhengzhou": "郑州市"})
     True
     """
     root = Path(root)
+    labels = dict(names or {})
     reports = manifest.get("reports", {})
-    run = manifest.get("last_run", {})
-    head = "".join(f'<th class="{s}">{STATUS_NAMES_ZH[s]}</th>' for s in INDEX_STATUSES)
+    head = "".join(f"<th>{zh}</th>" for _, zh in INDEX_COLUMNS) + "<th>变化方向</th>"
     sections = []
     for kind, title in (("city", "城市质量分析报告"), ("comparison", "城市对比报告")):
-        rows = []
-        for _key, e in sorted(reports.items(), key=lambda kv: (kv[0].split("/")[0], kv[0])):
-            if e.get("kind") != kind:
-                continue
-            p = e.get("parameters", {})
-            label = dict(names or {})
-            who = (
-                label.get(p.get("city"), p.get("city"))
-                if kind == "city"
-                else "、".join(label.get(c, c) for c in p.get("cities", []))
-            )
-            counts = e.get("counts") or {}
-            cells = "".join(f'<td class="{s}">{html_text(counts.get(s, "—"))}</td>' for s in INDEX_STATUSES)
-            out = e.get("outputs") or {}
-            links = " ".join(
-                x
-                for x in (
-                    _link(out.get("html"), "HTML", root),
-                    _link(out.get("docx"), "Word", root),
-                    _link(out.get("ipynb"), "notebook", root),
-                    _link(out.get("failed"), "失败的notebook", root),
-                )
-                if x
-            )
-            status = e.get("status", "")
-            err = e.get("error") or {}
-            detail = ""
-            if err:
-                cell = err.get("cell")
-                detail = (
-                    f"<br><small>{html_text(f'In [{cell}]: ') if cell is not None else ''}"
-                    f"{html.escape(str(err.get('ename', '')))}: "
-                    f"{html.escape(str(err.get('evalue', '')).splitlines()[0] if err.get('evalue') else '')}</small>"
-                )
-            rows.append(
-                f'<tr class="{html.escape(status)}"><td class="l">{html.escape(str(who))}</td>'
-                f"<td>{html.escape(str(p.get('year', '')))}</td>{cells}"
-                f"<td>{html.escape(_STATUS_ROW_ZH.get(status, status))}{detail}</td>"
-                f'<td class="l">{links}</td></tr>'
-            )
+        rows = [
+            _row(kind, e, root, labels)
+            for _key, e in sorted(reports.items(), key=lambda kv: (kv[0].split("/")[0], kv[0]))
+            if e.get("kind") == kind
+        ]
         if rows:
+            first = "城市" if kind == "city" else "对比城市"
             sections.append(
-                f'<h2>{title}</h2><div class="scroll">'
-                f"<table><tr><th>{'城市' if kind == 'city' else '对比城市'}</th><th>年份</th>"
-                f"{head}<th>运行状态</th><th>链接</th></tr>{''.join(rows)}</table></div>"
+                f'<h2>{title}</h2><div class="scroll"><table><tr><th>{first}</th><th>年份</th><th>报告</th>'
+                f"{head}</tr>{''.join(rows)}</table></div>"
             )
     body = "".join(sections) or "<p>尚无报告。</p>"
     domains = "、".join(DOMAIN_NAMES_ZH.values())
-    meta = (
-        f"<p><small>最近一次运行：{html.escape(str(run.get('started_at', '')))}；"
-        f"代码版本（git）：{html.escape(str(run.get('git_commit') or '未知'))}；"
-        f'详见 <a href="manifest.json">manifest.json</a>。</small></p>'
-    )
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"{CSP_META}"
-        f"<title>质量分析报告索引</title><style>{_CSS}</style></head><body>"
-        f"<h1>质量强市示范城市：质量分析报告</h1><p>领域：{domains}。表中数字为目标指标个数。</p>"
-        f"{body}{meta}</body></html>\n"
+        f"<title>质量分析报告</title><style>{_CSS}</style></head><body>"
+        f"<h1>质量强市示范城市：质量分析报告</h1>"
+        f"<p>各报告覆盖{domains}。表中数字为目标个数：已达标、进度正常、进度滞后、未达标均依据官方数据；"
+        f"依据非官方数据的判断计入“待核实”；缺少数据或目标无可核对数值的计入“无法判断”。"
+        f"变化方向：↑ 改善，↗ 小幅改善，↓ 变差（较基期）。</p>"
+        f"{body}{_footer(manifest)}</body></html>\n"
     )
 
 

@@ -1112,7 +1112,7 @@ def export_scorecards(
     *,
     processed_dir: str | Path,
     params_dir: str | Path | None = None,
-) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, Any]], list[Path]]:
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, Any]], list[Path], dict[str, dict[str, int]]]:
     """Write the scorecards of the planned city reports and count statuses.
 
     One file per year, ``scorecard_<year>.csv`` and ``.parquet``, with the
@@ -1141,6 +1141,8 @@ def export_scorecards(
         Report key → error fields for city reports whose scorecard failed.
     written : list of Path
         Files written.
+    headlines : dict
+        Report key → :func:`headline_counts` (comparison keys: summed over cities).
     """
     import pandas as pd
 
@@ -1151,6 +1153,7 @@ def export_scorecards(
     counts: dict[str, dict[str, int]] = {}
     errors: dict[str, dict[str, Any]] = {}
     frames: dict[int, list[pd.DataFrame]] = {}
+    headlines: dict[str, dict[str, int]] = {}
     inputs_cache: dict[tuple, Any] = {}
     for spec in specs:
         if spec.kind != "city":
@@ -1169,13 +1172,11 @@ def export_scorecards(
             continue
         vc = sc["status"].value_counts()
         counts[spec.key] = {s: int(vc.get(s, 0)) for s in STATUSES}
+        headlines[spec.key] = headline_counts(sc)
         frames.setdefault(spec.year, []).append(sc.assign(year=spec.year))
     for spec in specs:
         if spec.kind == "comparison":
-            found = [counts.get(f"{c}/{spec.year}") for c in spec.parameters["cities"]]
-            parts = [p for p in found if p is not None]
-            if len(parts) == len(found):
-                counts[spec.key] = {s: sum(p[s] for p in parts) for s in STATUSES}
+            _comparison_counts(spec, counts, headlines, inputs_cache, pdir)
     written: list[Path] = []
     out = Path(processed_dir)
     for year, parts in sorted(frames.items()):
@@ -1188,7 +1189,66 @@ def export_scorecards(
         with atomic_path(parquet) as tmp:
             df.to_parquet(tmp, index=False)
         written += [csv, parquet]
-    return counts, errors, written
+    return counts, errors, written, headlines
+
+
+def _comparison_counts(
+    spec: ReportSpec,
+    counts: dict[str, dict[str, int]],
+    headlines: dict[str, dict[str, int]],
+    inputs_cache: dict[tuple, Any],
+    pdir: Any,
+) -> None:
+    """A comparison's counts: the sum over its cities, computing the scorecards of cities the run did not report."""
+    from qclib.report.tables import load_report_inputs
+
+    try:
+        for c in spec.parameters["cities"]:
+            key = f"{c}/{spec.year}"
+            if key not in counts:
+                if spec.data_paths not in inputs_cache:
+                    inputs_cache[spec.data_paths] = load_report_inputs(pdir, list(spec.data_paths))
+                sc = inputs_cache[spec.data_paths].scorecard(c, spec.year)
+                vc = sc["status"].value_counts()
+                counts[key] = {s: int(vc.get(s, 0)) for s in STATUSES}
+                headlines[key] = headline_counts(sc)
+    except Exception:  # a city without targets or inputs that fail: the comparison shows no counts
+        return
+    cities = spec.parameters["cities"]
+    counts[spec.key] = {s: sum(counts[f"{c}/{spec.year}"][s] for c in cities) for s in STATUSES}
+    heads = [headlines[f"{c}/{spec.year}"] for c in cities]
+    headlines[spec.key] = {k: sum(h[k] for h in heads) for k in heads[0]}
+
+
+def headline_counts(scorecard: Any) -> dict[str, int]:
+    """What a leader reads first: judged statuses on official figures, 待核实, 无法判断, and directions.
+
+    Keys: ``met``, ``on_track``, ``off_track``, ``not_met`` (each resting on
+    official figures), ``provisional`` (待核实), ``cannot_judge`` (无法判断),
+    ``improving``, ``slow``, ``worsening`` (the progress arrows ↑ ↗ ↓ of
+    :func:`qclib.report.tables.overview_table`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sc = pd.DataFrame({"status": ["met", "met", "no_data"], "provisional": [False, True, False],
+    ...                    "progress_category": ["achieved", "significant", "not_assessable"]})
+    >>> headline_counts(sc)["met"], headline_counts(sc)["provisional"], headline_counts(sc)["improving"]
+    (1, 1, 1)
+    """
+    from qclib.report.narrative import DIRECTION_ARROWS
+    from qclib.report.tables import overview_bucket
+
+    names = {"已达标": "met", "进度正常": "on_track", "进度滞后": "off_track", "未达标": "not_met"}
+    names |= {"待核实": "provisional", "无法判断": "cannot_judge"}
+    out = dict.fromkeys([*names.values(), "improving", "slow", "worsening"], 0)
+    for r in scorecard.to_dict("records"):
+        out[names[overview_bucket(r)]] += 1
+        arrow = DIRECTION_ARROWS.get(str(r.get("progress_category")), "")
+        key = {"↑": "improving", "↗": "slow", "↓": "worsening"}.get(arrow)
+        if key:
+            out[key] += 1
+    return out
 
 
 def _merge_with_earlier(df: Any, parquet: Path) -> Any:
@@ -1464,14 +1524,14 @@ def run_reports(
     finally:
         prog.close()
 
-    counts, written = _export(specs, results, processed, pdir) if scorecards else ({}, [])
+    counts, written, headlines = _export(specs, results, processed, pdir) if scorecards else ({}, [], {})
     ordered = [results[s.key] for s in specs]
     summary = RunSummary(ordered, scorecards=written)
     commit = git_commit()
     previous = read_manifest(root / "manifest.json")["reports"]
     entries = {
         sp.key: _manifest_entry(sp, results[sp.key], raw.get(sp.key), components[sp.key], previous, commit, root)
-        | {"counts": counts.get(sp.key)}
+        | {"counts": counts.get(sp.key), "headline": headlines.get(sp.key)}
         for sp in specs
     }
     run = {
@@ -1521,14 +1581,17 @@ def _task(
 
 def _export(
     specs: Sequence[ReportSpec], results: dict[str, ReportResult], processed: Path, pdir: Path | None
-) -> tuple[dict[str, dict[str, int]], list[Path]]:
-    """Export the scorecards; a report whose scorecard failed is marked failed. Returns (counts, files written)."""
-    counts, sc_errors, written = export_scorecards(specs, processed_dir=processed, params_dir=pdir)
+) -> tuple[dict[str, dict[str, int]], list[Path], dict[str, dict[str, int]]]:
+    """Export the scorecards; a report whose scorecard failed is marked failed.
+
+    Returns (counts, files written, headline counts).
+    """
+    counts, sc_errors, written, headlines = export_scorecards(specs, processed_dir=processed, params_dir=pdir)
     for key, err in sc_errors.items():
         r = results[key]
         if r.status != "failed":
             r.status, r.error = "failed", err
-    return counts, written
+    return counts, written, headlines
 
 
 def _params_folder(params_dir: str | Path | None) -> Path | None:

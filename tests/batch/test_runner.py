@@ -546,7 +546,9 @@ def test_word_report_beside_the_html_and_in_manifest_and_index(tmp_path, fake):
     e = read_manifest(rep / "manifest.json")["reports"]["zhengzhou/2015"]
     assert e["outputs"]["docx"] == "zhengzhou/2015/zhengzhou_2015_质量分析报告.docx"
     assert read_manifest(rep / "manifest.json")["last_run"]["formats"] == ["html", "docx"]
-    assert 'href="zhengzhou/2015/zhengzhou_2015_质量分析报告.docx">Word</a>' in (rep / "index.html").read_text("utf-8")
+    assert 'href="zhengzhou/2015/zhengzhou_2015_质量分析报告.docx">Word版</a>' in (rep / "index.html").read_text(
+        "utf-8"
+    )
     comparison = plan_reports(config=make_config(), out_dir=rep)[-1]
     assert comparison.docx.name == "comparison_2015_城市对比报告.docx"
 
@@ -580,3 +582,16 @@ def test_rerun_without_word_removes_the_stale_word_report(tmp_path):
     assert runner.execute_report({**task, "docx": str(docx)})["status"] == "ok" and docx.stat().st_size > 0
     res = runner.execute_report({**task, "docx": None, "stale": [str(docx)]})
     assert res["status"] == "ok" and not docx.exists() and (tmp_path / "out" / "r.html").exists()
+
+
+def test_index_rows_lead_with_the_headline_not_the_run(tmp_path, fake):
+    run_reports("zhengzhou,xinxiang", "2015", **run_kw(tmp_path, scorecards=True))
+    m = read_manifest(tmp_path / "reports/manifest.json")
+    h = m["reports"]["zhengzhou/2015"]["headline"]
+    judged = ("met", "on_track", "off_track", "not_met", "provisional", "cannot_judge")
+    assert sum(h[k] for k in judged) == sum(m["reports"]["zhengzhou/2015"]["counts"].values())
+    index = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
+    for word in ("已达标", "待核实", "无法判断", "变化方向", "网页版", "运行清单"):
+        assert word in index
+    for gone in ("notebook", "运行状态", "未变化（沿用）"):
+        assert gone not in index
