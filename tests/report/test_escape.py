@@ -117,6 +117,27 @@ def test_city_report_from_a_hostile_file_holds_no_markup_from_it(tmp_path):
     assert [a.get("lang") for t, a in tags if t == "html"] == ["zh-CN"]
     scripts = [a for t, a in tags if t == "script"]
     assert all(a.get("src") or a.get("type") for a in scripts)  # only nbconvert's own, none from data
+    _word_report_holds_the_text_as_text(tmp_path / "reports" / "zhengzhou" / "2015")
+
+
+def _word_report_holds_the_text_as_text(folder):
+    """The Word report beside it: the hostile strings are plain runs, the only field is the page number."""
+    import re
+    import zipfile
+
+    import docx
+
+    path = folder / "zhengzhou_2015_质量分析报告.docx"
+    text = "\n".join(
+        [p.text for p in docx.Document(path).paragraphs]
+        + [c.text for t in docx.Document(path).tables for r in t.rows for c in r.cells]
+    )
+    assert "<script>alert(1)</script>" in text  # shown as the data it is
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels")))
+    instructions = re.findall(r"<w:instrText[^>]*>([^<]*)<", xml) + re.findall(r'w:instr="([^"]*)"', xml)
+    assert all(i.strip().upper().startswith("PAGE") for i in instructions), instructions
+    assert not re.search(r'Target="\s*javascript', xml, re.I)  # no link built from data text
 
 
 def test_index_page_carries_the_csp_and_escapes_names():
