@@ -30,8 +30,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qclib.air import cnemc
 from qclib.air.annual import annual_air_quality, to_observations
 from qclib.air.flags import SENTINELS, resolve_duplicates
+from qclib.air.parsing import cell_text, dates_from_parts, hours_of, parse_datetimes, parse_numbers
+from qclib.air.stations import city_daily_from_station_daily, city_daily_from_station_hourly, station_summary
 from qclib.air.validity import daily_from_hourly, group_codes
 from qclib.atomic import atomic_path
 from qclib.cells import neutralise
@@ -44,6 +47,27 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("date", "day", "日期", "监测日期"),
     "datetime": ("datetime", "time", "timestamp", "时间", "监测时间", "日期时间"),
     "hour": ("hour", "小时", "时"),
+    "year": ("year", "年", "年份"),
+    "month": ("month", "月", "月份"),
+    "station": (
+        "station",
+        "site",
+        "station_name",
+        "site_name",
+        "station_code",
+        "site_code",
+        "点位",
+        "点位名称",
+        "监测点",
+        "监测点位",
+        "监测点位名称",
+        "站点",
+        "站点名称",
+        "监测站",
+        "监测站点",
+        "站名",
+        "测点",
+    ),
     "pm25": ("pm25", "pm2.5", "pm2_5", "细颗粒物"),
     "pm10": ("pm10", "可吸入颗粒物"),
     "so2": ("so2", "二氧化硫"),
@@ -92,8 +116,65 @@ IGNORED_COLUMNS: tuple[str, ...] = (
     "rank",
 )
 
-#: Cell texts read as "missing".
-MISSING_TOKENS: frozenset[str] = frozenset({"", "-", "--", "—", "/", "na", "n/a", "nan", "null", "none", "无", "缺测"})
+#: Columns that are not pollutants (weather, row numbers, coordinates, notes):
+#: ignored and listed.  ``No`` is a row number; ``NO`` (upper case) would be
+#: nitric oxide and is refused like any other unknown pollutant.
+NON_POLLUTANT_COLUMNS: tuple[str, ...] = (
+    "no",
+    "序号",
+    "编号",
+    "id",
+    "index",
+    "row",
+    "temp",
+    "temperature",
+    "温度",
+    "气温",
+    "pres",
+    "pressure",
+    "气压",
+    "dewp",
+    "dewpoint",
+    "露点",
+    "露点温度",
+    "rain",
+    "precipitation",
+    "precip",
+    "降水",
+    "降水量",
+    "降雨量",
+    "wd",
+    "winddirection",
+    "风向",
+    "ws",
+    "wspm",
+    "windspeed",
+    "风速",
+    "humidity",
+    "rh",
+    "湿度",
+    "相对湿度",
+    "visibility",
+    "能见度",
+    "lat",
+    "latitude",
+    "纬度",
+    "lon",
+    "lng",
+    "longitude",
+    "经度",
+    "province",
+    "省份",
+    "省",
+    "备注",
+    "remark",
+    "note",
+)
+
+#: Normalised headers that look like a pollutant qclib does not evaluate (refused, never ignored).
+_POLLUTANT_LIKE = re.compile(
+    r"^(pm\d|tsp|nox?|nh3|h2s|co2|voc|tvoc|o3|so|no|co|pb|bap|ch4|nmhc)|颗粒|臭氧|二氧化|一氧化|氮|氨|硫|苯|铅"
+)
 
 #: Chinese names of the plan cities -> entity ids ("市" suffix optional).
 CITY_IDS: dict[str, str] = {"郑州": "zhengzhou", "新乡": "xinxiang", "株洲": "zhuzhou", "秦皇岛": "qinhuangdao"}
@@ -203,6 +284,7 @@ _ALIAS_INDEX: dict[str, str] = {
     normalize_column_name(a): canon for canon, names in COLUMN_ALIASES.items() for a in names
 }
 _IGNORED_INDEX: frozenset[str] = frozenset(normalize_column_name(a) for a in IGNORED_COLUMNS)
+_NON_POLLUTANT_INDEX: frozenset[str] = frozenset(normalize_column_name(a) for a in NON_POLLUTANT_COLUMNS)
 
 
 def accepted_column_names() -> str:
@@ -303,53 +385,24 @@ def _read_table(path: Path) -> pd.DataFrame:
     )
 
 
-def _cell_text(v: object) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
+#: Options of :func:`read_monitoring_file` that say how to read a file.
+READ_OPTIONS: tuple[str, ...] = ("units", "city", "dayfirst", "file_is_station", "station_cities")
 
 
-def _parse_numbers(raw: pd.Series, fname: str, column: str, rows: np.ndarray, issues: list[Issue]) -> np.ndarray:
-    text = raw.map(_cell_text)
-    missing = text.str.lower().isin(MISSING_TOKENS).to_numpy()
-    num = pd.to_numeric(text.where(~missing, None), errors="coerce").to_numpy(dtype=float)
-    bad = ~missing & ~np.isfinite(num)
-    for i in np.flatnonzero(bad)[:200]:
-        issues.append(
-            Issue(
-                fname, int(rows[i]), column, raw.iloc[i], "not a number", "a number, or empty / '-' / 'NA' for missing"
-            )
-        )
-    return num
-
-
-def _parse_times(raw: pd.Series, fname: str, column: str, rows: np.ndarray, issues: list[Issue]) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        parsed = pd.to_datetime(raw)
-        bad = parsed.isna().to_numpy()
-    else:
-        text = raw.map(_cell_text)
-        norm = text.str.replace(r"[年月]", "-", regex=True).str.replace("日", "", regex=False)
-        parsed = pd.to_datetime(norm, format="mixed", errors="coerce")
-        bad = (parsed.isna() & (text != "")).to_numpy() | (text == "").to_numpy()
-    for i in np.flatnonzero(bad)[:200]:
-        issues.append(
-            Issue(
-                fname,
-                int(rows[i]),
-                column,
-                raw.iloc[i],
-                "not a date",
-                "a date such as 2021-03-01, 2021/3/1, 20210301 or 2021年3月1日",
-            )
-        )
-    return parsed
-
-
-def read_monitoring_file(path: str | os.PathLike, *, units: dict[str, str] | None = None) -> tuple[str, pd.DataFrame]:
+def read_monitoring_file(
+    path: str | os.PathLike,
+    *,
+    units: dict[str, str] | None = None,
+    city: str | None = None,
+    dayfirst: bool | None = None,
+    file_is_station: bool = False,
+    station_cities: dict[str, str] | None = None,
+) -> tuple[str, pd.DataFrame]:
     """Read one daily or hourly monitoring file into canonical columns.
+
+    Layouts: city-level or station-level tables (module docstring), and the
+    national hourly release format (:mod:`qclib.air.cnemc`).  Time columns as
+    in :mod:`qclib.air.parsing`: one format per file.
 
     Parameters
     ----------
@@ -361,15 +414,26 @@ def read_monitoring_file(path: str | os.PathLike, *, units: dict[str, str] | Non
         the rest ug/m3) only when a unit is declared (header or here).  A
         column whose median is implausible for its unit
         (:data:`PLAUSIBLE_MEDIAN`) is refused.
+    city : str, optional
+        City of a file without a city column (``--city``); a file with a city
+        column keeps its own.
+    dayfirst : bool or None
+        Day/month order of ambiguous dates (``None``: refuse them).
+    file_is_station : bool
+        A file without a station column is one station, named after the file.
+    station_cities : dict, optional
+        Station code -> city, for release files with station-code columns.
 
     Returns
     -------
     kind : str
         ``"daily"`` or ``"hourly"``.
     frame : pandas.DataFrame
-        Canonical columns (``city``, ``date`` or ``datetime``, pollutant
-        columns as float) plus ``_file`` and ``_row`` (spreadsheet row, header
-        = row 1).  City names are mapped by :func:`city_id`.
+        Canonical columns (``city``, optional ``station``, ``date`` or
+        ``datetime``, pollutant columns as float) plus ``_file`` and ``_row``
+        (spreadsheet row, header = row 1).  City names are mapped by
+        :func:`city_id`.  ``frame.attrs["ignored"]`` lists the ignored columns
+        (or release ``type`` values), ``frame.attrs["ignored_why"]`` says what and why.
 
     Raises
     ------
@@ -392,14 +456,48 @@ def read_monitoring_file(path: str | os.PathLike, *, units: dict[str, str] | Non
     if not path.exists():
         raise DataValidationError([Issue(str(path), None, "", str(path), "file not found", "an existing file")])
     raw = _read_table(path)
-    mapping = _map_columns(raw, fname)
     issues: list[Issue] = []
-    df = raw.rename(columns=mapping)[list(mapping.values())]
+    if cnemc.is_release_header([normalize_column_name(c) for c in raw.columns]):
+        out, ignored = cnemc.read_release(raw, fname, issues, station_cities=station_cities)
+        if issues:
+            raise DataValidationError(issues)
+        out["city"] = out["city"].map(city_id)
+        kind, why = "hourly", "ignored release rows of type (derived values, recomputed by qclib)"
+        header_of = {c: c for c in out.columns}
+    else:
+        mapping, ignored = _map_columns(raw, fname)
+        df = raw.rename(columns=mapping)[list(mapping.values())]
+        out, kind = _table_rows(df, fname, issues, city=city, dayfirst=dayfirst)
+        if "station" not in out.columns and file_is_station:
+            out["station"] = path.stem
+        header_of = {v: k for k, v in mapping.items()}
+        why = "ignored columns (not pollutants, or recomputed by qclib)"
+    _check_pollutants(out, kind, header_of, units, fname, issues)
+    if issues:
+        raise DataValidationError(issues)
+    out.attrs["ignored"] = ignored
+    out.attrs["ignored_why"] = why
+    return kind, out
+
+
+def _table_rows(
+    df: pd.DataFrame, fname: str, issues: list[Issue], *, city: str | None, dayfirst: bool | None
+) -> tuple[pd.DataFrame, str]:
+    """City, station and time of each row of a (renamed) table; pollutant columns copied as read."""
     canon = set(df.columns)
     rows = np.arange(len(df)) + 2
-    if "city" not in canon:
-        issues.append(Issue(fname, 1, "city", "", "no city column", "one of: " + ", ".join(COLUMN_ALIASES["city"])))
-    if not canon & {"date", "datetime"}:
+    if "city" not in canon and not city:
+        issues.append(
+            Issue(
+                fname,
+                1,
+                "city",
+                "",
+                "no city column",
+                "a city column (" + ", ".join(COLUMN_ALIASES["city"]) + "), or --city NAME for the whole file",
+            )
+        )
+    if not canon & {"date", "datetime"} and not {"year", "month", "day"} <= canon:
         issues.append(
             Issue(
                 fname,
@@ -407,116 +505,156 @@ def read_monitoring_file(path: str | os.PathLike, *, units: dict[str, str] | Non
                 "date",
                 "",
                 "no date column",
-                "one of: " + ", ".join(COLUMN_ALIASES["date"] + COLUMN_ALIASES["datetime"]),
+                "one of: " + ", ".join(COLUMN_ALIASES["date"] + COLUMN_ALIASES["datetime"]) + "; or year, month, day",
             )
         )
     if issues:
         raise DataValidationError(issues)
     out = pd.DataFrame({"_file": fname, "_row": rows})
-    city_text = df["city"].map(_cell_text)
-    for i in np.flatnonzero((city_text == "").to_numpy())[:200]:
-        issues.append(Issue(fname, int(rows[i]), "city", "", "empty city", "a city name or id"))
-    out["city"] = city_text.map(city_id).to_numpy()
-    times, hourly = _times(df, canon, fname, rows, issues)
+    out["city"] = (
+        _names(df["city"], fname, "city", rows, issues).map(city_id).to_numpy() if "city" in canon else city_id(city)
+    )
+    if "station" in canon:
+        out["station"] = _names(df["station"], fname, "station", rows, issues).to_numpy()
+    times, hourly = _times(df, canon, fname, rows, issues, dayfirst)
     _check_o3_columns(hourly, canon, fname, issues)
-    pollutants = [c for c in ("pm25", "pm10", "so2", "no2", "co", "o3_8h", "o3_1h", "o3") if c in canon]
-    if not pollutants:
-        issues.append(Issue(fname, 1, "", "", "no pollutant column", "at least one of pm25, pm10, so2, no2, co, o3_8h"))
-    header_of = {v: k for k, v in mapping.items()}
-    declared = {str(k).strip().lower(): v for k, v in (units or {}).items()}
-    for c in pollutants:
-        values = _parse_numbers(df[c], fname, c, rows, issues)
-        header = header_of[c]
-        unit = parse_unit(header) or declared.get(c) or declared.get("o3" if c.startswith("o3") else c)
-        out[c] = _check_unit(values, c, header, unit, fname, issues)
-    if issues:
-        raise DataValidationError(issues)
+    for c in POLLUTANT_COLUMNS:
+        if c in canon:
+            out[c] = df[c].to_numpy()
     if hourly:
         out["datetime"] = times.dt.floor("h").to_numpy()
-        return "hourly", out
+        return out, "hourly"
     out["date"] = times.dt.normalize().to_numpy()
-    return "daily", out
+    return out, "daily"
 
 
-def _map_columns(raw: pd.DataFrame, fname: str) -> dict[str, str]:
-    """Header -> canonical column (ignored columns left out); unknown or doubled columns are refused."""
+def _names(raw: pd.Series, fname: str, column: str, rows: np.ndarray, issues: list[Issue]) -> pd.Series:
+    text = raw.map(cell_text)
+    for i in np.flatnonzero((text == "").to_numpy())[:200]:
+        issues.append(Issue(fname, int(rows[i]), column, "", f"empty {column}", f"a {column} name or id"))
+    return text
+
+
+#: Pollutant columns in the order they are read.
+POLLUTANT_COLUMNS: tuple[str, ...] = ("pm25", "pm10", "so2", "no2", "co", "o3_8h", "o3_1h", "o3")
+
+
+def _check_pollutants(
+    out: pd.DataFrame,
+    kind: str,
+    header_of: dict[str, str],
+    units: dict[str, str] | None,
+    fname: str,
+    issues: list[Issue],
+) -> None:
+    """Parse the pollutant columns in place: numbers, then the unit's plausibility and conversion."""
+    pollutants = [c for c in POLLUTANT_COLUMNS if c in out.columns]
+    if not pollutants:
+        issues.append(Issue(fname, 1, "", "", "no pollutant column", "at least one of pm25, pm10, so2, no2, co, o3_8h"))
+    declared = {str(k).strip().lower(): v for k, v in (units or {}).items()}
+    rows = out["_row"].to_numpy()
+    for c in pollutants:
+        header = header_of.get(c, c)
+        raw = out[c]
+        values = (
+            raw.to_numpy(float) if pd.api.types.is_float_dtype(raw) else parse_numbers(raw, fname, header, rows, issues)
+        )
+        unit = parse_unit(header) or declared.get(c) or declared.get("o3" if c.startswith("o3") else c)
+        out[c] = _check_unit(values, c, header, unit, fname, issues)
+
+
+def _map_columns(raw: pd.DataFrame, fname: str) -> tuple[dict[str, str], list[str]]:
+    """Header -> canonical column, and the ignored headers; unknown or doubled columns are refused.
+
+    ``day`` is the day of the month when ``year`` and ``month`` columns exist
+    (the date otherwise).
+    """
     issues: list[Issue] = []
     mapping: dict[str, str] = {}
-    for col in raw.columns:
-        key = normalize_column_name(_header_key(col))
-        if key in _IGNORED_INDEX:
+    ignored: list[str] = []
+    keys = {str(col): normalize_column_name(_header_key(col)) for col in raw.columns}
+    split_date = {"year", "month"} <= {_ALIAS_INDEX.get(k) for k in keys.values()}
+    for col, key in keys.items():
+        if key in _IGNORED_INDEX or (key in _NON_POLLUTANT_INDEX and col.strip() != "NO"):
+            ignored.append(col)
             continue
-        canon = _ALIAS_INDEX.get(key)
+        canon = "day" if split_date and key in ("day", "日") else _ALIAS_INDEX.get(key)
         if canon is None:
-            issues.append(Issue(fname, 1, str(col), str(col), "unknown column", accepted_column_names()))
+            issues.append(_unknown_column(fname, col, key))
             continue
         if canon in mapping.values():
             other = next(k for k, v in mapping.items() if v == canon)
             issues.append(
-                Issue(
-                    fname,
-                    1,
-                    str(col),
-                    str(col),
-                    f"column means the same as '{other}' ({canon})",
-                    "one column per quantity",
-                )
+                Issue(fname, 1, col, col, f"column means the same as '{other}' ({canon})", "one column per quantity")
             )
             continue
-        mapping[str(col)] = canon
+        mapping[col] = canon
     if issues:
         raise DataValidationError(issues)
-    return mapping
+    return mapping, ignored
+
+
+def _unknown_column(fname: str, col: str, key: str) -> Issue:
+    if _POLLUTANT_LIKE.search(key):
+        return Issue(
+            fname,
+            1,
+            col,
+            col,
+            "looks like a pollutant qclib does not evaluate (only PM2.5, PM10, SO2, NO2, CO, O3 are); "
+            "nothing is ignored silently",
+            "remove the column or rename it to one of: " + accepted_column_names(),
+        )
+    return Issue(
+        fname,
+        1,
+        col,
+        col,
+        "unknown column",
+        accepted_column_names() + "; ignored (not pollutants): " + ", ".join(NON_POLLUTANT_COLUMNS),
+    )
 
 
 def _times(
-    df: pd.DataFrame, canon: set[str], fname: str, rows: np.ndarray, issues: list[Issue]
+    df: pd.DataFrame, canon: set[str], fname: str, rows: np.ndarray, issues: list[Issue], dayfirst: bool | None
 ) -> tuple[pd.Series, bool]:
     """Timestamps of the rows and whether the file is hourly (an hour column, or times of day)."""
-    tcol = "datetime" if "datetime" in canon else "date"
-    if {"date", "datetime"} <= canon:
-        # separate date and time-of-day columns (日期 + 时间): combine them; a
-        # time column holding full timestamps is refused (two date columns)
-        tod = df["datetime"].map(_cell_text)
-        is_tod = tod.str.fullmatch(r"\d{1,2}(:\d{2}){0,2}")
-        for i in np.flatnonzero(~is_tod.to_numpy())[:200]:
-            issues.append(
-                Issue(
-                    fname,
-                    int(rows[i]),
-                    "datetime",
-                    df["datetime"].iloc[i],
-                    "expected a time of day beside the date column",
-                    "hh:mm or hh:mm:ss",
-                )
-            )
-        dates = _parse_times(df["date"], fname, "date", rows, issues).dt.normalize()
-        times = dates + pd.to_timedelta(
-            tod.where(is_tod, "0").map(lambda t: ":".join((t.split(":") + ["00", "00"])[:3])), errors="coerce"
-        ).fillna(pd.Timedelta(0))
+    if {"year", "month", "day"} <= canon:
+        times = dates_from_parts({k: df[k] for k in ("year", "month", "day")}, fname=fname, rows=rows, issues=issues)
+    elif {"date", "datetime"} <= canon:
+        times = _date_and_time_of_day(df, fname, rows, issues, dayfirst)
     else:
-        times = _parse_times(df[tcol], fname, tcol, rows, issues)
+        tcol = "datetime" if "datetime" in canon else "date"
+        times = parse_datetimes(df[tcol], fname=fname, column=tcol, rows=rows, issues=issues, dayfirst=dayfirst)
     # Hourly when an hour column exists or any timestamp has a time of day
     # (whatever the column is called); otherwise daily.
-    hourly = "hour" in canon
     if "hour" in canon:
-        hours = _parse_numbers(df["hour"], fname, "hour", rows, issues)
-        bad = np.isfinite(hours) & ((hours < 0) | (hours > 23) | (hours != np.round(hours)))
-        for i in np.flatnonzero(bad | ~np.isfinite(hours))[:200]:
-            issues.append(
-                Issue(
-                    fname,
-                    int(rows[i]),
-                    "hour",
-                    df["hour"].iloc[i],
-                    "hour out of range",
-                    "an integer 0-23 (the hour starting at hh:00)",
-                )
+        hours = hours_of(df["hour"], fname=fname, rows=rows, issues=issues)
+        return times.dt.normalize() + pd.to_timedelta(np.nan_to_num(hours), unit="h"), True
+    valid = times.dropna()
+    return times, bool(len(valid) and (valid != valid.dt.normalize()).any())
+
+
+def _date_and_time_of_day(
+    df: pd.DataFrame, fname: str, rows: np.ndarray, issues: list[Issue], dayfirst: bool | None
+) -> pd.Series:
+    """Separate date and time-of-day columns (日期 + 时间) combined; a full timestamp as time is refused."""
+    tod = df["datetime"].map(cell_text)
+    is_tod = tod.str.fullmatch(r"\d{1,2}(:\d{2}){0,2}")
+    for i in np.flatnonzero(~is_tod.to_numpy())[:200]:
+        issues.append(
+            Issue(
+                fname,
+                int(rows[i]),
+                "datetime",
+                df["datetime"].iloc[i],
+                "expected a time of day beside the date column",
+                "hh:mm or hh:mm:ss",
             )
-        times = times.dt.normalize() + pd.to_timedelta(np.nan_to_num(hours), unit="h")
-    elif times.notna().any():
-        hourly = bool((times.dropna() != times.dropna().dt.normalize()).any())
-    return times, hourly
+        )
+    dates = parse_datetimes(df["date"], fname=fname, column="date", rows=rows, issues=issues, dayfirst=dayfirst)
+    hms = tod.where(is_tod, "0").map(lambda t: ":".join((t.split(":") + ["00", "00"])[:3]))
+    return dates.dt.normalize() + pd.to_timedelta(hms, errors="coerce").fillna(pd.Timedelta(0))
 
 
 def _check_o3_columns(hourly: bool, canon: set[str], fname: str, issues: list[Issue]) -> None:
@@ -579,30 +717,92 @@ def _check_unit(
     return values * _UNIT_FACTORS.get((given, target), 1.0)
 
 
-def read_daily(
-    paths: Sequence[str | os.PathLike] | str | os.PathLike, *, units: dict[str, str] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read monitoring files and return one daily table.
+#: File suffixes read from a folder given as input.
+INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".xlsm", ".xls")
 
-    Hourly files are aggregated with
-    :func:`~qclib.air.validity.daily_from_hourly` after their duplicates are
-    resolved and their negative values and replacement codes set missing
-    (counted in the second return value).
+
+def expand_inputs(paths: Sequence[str | os.PathLike] | str | os.PathLike) -> list[Path]:
+    """Files behind the inputs: a folder stands for its CSV/Excel files (recursively, sorted).
 
     Parameters
     ----------
     paths : path or sequence of paths
-        CSV/Excel files, daily or hourly.
+        Files and folders.
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Raises
+    ------
+    DataValidationError
+        A folder holding no CSV/Excel file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for n in ("b.csv", "a.xlsx", "notes.txt", ".~lock.csv"):
+    ...     _ = (d / n).write_text("x")
+    >>> [p.name for p in expand_inputs([d])]
+    ['a.xlsx', 'b.csv']
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if not p.is_dir():
+            out.append(p)
+            continue
+        found = sorted(
+            f
+            for f in p.rglob("*")
+            if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES and not f.name.startswith((".", "~$"))
+        )
+        if not found:
+            raise DataValidationError(
+                [Issue(str(p), None, "", str(p), "folder without CSV or Excel files", "a folder of .csv/.xlsx files")]
+            )
+        out.extend(found)
+    return out
+
+
+def read_daily(
+    paths: Sequence[str | os.PathLike] | str | os.PathLike,
+    *,
+    units: dict[str, str] | None = None,
+    **options: object,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read monitoring files (and folders) and return one city daily table.
+
+    Hourly files are aggregated with
+    :func:`~qclib.air.validity.daily_from_hourly` after their duplicates are
+    resolved and their negative values and replacement codes set missing
+    (counted in the second return value).  Station-level rows (a ``station``
+    column, or ``file_is_station``) become city values by
+    :mod:`qclib.air.stations` (HJ 663-2013: validity per station, then the
+    mean of the valid stations); the daily table then has ``stations_<p>``
+    columns.  A city given both as stations and as city-level rows is refused.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        CSV/Excel files or folders of them, daily or hourly.
     units : dict, optional
         Declared units per pollutant (see :func:`read_monitoring_file`).
+    **options
+        ``city``, ``dayfirst``, ``file_is_station``, ``station_cities`` of
+        :func:`read_monitoring_file`.
 
     Returns
     -------
     daily : pandas.DataFrame
-        ``city``, ``date``, pollutant columns, ``_file``, ``_row``.
+        ``city``, ``date``, pollutant columns, ``_file``, ``_row`` (and
+        ``stations_<p>`` for station data).  ``daily.attrs["notes"]``: lines
+        to show the user (ignored columns).
     hourly_flags : pandas.DataFrame
-        ``city, year, pollutant, n_negative, n_sentinel, n_duplicate_dates``
-        counted on hourly values (empty without hourly input).
+        ``city, year, pollutant, n_negative, n_sentinel`` counted on hourly or
+        station values before aggregation (empty without such input).
 
     Raises
     ------
@@ -619,44 +819,118 @@ def read_daily(
     >>> daily[["city", "date", "pm25"]].to_dict("records")
     [{'city': 'x', 'date': Timestamp('2021-01-01 00:00:00'), 'pm25': 10.0}]
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
+    unknown = set(options) - set(READ_OPTIONS)
+    if unknown:
+        raise TypeError(f"unknown option(s) {sorted(unknown)}")
     issues: list[Issue] = []
-    daily_parts, hourly_parts = [], []
-    for p in paths:
+    parts: dict[tuple[str, bool], list[pd.DataFrame]] = {}
+    ignored: dict[tuple[str, tuple[str, ...]], int] = {}
+    for p in expand_inputs(paths):
         try:
-            kind, frame = read_monitoring_file(p, units=units)
+            kind, frame = read_monitoring_file(p, units=units, **options)  # type: ignore[arg-type]
         except DataValidationError as exc:
             issues.extend(exc.issues)
             continue
-        (hourly_parts if kind == "hourly" else daily_parts).append(frame)
+        if frame.attrs.get("ignored"):
+            key = (str(frame.attrs["ignored_why"]), tuple(frame.attrs["ignored"]))
+            ignored[key] = ignored.get(key, 0) + 1
+        parts.setdefault((kind, "station" in frame.columns), []).append(frame)
     if issues:
         raise DataValidationError(issues)
-    hourly_flags = pd.DataFrame(columns=["city", "year", "pollutant", "n_negative", "n_sentinel"])
-    if hourly_parts:
-        h = pd.concat(hourly_parts, ignore_index=True)
-        h, removed = resolve_duplicates(h, key=("city", "datetime"))
-        hourly_flags, h = _hourly_flags(h)
-        if len(removed):
-            dup = removed.rename("n_duplicate_hours").reset_index()
-            hourly_flags = hourly_flags.merge(dup, on=["city", "year"], how="left")
-        d = daily_from_hourly(h)
-        d = d[[c for c in d.columns if not c.startswith("hours_") and c != "o3_8h_windows"]]
-        d["_file"] = ", ".join(sorted(set(h["_file"])))
-        d["_row"] = np.nan
+    _refuse_mixed_levels(parts)
+    daily_parts, flag_parts = [], []
+    for (kind, station), frames in sorted(parts.items()):
+        d, f = _city_daily(pd.concat(frames, ignore_index=True), kind, station)
         daily_parts.append(d)
+        flag_parts.append(f)
     daily = pd.concat(daily_parts, ignore_index=True) if daily_parts else pd.DataFrame(columns=["city", "date"])
+    flags = [f for f in flag_parts if len(f)]
+    hourly_flags = (
+        pd.concat(flags, ignore_index=True)
+        if flags
+        else pd.DataFrame(columns=["city", "year", "pollutant", "n_negative", "n_sentinel"])
+    )
+    daily.attrs["notes"] = [
+        f"{why}: {', '.join(cols)}" + (f" (in {n} files)" if n > 1 else "") for (why, cols), n in ignored.items()
+    ]
     return daily, hourly_flags
 
 
-def _hourly_flags(h: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _refuse_mixed_levels(parts: dict[tuple[str, bool], list[pd.DataFrame]]) -> None:
+    """A city given both as station rows and as city-level rows could be counted twice: refused."""
+    level: dict[str, tuple[bool, str]] = {}
+    issues = []
+    for (_, station), frames in parts.items():
+        for f in frames:
+            for city in pd.unique(f["city"]):
+                seen = level.setdefault(city, (station, str(f["_file"].iloc[0])))
+                if seen[0] != station:
+                    a, b = (seen[1], f["_file"].iloc[0]) if seen[0] else (f["_file"].iloc[0], seen[1])
+                    issues.append(
+                        Issue(
+                            str(b),
+                            None,
+                            "city",
+                            city,
+                            f"city-level rows for a city that also has station rows (in {a})",
+                            "station files only, or city files only, for one city",
+                        )
+                    )
+    if issues:
+        raise DataValidationError(issues[:50])
+
+
+def _city_daily(frame: pd.DataFrame, kind: str, station: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One level of input (daily/hourly x city/station) -> city daily values and the pre-aggregation flags."""
+    time = "datetime" if kind == "hourly" else "date"
+    key = ("city", "station", time) if station else ("city", time)
+    if kind == "daily" and not station:
+        return frame, pd.DataFrame()
+    frame, removed = resolve_duplicates(frame, key=key)
+    flags, frame = _value_flags(frame, time)
+    if len(removed):
+        dup = removed.rename("n_duplicate_hours" if kind == "hourly" else "n_duplicate_station_days").reset_index()
+        flags = flags.merge(dup, on=["city", "year"], how="left")
+    if not station:
+        d = daily_from_hourly(frame)
+        d = d[[c for c in d.columns if not c.startswith("hours_") and c != "o3_8h_windows"]]
+    elif kind == "hourly":
+        d = city_daily_from_station_hourly(frame)
+    else:
+        d = city_daily_from_station_daily(frame[["city", "station", "date", *_pollutants(frame)]])
+    d["_file"] = _source_label(frame["_file"])
+    d["_row"] = np.nan
+    if station:
+        n_st = frame.groupby(["city", pd.to_datetime(frame[time]).dt.year.rename("year")])["station"].nunique()
+        flags = flags.merge(n_st.rename("n_stations").reset_index(), on=["city", "year"], how="left")
+    return d, flags
+
+
+def _pollutants(frame: pd.DataFrame) -> list[str]:
+    return [c for c in POLLUTANT_COLUMNS if c in frame.columns]
+
+
+def _source_label(files: pd.Series | Sequence[str]) -> str:
+    """File names joined; more than 5 shown as ``first, …, last (n files)``.
+
+    Examples
+    --------
+    >>> _source_label(["a.csv"]), _source_label([f"d{i}.csv" for i in range(7)])
+    ('a.csv', 'd0.csv, d1.csv, …, d6.csv (7 files)')
+    """
+    names = sorted(set(map(str, files)))
+    if len(names) <= 5:
+        return ", ".join(names)
+    return f"{names[0]}, {names[1]}, …, {names[-1]} ({len(names)} files)"
+
+
+def _value_flags(h: pd.DataFrame, time: str = "datetime") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Negatives and replacement codes of hourly or station values: counted, then set missing."""
     h = h.copy()
-    year = pd.to_datetime(h["datetime"]).dt.year.to_numpy()
+    year = pd.to_datetime(h[time]).dt.year.to_numpy()
     codes, keys = group_codes(pd.DataFrame({"city": h["city"].to_numpy(), "year": year}))
     frames = []
-    for p in ("pm25", "pm10", "so2", "no2", "co", "o3"):
-        if p not in h.columns:
-            continue
+    for p in _pollutants(h):
         v = h[p].to_numpy(dtype=float)
         sent = np.isin(v, SENTINELS)
         neg = np.isfinite(v) & (v < 0) & ~sent
@@ -675,6 +949,7 @@ def annual_statistics_from_files(
     standard: str | int | None = None,
     exclude_invalid: bool = False,
     units: dict[str, str] | None = None,
+    **options: object,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Annual air-quality statistics of monitoring files, in the observation format.
 
@@ -685,13 +960,16 @@ def annual_statistics_from_files(
     Parameters
     ----------
     paths : path or sequence of paths
-        Daily or hourly CSV/Excel files.
+        Daily or hourly CSV/Excel files, or folders of them.
     standard : str, int or None
         ``"2012"``, ``"2026"`` (raises: unconfirmed) or ``None`` (per-year default).
     exclude_invalid : bool
         Leave out statistics of city-years that fail the validity rules.
     units : dict, optional
         Declared units per pollutant, e.g. ``{"co": "ug/m3"}``.
+    **options
+        ``city``, ``dayfirst``, ``file_is_station``, ``station_cities``
+        (see :func:`read_monitoring_file`).
 
     Returns
     -------
@@ -699,7 +977,9 @@ def annual_statistics_from_files(
         Observation rows (``data/raw/README.md`` columns, basis ``computed``).
     quality : pandas.DataFrame
         Validity counts and data-quality flags per city, year and pollutant,
-        with a ``source`` column.
+        with station counts (``n_stations``, ``stations_min/median/max`` per
+        day) for station data and a ``source`` column.
+        ``quality.attrs["notes"]``: lines for the user (ignored columns).
 
     Examples
     --------
@@ -710,20 +990,25 @@ def annual_statistics_from_files(
     >>> stats.loc[stats.indicator_id == "pm25_annual_mean", ["city", "value", "note"]].to_dict("records")
     [{'city': 'xinxiang', 'value': 40.0, 'note': 'NOT VALID (GB 3095-2012 data validity not met); unrounded 40'}]
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    daily, hourly_flags = read_daily(paths, units=units)
+    files = expand_inputs(paths)
+    daily, hourly_flags = read_daily(files, units=units, **options)
+    notes = list(daily.attrs.get("notes", []))
+    stations = station_summary(daily)
     stats, quality = annual_air_quality(daily, standard=standard)
     if len(hourly_flags):
         hf = hourly_flags.groupby(["city", "year", "pollutant"], as_index=False).sum(numeric_only=True)
         quality = quality.merge(hf, on=["city", "year", "pollutant"], how="left", suffixes=("", "_hourly"))
         for c in ("n_negative", "n_sentinel"):
             quality[c] = quality[c] + quality.pop(f"{c}_hourly").fillna(0).astype(int)
-        if "n_duplicate_hours" in quality.columns:
-            quality["n_duplicate_hours"] = quality["n_duplicate_hours"].fillna(0).astype(int)
-    source = ", ".join(Path(p).name for p in paths)
+        for c in ("n_duplicate_hours", "n_duplicate_station_days", "n_stations"):
+            if c in quality.columns:
+                quality[c] = quality.groupby(["city", "year"])[c].transform("max").fillna(0).astype(int)
+    if len(stations):
+        quality = quality.merge(stations, on=["city", "year", "pollutant"], how="left")
+    source = _source_label([p.name for p in files])
     quality.insert(len(quality.columns), "source", source)
-    return to_observations(stats, source=source, exclude_invalid=exclude_invalid), quality
+    quality.attrs["notes"] = notes
+    return to_observations(stats, source=source, exclude_invalid=exclude_invalid, quality=quality), quality
 
 
 def write_csv_atomic(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
@@ -790,3 +1075,52 @@ def iter_accepted_names() -> Iterable[tuple[str, str]]:
     for canon, names in COLUMN_ALIASES.items():
         for n in names:
             yield n, canon
+
+
+def read_station_list(path: str | os.PathLike) -> dict[str, str]:
+    """Station code -> city id, from a CSV/Excel list with ``station`` and ``city`` columns.
+
+    Column names are matched like monitoring files (``站点``, ``监测点位``,
+    ``城市`` …); other columns are ignored.  A station listed twice with
+    different cities is refused.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The list.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = p.write_text("监测点位编码,城市\\n1001A,北京\\n1011A,天津市\\n", encoding="utf-8")
+    >>> read_station_list(p)
+    {'1001A': '北京', '1011A': '天津'}
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataValidationError([Issue(str(path), None, "", str(path), "file not found", "an existing file")])
+    raw = _read_table(path)
+    canon = {}
+    for col in raw.columns:
+        key = normalize_column_name(_header_key(col))
+        name = _ALIAS_INDEX.get(key) or ("station" if re.search(r"station|site|点位|站点|编码|code", key) else None)
+        if name in ("station", "city") and name not in canon:
+            canon[name] = col
+    if set(canon) != {"station", "city"}:
+        raise _unreadable(path, "a station list needs a station column and a city column", "columns station, city")
+    codes = raw[canon["station"]].map(cell_text)
+    cities = raw[canon["city"]].map(cell_text).map(city_id)
+    pairs = pd.DataFrame({"station": codes, "city": cities}).drop_duplicates()
+    conflict = pairs.duplicated("station", keep=False)
+    issues = [
+        Issue(path.name, int(i) + 2, str(canon["station"]), codes.loc[i], "station listed with two cities", "one city")
+        for i in conflict.index[conflict.to_numpy()]
+    ]
+    if issues:
+        raise DataValidationError(issues[:50])
+    return dict(zip(codes, cities))

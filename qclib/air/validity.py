@@ -140,7 +140,7 @@ def grouped_validity(
     return n_days, mc, valid
 
 
-def daily_from_hourly(hourly: pd.DataFrame, *, standard: str = "2012") -> pd.DataFrame:
+def daily_from_hourly(hourly: pd.DataFrame, *, standard: str = "2012", by: tuple[str, ...] = ("city",)) -> pd.DataFrame:
     """Aggregate hourly values to daily statistics under the validity rules.
 
     - ``pm25, pm10, so2, no2, co``: 24-h mean when at least 20 hourly values
@@ -159,11 +159,13 @@ def daily_from_hourly(hourly: pd.DataFrame, *, standard: str = "2012") -> pd.Dat
         so2, no2, co, o3`` (hourly O3).  One row per city and hour.
     standard : str
         Standard version.
+    by : tuple of str
+        Columns naming one series (``("city", "station")`` for station data).
 
     Returns
     -------
     pandas.DataFrame
-        A new frame with ``city``, ``date`` and the daily columns, plus
+        A new frame with the ``by`` columns, ``date`` and the daily columns, plus
         ``hours_<pollutant>`` (hourly values found) and ``o3_8h_windows``.
 
     Examples
@@ -180,7 +182,7 @@ def daily_from_hourly(hourly: pd.DataFrame, *, standard: str = "2012") -> pd.Dat
     dt = pd.to_datetime(hourly["datetime"])
     date = dt.dt.normalize()
     hour = dt.dt.hour.to_numpy()
-    keys = pd.DataFrame({"city": hourly["city"].to_numpy(), "date": date.to_numpy()})
+    keys = pd.DataFrame({**{k: hourly[k].to_numpy() for k in by}, "date": date.to_numpy()})
     codes, out = group_codes(keys)
     n = len(out)
     for p in ("pm25", "pm10", "so2", "no2", "co"):

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from qclib.air import io as air_io
+from qclib.air.annual import suspect_city_years
 from qclib.air.standards import STANDARD_VERSIONS
 from qclib.atomic import atomic_path
 from qclib.exceptions import DataValidationError, QclibError
@@ -49,7 +50,13 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description="Annual means, percentiles, days over the limit, compliance, AQI good days and "
         "data-quality flags per city and year, written in the observation format.",
     )
-    annual.add_argument("inputs", nargs="+", metavar="INPUT", help="daily or hourly CSV/Excel file(s)")
+    annual.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="daily or hourly CSV/Excel file(s) or folders of them: city or station tables, or the national "
+        "hourly release files (date, hour, type, one column per city)",
+    )
     annual.add_argument(
         "--out",
         type=_path,
@@ -80,6 +87,37 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "(ug/m3 or mg/m3; repeatable); values are converted only when declared",
     )
     annual.add_argument("--co-unit", default=None, metavar="UNIT", help="same as --unit co=UNIT")
+    annual.add_argument(
+        "--city",
+        default=None,
+        metavar="NAME",
+        help="city of the files that have no city column (any city name or id); files with a city column keep theirs",
+    )
+    order = annual.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=True,
+        default=None,
+        help="read ambiguous dates such as 03/04/2021 as dd/mm/yyyy (refused without this or --monthfirst)",
+    )
+    order.add_argument(
+        "--monthfirst", dest="dayfirst", action="store_const", const=False, help="read ambiguous dates as mm/dd/yyyy"
+    )
+    annual.add_argument(
+        "--file-is-station",
+        action="store_true",
+        help="each file without a station column is one monitoring station (named after the file); the city "
+        "value is the mean of its valid stations (HJ 663-2013)",
+    )
+    annual.add_argument(
+        "--station-list",
+        type=_path,
+        default=None,
+        metavar="FILE",
+        help="CSV with columns station, city: the city of each station code in release files with station columns",
+    )
     annual.set_defaults(func=run_annual)
     air.set_defaults(func=lambda args: (air.print_help(), 2)[1])
     return air
@@ -139,9 +177,18 @@ def run_annual(args: argparse.Namespace) -> int:
         if target.is_dir():
             print(f"ERROR: {flag} {target} is a folder; give a file path such as {target / 'air.csv'}", file=sys.stderr)
             return 1
+    options = {k: getattr(args, k, None) for k in ("city", "dayfirst")}
+    if getattr(args, "file_is_station", False):
+        options["file_is_station"] = True
     try:
+        if getattr(args, "station_list", None):
+            options["station_cities"] = air_io.read_station_list(args.station_list)
         stats, quality = air_io.annual_statistics_from_files(
-            args.inputs, standard=args.standard, exclude_invalid=args.exclude_invalid, units=units or None
+            args.inputs,
+            standard=args.standard,
+            exclude_invalid=args.exclude_invalid,
+            units=units or None,
+            **{k: v for k, v in options.items() if v is not None},
         )
     except DataValidationError as exc:
         print(f"INVALID INPUT: {len(exc.issues)} error(s)", file=sys.stderr)
@@ -164,9 +211,10 @@ def run_annual(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    if "suspect" in quality.columns:
-        for _, r in quality.loc[quality["suspect"].astype(bool)].iterrows():
-            print(f"WARNING suspect data: {r['city']} {r['year']} {r['pollutant']}: {r['suspect_reason']}")
+    for line in quality.attrs.get("notes", []):
+        print(line)
+    for _, r in suspect_city_years(quality).iterrows():
+        print(f"WARNING suspect data: {r['city']} {r['year']}: {r['reason']}; its statistics are provisional (待核实)")
     # A city-year counts as valid when its AQI days are (all six pollutants
     # given) or, otherwise, when every pollutant given is valid.
     aqi_rows = quality.loc[quality["pollutant"] == "aqi"]

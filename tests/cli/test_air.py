@@ -67,7 +67,7 @@ def test_cli_end_to_end_on_fixture(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "fixture,needle",
-    [("bad_unknown_column.csv", "visibility"), ("bad_date.csv", "row 3"), ("bad_number.csv", "'pm25'")],
+    [("bad_unknown_column.csv", "NH3"), ("bad_date.csv", "row 3"), ("bad_number.csv", "'pm25'")],
 )
 def test_cli_bad_file_exits_1_with_row_and_column(tmp_path, capsys, fixture, needle):
     out = tmp_path / "o.csv"
