@@ -1,23 +1,33 @@
 """Reading monitoring files and writing results (the I/O edge of :mod:`qclib.air`).
 
-Input files are CSV (UTF-8 or GB18030) or Excel (first sheet), one header line.
+Input files are CSV (UTF-8 or GB18030) or Excel (first sheet), one header
+line; folders stand for the CSV/Excel files in them (:func:`expand_inputs`).
 
 Daily files: ``city, date`` plus any of ``pm25, pm10, so2, no2, co, o3_8h``
 (daily means; O3 as the daily maximum 8-h mean; CO in mg/m3, the rest in ug/m3)
 and optionally ``o3_1h`` (daily maximum 1-h O3).
 
-Hourly files: ``city, datetime`` (or ``city, date, hour`` with hour 0-23 = the
-hour starting at hh:00) plus any of ``pm25, pm10, so2, no2, co, o3`` (hourly
-values); they are aggregated to days by
+Hourly files: ``city`` and a time (``datetime``; ``date, hour`` with hour 0-23
+= the hour starting at hh:00; ``year, month, day, hour``; ``date`` + a
+time-of-day column; Excel serials -- :mod:`qclib.air.parsing`, one date format
+per file, ``dayfirst`` for dd/mm orders) plus any of ``pm25, pm10, so2, no2,
+co, o3`` (hourly values); they are aggregated to days by
 :func:`qclib.air.validity.daily_from_hourly`.  A daily ``date`` column whose
 values carry a time of day is read as hourly.
+
+Files without a city column take ``city=`` (``--city``).  Station tables (a
+``station`` column, or ``file_is_station``) become city values by
+:mod:`qclib.air.stations`.  The national hourly release format (``date, hour,
+type``, one column per city or station code) is read by :mod:`qclib.air.cnemc`.
 
 Column names are matched after normalisation (case, spaces, ``_ - . ·``,
 unit suffixes in brackets and subscript digits are ignored), so ``PM2.5``,
 ``PM2_5``, ``pm2.5``, ``PM₂.₅ (μg/m³)`` all mean ``pm25``; Chinese names are
 listed in :data:`COLUMN_ALIASES`.  Columns that qclib recomputes (AQI, quality
-level, primary pollutant: :data:`IGNORED_COLUMNS`) are ignored.  Any other
-column is refused with the list of accepted names.
+level, primary pollutant: :data:`IGNORED_COLUMNS`) and columns that are not
+pollutants (weather, row numbers: :data:`NON_POLLUTANT_COLUMNS`) are ignored
+and listed.  Any other column is refused with the list of accepted names --
+with a specific message when it looks like a pollutant qclib does not evaluate.
 """
 
 from __future__ import annotations

@@ -26,9 +26,10 @@ the annual validity rules (324 days, 27 per month).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from qclib.air.validity import daily_from_hourly
+from qclib.air.validity import daily_from_hourly, group_codes, split_hours
 
 #: Pollutants averaged over stations as daily means (rule 2).
 DAILY_MEAN_POLLUTANTS: tuple[str, ...] = ("pm25", "pm10", "so2", "no2", "co")
@@ -76,12 +77,21 @@ def city_daily_from_station_hourly(hourly: pd.DataFrame, *, standard: str = "201
 
 def _city_hourly_o3(hourly: pd.DataFrame) -> pd.DataFrame:
     """City hourly O3 = mean of the stations' values of the hour; stations with O3 that day."""
-    h = hourly[["city", "station", "datetime", "o3"]]
-    city = h.groupby(["city", "datetime"], as_index=False, sort=False)["o3"].mean()
-    date = pd.to_datetime(h["datetime"]).dt.normalize()
-    has = h.assign(date=date).loc[h["o3"].notna()]
-    per_day = has.groupby(["city", "date"])["station"].nunique().rename("stations_o3_8h").reset_index()
-    city["date"] = pd.to_datetime(city["datetime"]).dt.normalize()
+    v = hourly["o3"].to_numpy(dtype=float)
+    ok = np.isfinite(v)
+    when = pd.to_datetime(hourly["datetime"]).to_numpy()
+    codes, city = group_codes(pd.DataFrame({"city": hourly["city"].array, "datetime": when}))
+    n = np.bincount(codes[ok], minlength=len(city))
+    total = np.bincount(codes[ok], weights=v[ok], minlength=len(city))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        city["o3"] = np.where(n > 0, total / np.maximum(n, 1), np.nan)
+    city["date"], _ = split_hours(city["datetime"])
+    # stations with at least one O3 hour per city-day
+    date, _ = split_hours(hourly["datetime"])
+    sd_codes, sd = group_codes(
+        pd.DataFrame({"city": hourly["city"].array[ok], "station": hourly["station"].array[ok], "date": date[ok]})
+    )
+    per_day = sd.groupby(["city", "date"], sort=False).size().rename("stations_o3_8h").reset_index()
     city = city.merge(per_day, on=["city", "date"], how="left")
     city["stations_o3_8h"] = city["stations_o3_8h"].fillna(0).astype(int)
     return city
