@@ -23,9 +23,9 @@ type``, one column per city or station code) is read by :mod:`qclib.air.cnemc`.
 Column names are matched after normalisation (case, spaces, ``_ - . ·``,
 unit suffixes in brackets and subscript digits are ignored), so ``PM2.5``,
 ``PM2_5``, ``pm2.5``, ``PM₂.₅ (μg/m³)`` all mean ``pm25``; Chinese names are
-listed in :data:`COLUMN_ALIASES`.  Columns that qclib recomputes (AQI, quality
-level, primary pollutant: :data:`IGNORED_COLUMNS`) and columns that are not
-pollutants (weather, row numbers: :data:`NON_POLLUTANT_COLUMNS`) are ignored
+listed in :data:`qclib.air.columns.COLUMN_ALIASES`.  Columns that qclib recomputes (AQI, quality
+level, primary pollutant: :data:`~qclib.air.columns.IGNORED_COLUMNS`) and columns that are not
+pollutants (weather, row numbers: :data:`~qclib.air.columns.NON_POLLUTANT_COLUMNS`) are ignored
 and listed.  Any other column is refused with the list of accepted names --
 with a specific message when it looks like a pollutant qclib does not evaluate.
 """
@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -42,305 +42,22 @@ import pandas as pd
 
 from qclib.air import cnemc
 from qclib.air.annual import annual_air_quality, to_observations
+from qclib.air.columns import (
+    ALIAS_INDEX,
+    COLUMN_ALIASES,
+    city_id,
+    header_key,
+    map_columns,
+    normalize_column_name,
+)
 from qclib.air.flags import SENTINELS, resolve_duplicates
 from qclib.air.parsing import cell_text, dates_from_parts, hours_of, parse_datetimes, parse_numbers
 from qclib.air.stations import city_daily_from_station_daily, city_daily_from_station_hourly, station_summary
+from qclib.air.units import check_unit, parse_unit
 from qclib.air.validity import daily_from_hourly, group_codes
 from qclib.atomic import atomic_path
 from qclib.cells import neutralise
-from qclib.constants import ENTITIES
 from qclib.exceptions import DataValidationError, Issue
-
-#: Canonical column -> accepted names (matched after :func:`normalize_column_name`).
-COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "city": ("city", "city_id", "cityname", "city_name", "城市", "城市名称", "城市名", "地区", "市"),
-    "date": ("date", "day", "日期", "监测日期"),
-    "datetime": ("datetime", "time", "timestamp", "时间", "监测时间", "日期时间"),
-    "hour": ("hour", "小时", "时"),
-    "year": ("year", "年", "年份"),
-    "month": ("month", "月", "月份"),
-    "station": (
-        "station",
-        "site",
-        "station_name",
-        "site_name",
-        "station_code",
-        "site_code",
-        "点位",
-        "点位名称",
-        "监测点",
-        "监测点位",
-        "监测点位名称",
-        "站点",
-        "站点名称",
-        "监测站",
-        "监测站点",
-        "站名",
-        "测点",
-    ),
-    "pm25": ("pm25", "pm2.5", "pm2_5", "细颗粒物"),
-    "pm10": ("pm10", "可吸入颗粒物"),
-    "so2": ("so2", "二氧化硫"),
-    "no2": ("no2", "二氧化氮"),
-    "co": ("co", "一氧化碳"),
-    "o3_8h": (
-        "o3_8h",
-        "o3-8h",
-        "o3_8h_max",
-        "o3_8h_24h",
-        "臭氧8小时",
-        "臭氧日最大8小时",
-        "臭氧日最大8小时平均",
-        "臭氧8小时滑动平均",
-        "臭氧最大8小时",
-        "臭氧最大8小时平均",
-    ),
-    "o3_1h": (
-        "o3_1h",
-        "o3_1h_max",
-        "o3_max_1h",
-        "o3_24h",
-        "臭氧1小时",
-        "臭氧日最大1小时",
-        "臭氧最大1小时",
-        "臭氧日最大1小时平均",
-    ),
-    "o3": ("o3", "臭氧"),
-}
-
-#: Columns qclib recomputes itself; present in many published files, ignored.
-IGNORED_COLUMNS: tuple[str, ...] = (
-    "aqi",
-    "空气质量指数",
-    "质量等级",
-    "空气质量等级",
-    "等级",
-    "级别",
-    "类别",
-    "空气质量类别",
-    "首要污染物",
-    "primary_pollutant",
-    "quality",
-    "level",
-    "排名",
-    "rank",
-)
-
-#: Columns that are not pollutants (weather, row numbers, coordinates, notes):
-#: ignored and listed.  ``No`` is a row number; ``NO`` (upper case) would be
-#: nitric oxide and is refused like any other unknown pollutant.
-NON_POLLUTANT_COLUMNS: tuple[str, ...] = (
-    "no",
-    "序号",
-    "编号",
-    "id",
-    "index",
-    "row",
-    "temp",
-    "temperature",
-    "温度",
-    "气温",
-    "pres",
-    "pressure",
-    "气压",
-    "dewp",
-    "dewpoint",
-    "露点",
-    "露点温度",
-    "rain",
-    "precipitation",
-    "precip",
-    "降水",
-    "降水量",
-    "降雨量",
-    "wd",
-    "winddirection",
-    "风向",
-    "ws",
-    "wspm",
-    "windspeed",
-    "风速",
-    "humidity",
-    "rh",
-    "湿度",
-    "相对湿度",
-    "visibility",
-    "能见度",
-    "lat",
-    "latitude",
-    "纬度",
-    "lon",
-    "lng",
-    "longitude",
-    "经度",
-    "province",
-    "省份",
-    "省",
-    "备注",
-    "remark",
-    "note",
-)
-
-#: Normalised headers that look like a pollutant qclib does not evaluate (refused, never ignored).
-_POLLUTANT_LIKE = re.compile(
-    r"^(pm\d|tsp|nox?|nh3|h2s|co2|voc|tvoc|o3|so|no|co|pb|bap|ch4|nmhc)|颗粒|臭氧|二氧化|一氧化|氮|氨|硫|苯|铅"
-)
-
-#: Chinese names of the plan cities -> entity ids ("市" suffix optional).
-CITY_IDS: dict[str, str] = {"郑州": "zhengzhou", "新乡": "xinxiang", "株洲": "zhuzhou", "秦皇岛": "qinhuangdao"}
-
-_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
-
-#: Unit each pollutant is assumed to be in when neither the header nor the
-#: caller declares one (GB 3095-2012 Table 1 units).
-DEFAULT_UNITS: dict[str, str] = {
-    "pm25": "ug/m3",
-    "pm10": "ug/m3",
-    "so2": "ug/m3",
-    "no2": "ug/m3",
-    "co": "mg/m3",
-    "o3_8h": "ug/m3",
-    "o3_1h": "ug/m3",
-    "o3": "ug/m3",
-}
-
-#: Plausibility bounds on the **median of the positive values** of a column, in
-#: the unit it is read in.  Outside them the column is refused, never converted:
-#: CO in mg/m3 with a median above 20 is almost surely ug/m3 (urban CO medians
-#: are 0.3-3 mg/m3); a median of CO in ug/m3 below 20 is almost surely mg/m3;
-#: PM/NO2/O3 medians below 1 ug/m3 (SO2 below 0.5) are almost surely mg/m3.
-PLAUSIBLE_MEDIAN: dict[str, tuple[float, float]] = {
-    "co": (0.02, 20.0),
-    "pm25": (1.0, 2000.0),
-    "pm10": (1.0, 3000.0),
-    "so2": (0.5, 2000.0),
-    "no2": (1.0, 1000.0),
-    "o3_8h": (1.0, 1000.0),
-    "o3_1h": (1.0, 1500.0),
-    "o3": (1.0, 1500.0),
-}
-
-_UNIT_FACTORS: dict[tuple[str, str], float] = {
-    ("ug/m3", "mg/m3"): 0.001,
-    ("mg/m3", "ug/m3"): 1000.0,
-}
-
-
-def parse_unit(text: object) -> str | None:
-    """Canonical unit (``"ug/m3"`` / ``"mg/m3"``) named in a text, or None.
-
-    Parameters
-    ----------
-    text : object
-        A header cell (``CO(μg/m³)``, ``CO_mg``) or a declared unit (``ug/m3``).
-
-    Returns
-    -------
-    str or None
-
-    Examples
-    --------
-    >>> [parse_unit(x) for x in ["CO(μg/m³)", "CO_mg", "co（mg/m3）", "ug/m3", "PM2.5", "µg"]]
-    ['ug/m3', 'mg/m3', 'mg/m3', 'ug/m3', None, 'ug/m3']
-    """
-    s = str(text).strip().lower()
-    m = re.search(r"[(（\[【](.*?)[)）\]】]", s)
-    part = m.group(1) if m else s
-    if not m:
-        tail = re.search(r"[_\s-](ug|μg|µg|mg)(/m3|/m³)?$", s)
-        if tail:
-            part = tail.group(1)
-        elif not re.fullmatch(r"(ug|μg|µg|mg)(/m3|/m³)?", s):
-            return None
-    part = part.replace("³", "3").replace(" ", "")
-    if re.match(r"(ug|μg|µg|微克)", part):
-        return "ug/m3"
-    if re.match(r"(mg|毫克)", part):
-        return "mg/m3"
-    return None
-
-
-def _header_key(col: object) -> str:
-    """Header with a trailing ``_mg`` / ``_ug`` unit suffix removed."""
-    return re.sub(r"(?i)[_\s-](ug|μg|µg|mg)(/m3|/m³)?$", "", str(col).strip())
-
-
-def normalize_column_name(name: object) -> str:
-    """Normalise a header for matching.
-
-    Lower case; subscript digits to digits; bracketed unit suffixes removed
-    (``(μg/m³)``, ``（mg/m3）``, ``[ug/m3]``); spaces and ``_ - . · /`` removed.
-
-    Parameters
-    ----------
-    name : object
-        A header cell.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> [normalize_column_name(x) for x in ["PM2.5", "PM2_5", "PM₂.₅ (μg/m³)", "O3-8h", "臭氧8小时（μg/m3）"]]
-    ['pm25', 'pm25', 'pm25', 'o38h', '臭氧8小时']
-    """
-    s = str(name).strip().lower().translate(_SUBSCRIPTS)
-    s = re.sub(r"[(（\[【].*?[)）\]】]", "", s)
-    return re.sub(r"[\s_\-.·/]+", "", s)
-
-
-_ALIAS_INDEX: dict[str, str] = {
-    normalize_column_name(a): canon for canon, names in COLUMN_ALIASES.items() for a in names
-}
-_IGNORED_INDEX: frozenset[str] = frozenset(normalize_column_name(a) for a in IGNORED_COLUMNS)
-_NON_POLLUTANT_INDEX: frozenset[str] = frozenset(normalize_column_name(a) for a in NON_POLLUTANT_COLUMNS)
-
-
-def accepted_column_names() -> str:
-    """Human-readable list of the accepted column names (for error messages).
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> accepted_column_names().startswith("city (city, city_id")
-    True
-    """
-    return "; ".join(f"{c} ({', '.join(n)})" for c, n in COLUMN_ALIASES.items())
-
-
-def city_id(name: object) -> str:
-    """Entity id of a city name: plan cities mapped, others slugified.
-
-    ``郑州``/``郑州市`` -> ``zhengzhou`` (likewise 新乡, 株洲, 秦皇岛); known ids
-    pass through; any other name is kept as given, slugified: stripped, a
-    trailing ``市`` dropped, lower case, runs of non-word characters -> ``_``.
-
-    Parameters
-    ----------
-    name : object
-        City name or id as read.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> [city_id(x) for x in ["郑州市", "秦皇岛", "Zhengzhou", "洛阳市", "Xi'an City"]]
-    ['zhengzhou', 'qinhuangdao', 'zhengzhou', '洛阳', 'xi_an_city']
-    """
-    s = str(name).strip()
-    base = s[:-1] if s.endswith("市") and len(s) > 1 else s
-    if base in CITY_IDS:
-        return CITY_IDS[base]
-    low = base.lower()
-    if low in ENTITIES:
-        return low
-    return re.sub(r"[^\w]+", "_", low).strip("_")
 
 
 def _unreadable(path: Path, why: str, what: str) -> DataValidationError:
@@ -423,7 +140,7 @@ def read_monitoring_file(
         names no unit.  Values are converted to the standard's unit (CO mg/m3,
         the rest ug/m3) only when a unit is declared (header or here).  A
         column whose median is implausible for its unit
-        (:data:`PLAUSIBLE_MEDIAN`) is refused.
+        (:data:`qclib.air.units.PLAUSIBLE_MEDIAN`) is refused.
     city : str, optional
         City of a file without a city column (``--city``); a file with a city
         column keeps its own.
@@ -475,7 +192,7 @@ def read_monitoring_file(
         kind, why = "hourly", "ignored release rows of type (derived values, recomputed by qclib)"
         header_of = {c: c for c in out.columns}
     else:
-        mapping, ignored = _map_columns(raw, fname)
+        mapping, ignored = map_columns(raw, fname)
         df = raw.rename(columns=mapping)[list(mapping.values())]
         out, kind = _table_rows(df, fname, issues, city=city, dayfirst=dayfirst)
         if "station" not in out.columns and file_is_station:
@@ -570,59 +287,7 @@ def _check_pollutants(
             raw.to_numpy(float) if pd.api.types.is_float_dtype(raw) else parse_numbers(raw, fname, header, rows, issues)
         )
         unit = parse_unit(header) or declared.get(c) or declared.get("o3" if c.startswith("o3") else c)
-        out[c] = _check_unit(values, c, header, unit, fname, issues)
-
-
-def _map_columns(raw: pd.DataFrame, fname: str) -> tuple[dict[str, str], list[str]]:
-    """Header -> canonical column, and the ignored headers; unknown or doubled columns are refused.
-
-    ``day`` is the day of the month when ``year`` and ``month`` columns exist
-    (the date otherwise).
-    """
-    issues: list[Issue] = []
-    mapping: dict[str, str] = {}
-    ignored: list[str] = []
-    keys = {str(col): normalize_column_name(_header_key(col)) for col in raw.columns}
-    split_date = {"year", "month"} <= {_ALIAS_INDEX.get(k) for k in keys.values()}
-    for col, key in keys.items():
-        if key in _IGNORED_INDEX or (key in _NON_POLLUTANT_INDEX and col.strip() != "NO"):
-            ignored.append(col)
-            continue
-        canon = "day" if split_date and key in ("day", "日") else _ALIAS_INDEX.get(key)
-        if canon is None:
-            issues.append(_unknown_column(fname, col, key))
-            continue
-        if canon in mapping.values():
-            other = next(k for k, v in mapping.items() if v == canon)
-            issues.append(
-                Issue(fname, 1, col, col, f"column means the same as '{other}' ({canon})", "one column per quantity")
-            )
-            continue
-        mapping[col] = canon
-    if issues:
-        raise DataValidationError(issues)
-    return mapping, ignored
-
-
-def _unknown_column(fname: str, col: str, key: str) -> Issue:
-    if _POLLUTANT_LIKE.search(key):
-        return Issue(
-            fname,
-            1,
-            col,
-            col,
-            "looks like a pollutant qclib does not evaluate (only PM2.5, PM10, SO2, NO2, CO, O3 are); "
-            "nothing is ignored silently",
-            "remove the column or rename it to one of: " + accepted_column_names(),
-        )
-    return Issue(
-        fname,
-        1,
-        col,
-        col,
-        "unknown column",
-        accepted_column_names() + "; ignored (not pollutants): " + ", ".join(NON_POLLUTANT_COLUMNS),
-    )
+        out[c] = check_unit(values, c, header, unit, fname, issues)
 
 
 def _times(
@@ -691,40 +356,6 @@ def _check_o3_columns(hourly: bool, canon: set[str], fname: str, issues: list[Is
                 "o3_8h (daily maximum 8-h mean) or o3_1h (daily maximum 1-h value)",
             )
         )
-
-
-def _check_unit(
-    values: np.ndarray, column: str, header: str, unit: str | None, fname: str, issues: list[Issue]
-) -> np.ndarray:
-    """Plausibility check of a column's magnitude, then conversion of a declared unit."""
-    target = DEFAULT_UNITS[column]
-    given = unit or target
-    if given not in ("ug/m3", "mg/m3"):
-        issues.append(Issue(fname, 1, header, unit, "unknown unit", "ug/m3 or mg/m3"))
-        return values
-    pos = values[np.isfinite(values) & (values > 0) & ~np.isin(values, SENTINELS)]
-    if len(pos):
-        lo, hi = PLAUSIBLE_MEDIAN[column]
-        factor = _UNIT_FACTORS.get((given, target), 1.0)
-        med = float(np.median(pos)) * factor
-        if not lo <= med <= hi:
-            other = "ug/m3" if given == "mg/m3" else "mg/m3"
-            key = "o3" if column.startswith("o3") else column
-            how = "declared" if unit else "assumed (no unit in the header)"
-            issues.append(
-                Issue(
-                    fname,
-                    None,
-                    header,
-                    f"median {float(np.median(pos)):.4g}, max {float(pos.max()):.4g}",
-                    f"values implausible for {column.upper()} in {given} ({how}); they look like {other}. "
-                    "Nothing was converted",
-                    f"declare the unit: --unit {key}={other} (or a header such as {header.split('(')[0]}({other})), "
-                    "or correct the file",
-                )
-            )
-            return values
-    return values * _UNIT_FACTORS.get((given, target), 1.0)
 
 
 #: File suffixes read from a folder given as input.
@@ -834,16 +465,17 @@ def read_daily(
         raise TypeError(f"unknown option(s) {sorted(unknown)}")
     issues: list[Issue] = []
     parts: dict[tuple[str, bool], list[pd.DataFrame]] = {}
-    ignored: dict[tuple[str, tuple[str, ...]], int] = {}
+    ignored: dict[str, dict[str, int]] = {}  # why -> column -> number of files
     for p in expand_inputs(paths):
         try:
             kind, frame = read_monitoring_file(p, units=units, **options)  # type: ignore[arg-type]
         except DataValidationError as exc:
             issues.extend(exc.issues)
             continue
-        if frame.attrs.get("ignored"):
-            key = (str(frame.attrs["ignored_why"]), tuple(frame.attrs["ignored"]))
-            ignored[key] = ignored.get(key, 0) + 1
+        seen = ignored.setdefault(str(frame.attrs["ignored_why"]), {"": 0})
+        seen[""] += 1  # files of this kind
+        for col in frame.attrs.get("ignored", []):
+            seen[col] = seen.get(col, 0) + 1
         parts.setdefault((kind, "station" in frame.columns), []).append(frame)
     if issues:
         raise DataValidationError(issues)
@@ -860,10 +492,21 @@ def read_daily(
         if flags
         else pd.DataFrame(columns=["city", "year", "pollutant", "n_negative", "n_sentinel"])
     )
-    daily.attrs["notes"] = [
-        f"{why}: {', '.join(cols)}" + (f" (in {n} files)" if n > 1 else "") for (why, cols), n in ignored.items()
-    ]
+    daily.attrs["notes"] = [_ignored_note(why, counts) for why, counts in ignored.items() if len(counts) > 1]
     return daily, hourly_flags
+
+
+def _ignored_note(why: str, counts: dict[str, int]) -> str:
+    """One line naming the ignored columns of all files of one kind (``""`` counts the files).
+
+    Examples
+    --------
+    >>> _ignored_note("ignored columns", {"": 3, "TEMP": 3, "wd": 1})
+    'ignored columns: TEMP, wd (1 of 3 files) (in 3 files)'
+    """
+    n = counts[""]
+    cols = [c if k == n else f"{c} ({k} of {n} files)" for c, k in counts.items() if c]
+    return f"{why}: {', '.join(cols)}" + (f" (in {n} files)" if n > 1 else "")
 
 
 def _refuse_mixed_levels(parts: dict[tuple[str, bool], list[pd.DataFrame]]) -> None:
@@ -1070,23 +713,6 @@ def quality_path_for(out: str | os.PathLike) -> Path:
     return out.with_name(f"{out.stem}_quality.csv")
 
 
-def iter_accepted_names() -> Iterable[tuple[str, str]]:
-    """(accepted name, canonical column) pairs, for documentation tables.
-
-    Returns
-    -------
-    iterable of (str, str)
-
-    Examples
-    --------
-    >>> ("细颗粒物", "pm25") in list(iter_accepted_names())
-    True
-    """
-    for canon, names in COLUMN_ALIASES.items():
-        for n in names:
-            yield n, canon
-
-
 def read_station_list(path: str | os.PathLike) -> dict[str, str]:
     """Station code -> city id, from a CSV/Excel list with ``station`` and ``city`` columns.
 
@@ -1117,8 +743,8 @@ def read_station_list(path: str | os.PathLike) -> dict[str, str]:
     raw = _read_table(path)
     canon = {}
     for col in raw.columns:
-        key = normalize_column_name(_header_key(col))
-        name = _ALIAS_INDEX.get(key) or ("station" if re.search(r"station|site|点位|站点|编码|code", key) else None)
+        key = normalize_column_name(header_key(col))
+        name = ALIAS_INDEX.get(key) or ("station" if re.search(r"station|site|点位|站点|编码|code", key) else None)
         if name in ("station", "city") and name not in canon:
             canon[name] = col
     if set(canon) != {"station", "city"}:

@@ -9,6 +9,7 @@ from pathlib import Path
 from qclib.air import io as air_io
 from qclib.air.annual import suspect_city_years
 from qclib.air.standards import STANDARD_VERSIONS
+from qclib.air.units import DEFAULT_UNITS, parse_unit
 from qclib.atomic import atomic_path
 from qclib.exceptions import DataValidationError, QclibError
 from qclib.paths import PROCESSED_DATA_DIR
@@ -159,11 +160,11 @@ def run_annual(args: argparse.Namespace) -> int:
         declared.append(f"co={args.co_unit}")
     for item in declared:
         key, sep, unit = item.partition("=")
-        canon = air_io.parse_unit(unit) if sep else None
-        if canon is None or key.strip().lower() not in air_io.DEFAULT_UNITS:
+        canon = parse_unit(unit) if sep else None
+        if canon is None or key.strip().lower() not in DEFAULT_UNITS:
             print(
                 f"ERROR: --unit {item!r} not understood; use POLLUTANT=UNIT with POLLUTANT one of "
-                f"{', '.join(air_io.DEFAULT_UNITS)} and UNIT ug/m3 or mg/m3 (e.g. --unit co=ug/m3)",
+                f"{', '.join(DEFAULT_UNITS)} and UNIT ug/m3 or mg/m3 (e.g. --unit co=ug/m3)",
                 file=sys.stderr,
             )
             return 1
