@@ -287,7 +287,7 @@ def _check_pollutants(
             raw.to_numpy(float) if pd.api.types.is_float_dtype(raw) else parse_numbers(raw, fname, header, rows, issues)
         )
         unit = parse_unit(header) or declared.get(c) or declared.get("o3" if c.startswith("o3") else c)
-        out[c] = check_unit(values, c, header, unit, fname, issues)
+        out[c] = check_unit(values, c, header, unit, fname, issues, hourly=kind == "hourly", rows=rows)
 
 
 def _times(

@@ -87,7 +87,15 @@ def parse_unit(text: object) -> str | None:
 
 
 def check_unit(
-    values: np.ndarray, column: str, header: str, unit: str | None, fname: str, issues: list[Issue]
+    values: np.ndarray,
+    column: str,
+    header: str,
+    unit: str | None,
+    fname: str,
+    issues: list[Issue],
+    *,
+    hourly: bool = False,
+    rows: np.ndarray | None = None,
 ) -> np.ndarray:
     """Plausibility check of a column's magnitude, then conversion of a declared unit.
 
@@ -104,7 +112,12 @@ def check_unit(
     fname : str
         File name for messages.
     issues : list of Issue
-        Collector: unknown unit, implausible magnitude.
+        Collector: unknown unit, implausible magnitude, single values above
+        :data:`PLAUSIBLE_MAX`.
+    hourly : bool
+        Hourly values (else daily means), for :data:`PLAUSIBLE_MAX`.
+    rows : numpy.ndarray of int, optional
+        Spreadsheet rows, to name the rows of implausible single values.
 
     Returns
     -------
@@ -147,4 +160,43 @@ def check_unit(
                 )
             )
             return values
-    return values * _UNIT_FACTORS.get((given, target), 1.0)
+    converted = values * _UNIT_FACTORS.get((given, target), 1.0)
+    _check_maximum(converted, column, header, hourly, rows, fname, issues)
+    return converted
+
+
+#: Largest plausible single value, in the standard's unit, of a daily mean and
+#: of an hourly value: CO daily means above 50 mg/m3 (the HJ 633-2012 24-h CO
+#: scale ends at 60 mg/m3 = IAQI 500; urban daily means are 0.3-5 mg/m3) and
+#: hourly CO above 150 mg/m3 (the end of the 1-h scale) are refused, never
+#: used: they are almost surely ug/m3 or typing errors.
+PLAUSIBLE_MAX: dict[str, tuple[float, float]] = {"co": (50.0, 150.0)}
+
+
+def _check_maximum(
+    values: np.ndarray,
+    column: str,
+    header: str,
+    hourly: bool,
+    rows: np.ndarray | None,
+    fname: str,
+    issues: list[Issue],
+) -> None:
+    """Single values above :data:`PLAUSIBLE_MAX` (first 20 rows named)."""
+    if column not in PLAUSIBLE_MAX:
+        return
+    limit = PLAUSIBLE_MAX[column][1 if hourly else 0]
+    bad = np.flatnonzero(np.isfinite(values) & (values > limit) & ~np.isin(values, SENTINELS))
+    what = "hourly value" if hourly else "daily mean"
+    for i in bad[:20]:
+        issues.append(
+            Issue(
+                fname,
+                int(rows[i]) if rows is not None else None,
+                header,
+                float(values[i]),
+                f"{column.upper()} {what} above {limit:g} mg/m3 is not a plausible ambient concentration"
+                + (f" ({len(bad)} such values)" if len(bad) > 1 else ""),
+                "check the unit (--unit) and the value; correct or remove the row",
+            )
+        )

@@ -11,6 +11,7 @@ from qclib.air.annual import suspect_city_years
 from qclib.air.standards import STANDARD_VERSIONS
 from qclib.air.units import DEFAULT_UNITS, parse_unit
 from qclib.atomic import atomic_path
+from qclib.cells import neutralise
 from qclib.exceptions import DataValidationError, QclibError
 from qclib.paths import PROCESSED_DATA_DIR
 
@@ -87,6 +88,14 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="declare the unit of a pollutant column whose header names none, e.g. co=ug/m3 "
         "(ug/m3 or mg/m3; repeatable); values are converted only when declared",
     )
+    _add_reading_options(annual)
+    annual.set_defaults(func=run_annual)
+    air.set_defaults(func=lambda args: (air.print_help(), 2)[1])
+    return air
+
+
+def _add_reading_options(annual: argparse.ArgumentParser) -> None:
+    """Options that say how to read the inputs: units, city, date order, stations."""
     annual.add_argument("--co-unit", default=None, metavar="UNIT", help="same as --unit co=UNIT")
     annual.add_argument(
         "--city",
@@ -119,9 +128,6 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="FILE",
         help="CSV with columns station, city: the city of each station code in release files with station columns",
     )
-    annual.set_defaults(func=run_annual)
-    air.set_defaults(func=lambda args: (air.print_help(), 2)[1])
-    return air
 
 
 def _path(text: str):
@@ -154,6 +160,51 @@ def run_annual(args: argparse.Namespace) -> int:
     wrote ... statistics to .../a.csv; validity and flags to .../a_quality.csv (0 of 1 city-year(s) valid)
     0
     """
+    units = _declared_units(args)
+    if units is None:
+        return 1
+    out = Path(args.out)
+    qout = Path(args.quality_out or air_io.quality_path_for(args.out))
+    problem = _output_problem(out, qout)
+    if problem:
+        print(f"ERROR: {problem}", file=sys.stderr)
+        return 1
+    try:
+        stats, quality = air_io.annual_statistics_from_files(
+            args.inputs,
+            standard=args.standard,
+            exclude_invalid=args.exclude_invalid,
+            units=units or None,
+            **_read_options(args),
+        )
+    except DataValidationError as exc:
+        print(f"INVALID INPUT: {len(exc.issues)} error(s)", file=sys.stderr)
+        for issue in exc.issues[:100]:
+            print(f"  ERROR {issue}", file=sys.stderr)
+        return 1
+    except QclibError as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 1
+    # both tables are written before either replaces its old version, so a
+    # failure never leaves new statistics beside an old quality table; cells
+    # from data files (city and station names) never become formulas
+    try:
+        with atomic_path(out) as tmp_stats, atomic_path(qout) as tmp_quality:
+            neutralise(stats).to_csv(tmp_stats, index=False, encoding="utf-8")
+            neutralise(quality).to_csv(tmp_quality, index=False, encoding="utf-8")
+    except OSError as exc:
+        print(
+            f"ERROR: cannot write the outputs ({exc.strerror or exc}: {exc.filename}); nothing was replaced; "
+            "choose a writable --out / --quality-out",
+            file=sys.stderr,
+        )
+        return 1
+    _print_summary(stats, quality, out, qout)
+    return 0
+
+
+def _declared_units(args: argparse.Namespace) -> dict[str, str] | None:
+    """``--unit`` / ``--co-unit`` as ``{pollutant: unit}``; None (after a message) when one is not understood."""
     units: dict[str, str] = {}
     declared = list(getattr(args, "unit", None) or [])
     if getattr(args, "co_unit", None):
@@ -167,51 +218,33 @@ def run_annual(args: argparse.Namespace) -> int:
                 f"{', '.join(DEFAULT_UNITS)} and UNIT ug/m3 or mg/m3 (e.g. --unit co=ug/m3)",
                 file=sys.stderr,
             )
-            return 1
+            return None
         units[key.strip().lower()] = canon
-    out = Path(args.out)
-    qout = Path(args.quality_out or air_io.quality_path_for(args.out))
+    return units
+
+
+def _output_problem(out: Path, qout: Path) -> str:
+    """Why the two output paths cannot be used ('' when they can)."""
     if out.resolve() == qout.resolve():
-        print(f"ERROR: --out and --quality-out are the same file ({out}); give two different paths", file=sys.stderr)
-        return 1
+        return f"--out and --quality-out are the same file ({out}); give two different paths"
     for target, flag in ((out, "--out"), (qout, "--quality-out")):
         if target.is_dir():
-            print(f"ERROR: {flag} {target} is a folder; give a file path such as {target / 'air.csv'}", file=sys.stderr)
-            return 1
-    options = {k: getattr(args, k, None) for k in ("city", "dayfirst")}
+            return f"{flag} {target} is a folder; give a file path such as {target / 'air.csv'}"
+    return ""
+
+
+def _read_options(args: argparse.Namespace) -> dict[str, object]:
+    """How to read the inputs: --city, --dayfirst/--monthfirst, --file-is-station, --station-list."""
+    options: dict[str, object] = {k: getattr(args, k, None) for k in ("city", "dayfirst")}
     if getattr(args, "file_is_station", False):
         options["file_is_station"] = True
-    try:
-        if getattr(args, "station_list", None):
-            options["station_cities"] = air_io.read_station_list(args.station_list)
-        stats, quality = air_io.annual_statistics_from_files(
-            args.inputs,
-            standard=args.standard,
-            exclude_invalid=args.exclude_invalid,
-            units=units or None,
-            **{k: v for k, v in options.items() if v is not None},
-        )
-    except DataValidationError as exc:
-        print(f"INVALID INPUT: {len(exc.issues)} error(s)", file=sys.stderr)
-        for issue in exc.issues[:100]:
-            print(f"  ERROR {issue}", file=sys.stderr)
-        return 1
-    except QclibError as exc:
-        print(f"ERROR: {exc}", file=sys.stderr)
-        return 1
-    # both tables are written before either replaces its old version, so a
-    # failure never leaves new statistics beside an old quality table
-    try:
-        with atomic_path(out) as tmp_stats, atomic_path(qout) as tmp_quality:
-            stats.to_csv(tmp_stats, index=False, encoding="utf-8")
-            quality.to_csv(tmp_quality, index=False, encoding="utf-8")
-    except OSError as exc:
-        print(
-            f"ERROR: cannot write the outputs ({exc.strerror or exc}: {exc.filename}); nothing was replaced; "
-            "choose a writable --out / --quality-out",
-            file=sys.stderr,
-        )
-        return 1
+    if getattr(args, "station_list", None):
+        options["station_cities"] = air_io.read_station_list(args.station_list)
+    return {k: v for k, v in options.items() if v is not None}
+
+
+def _print_summary(stats, quality, out: Path, qout: Path) -> None:
+    """Ignored columns, one warning line per suspect city-year, and what was written."""
     for line in quality.attrs.get("notes", []):
         print(line)
     for _, r in suspect_city_years(quality).iterrows():
@@ -226,4 +259,3 @@ def run_annual(args: argparse.Namespace) -> int:
         f"wrote {len(stats)} statistics to {out}; validity and flags to {qout} "
         f"({n_valid} of {n_total} city-year(s) valid)"
     )
-    return 0

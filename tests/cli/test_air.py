@@ -222,3 +222,15 @@ def test_cli_one_warning_line_per_suspect_city_year(tmp_path, capsys):
     assert "pm10: 8.2 % exact zeros" in lines[0] and "provisional (待核实)" in lines[0]
     q = pd.read_csv(tmp_path / "o_quality.csv")
     assert q.groupby("year")["city_year_suspect"].all().to_dict() == {2015: True, 2016: False}
+
+
+def test_outputs_never_hold_a_formula_from_a_file_name(tmp_path):
+    from qclib.cli.main import main
+
+    p = tmp_path / "=HYPERLINK(1).csv"
+    p.write_text("city,date,pm25\nx,2021-01-01,40\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert main(["air", "annual", str(p), "--out", str(out)]) == 0
+    for f in (out, tmp_path / "o_quality.csv"):
+        sources = pd.read_csv(f)["source"]
+        assert sources.str.startswith("'=").all(), f
