@@ -51,7 +51,7 @@ from qclib.air.columns import (
     normalize_column_name,
 )
 from qclib.air.flags import SENTINELS, resolve_duplicates
-from qclib.air.parsing import cell_text, dates_from_parts, hours_of, parse_datetimes, parse_numbers
+from qclib.air.parsing import cell_text, dates_from_parts, hours_of, parse_datetimes, parse_numbers, seconds_of_day
 from qclib.air.stations import city_daily_from_station_daily, city_daily_from_station_hourly, station_summary
 from qclib.air.units import check_unit, parse_unit
 from qclib.air.validity import daily_from_hourly, group_codes
@@ -315,21 +315,20 @@ def _date_and_time_of_day(
 ) -> pd.Series:
     """Separate date and time-of-day columns (日期 + 时间) combined; a full timestamp as time is refused."""
     tod = df["datetime"].map(cell_text)
-    is_tod = tod.str.fullmatch(r"\d{1,2}(:\d{2}){0,2}")
-    for i in np.flatnonzero(~is_tod.to_numpy())[:200]:
+    secs, bad = seconds_of_day(tod.where(tod.str.fullmatch(r"\d{1,2}(:\d{2}){0,2}"), "x"))
+    for i in np.flatnonzero(bad)[:200]:
         issues.append(
             Issue(
                 fname,
                 int(rows[i]),
                 "datetime",
                 df["datetime"].iloc[i],
-                "expected a time of day beside the date column",
-                "hh:mm or hh:mm:ss",
+                "expected a time of day (00:00-23:59) beside the date column",
+                "hh:mm or hh:mm:ss, hours 0-23",
             )
         )
     dates = parse_datetimes(df["date"], fname=fname, column="date", rows=rows, issues=issues, dayfirst=dayfirst)
-    hms = tod.where(is_tod, "0").map(lambda t: ":".join((t.split(":") + ["00", "00"])[:3]))
-    return dates.dt.normalize() + pd.to_timedelta(hms, errors="coerce").fillna(pd.Timedelta(0))
+    return dates.dt.normalize() + pd.to_timedelta(np.where(bad, 0, secs), unit="s")
 
 
 def _check_o3_columns(hourly: bool, canon: set[str], fname: str, issues: list[Issue]) -> None:

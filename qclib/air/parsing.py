@@ -153,8 +153,28 @@ def _normalise(text: pd.Series) -> pd.Series:
     return s.str.replace(r"\s+", " ", regex=True).str.strip()
 
 
-def _time_of_day(t: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Seconds since midnight of ``h[:mm[:ss]]`` texts (empty -> 0) and a mask of bad ones."""
+def seconds_of_day(t: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds since midnight of ``h[:mm[:ss]]`` texts (empty -> 0) and a mask of bad ones.
+
+    Hours run 0-23: ``24:00`` (a label of the hour ending at midnight) is bad,
+    never silently the next day.
+
+    Parameters
+    ----------
+    t : pandas.Series of str
+        Times of day (NaN or ``""`` = midnight).
+
+    Returns
+    -------
+    seconds : numpy.ndarray of float
+    bad : numpy.ndarray of bool
+
+    Examples
+    --------
+    >>> secs, bad = seconds_of_day(pd.Series(["5", "05:30", "23:59:59", "24:00", "x"]))
+    >>> secs[:3].tolist(), bad.tolist()
+    ([18000.0, 19800.0, 86399.0], [False, False, False, True, True])
+    """
     parts = t.fillna("").str.extract(r"^(\d{1,2})?(?::(\d{1,2}))?(?::(\d{1,2}(?:\.\d+)?))?$")
     h = pd.to_numeric(parts[0], errors="coerce").fillna(0).to_numpy(float)
     m = pd.to_numeric(parts[1], errors="coerce").fillna(0).to_numpy(float)
@@ -272,7 +292,7 @@ def _parse_unique(norm: pd.Series, dayfirst: bool | None) -> tuple[np.ndarray, s
         return (np.datetime64("1899-12-30") + secs.astype("timedelta64[s]")).astype("datetime64[ns]"), None, "serial"
     parts = norm.str.extract(_SPLIT.pattern)
     fmt, dates, problem = _choose_format(parts["d"].fillna(norm), dayfirst)
-    secs, bad_time = _time_of_day(parts["t"])
+    secs, bad_time = seconds_of_day(parts["t"])
     values = dates.to_numpy(dtype="datetime64[ns]") + secs.astype("timedelta64[s]")
     values[bad_time] = np.datetime64("NaT")
     if problem == "ambiguous":
@@ -407,7 +427,7 @@ def hours_of(raw: pd.Series, *, fname: str, rows: np.ndarray, issues: list[Issue
                 "hour",
                 raw.iloc[i],
                 "hour out of range",
-                "an integer 0-23 (the hour starting at hh:00)",
+                "an integer 0-23 (the hour starting at hh:00); hours numbered 1-24 (the hour ending) need 1 subtracted",
             )
         )
     return np.where(bad, np.nan, h)

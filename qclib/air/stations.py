@@ -21,7 +21,10 @@ number is not verified]:
    station daily values given (each assumed valid as published).
 
 A day with no valid station has no city value (NaN); it counts as missing for
-the annual validity rules (324 days, 27 per month).
+the annual validity rules (324 days, 27 per month).  One valid station is
+enough for a city day (qclib convention: no minimum share of stations is
+encoded); the quality table shows how many stations stood behind the days
+(:func:`station_summary`) so a thin day can be judged.
 """
 
 from __future__ import annotations
@@ -140,18 +143,30 @@ def station_summary(city_daily: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``city, year, pollutant, stations_min, stations_median, stations_max``
-        over the days of the year that have a city value (0 days -> 0).
+        over the days of the year that have a city value, and
+        ``days_below_max_stations``: days with fewer stations than the
+        year's maximum.
 
     Examples
     --------
     >>> d = pd.DataFrame({"city": "x", "date": pd.to_datetime(["2021-01-01", "2021-01-02"]),
     ...                   "pm25": [1.0, 2.0], "stations_pm25": [5, 3]})
     >>> station_summary(d).to_dict("records")
-    [{'city': 'x', 'year': 2021, 'pollutant': 'pm25', 'stations_min': 3, 'stations_median': 4.0, 'stations_max': 5}]
+    [{'city': 'x', 'year': 2021, 'pollutant': 'pm25', 'stations_min': 3, 'stations_median': 4.0, 'stations_max': 5, 'days_below_max_stations': 1}]
     """
     cols = [c for c in city_daily.columns if c.startswith("stations_")]
     if not cols:
-        return pd.DataFrame(columns=["city", "year", "pollutant", "stations_min", "stations_median", "stations_max"])
+        return pd.DataFrame(
+            columns=[
+                "city",
+                "year",
+                "pollutant",
+                "stations_min",
+                "stations_median",
+                "stations_max",
+                "days_below_max_stations",
+            ]
+        )
     year = pd.to_datetime(city_daily["date"]).dt.year
     long = (
         city_daily[["city", *cols]]
@@ -162,4 +177,6 @@ def station_summary(city_daily: pd.DataFrame) -> pd.DataFrame:
     long = long.loc[long["n"] > 0]
     g = long.groupby(["city", "year", "pollutant"])["n"]
     out = pd.DataFrame({"stations_min": g.min(), "stations_median": g.median(), "stations_max": g.max()})
+    below = long["n"].to_numpy() < g.transform("max").to_numpy()
+    out["days_below_max_stations"] = long.assign(b=below).groupby(["city", "year", "pollutant"])["b"].sum().astype(int)
     return out.reset_index()

@@ -153,3 +153,13 @@ def test_ambiguous_file_refused_then_read_with_dayfirst(tmp_path):
         read_monitoring_file(p)
     _, f = read_monitoring_file(p, dayfirst=True)
     assert f["date"].dt.month.tolist() == [2, 2]
+
+
+def test_hour_24_is_refused_never_the_next_day(tmp_path):
+    p = _write(tmp_path, "城市,日期,时间,PM2.5\nx,2021-03-01,23:00,40\nx,2021-03-01,24:00,41\n")
+    with pytest.raises(DataValidationError) as exc:
+        read_monitoring_file(p)
+    assert [(i.row, i.column) for i in exc.value.issues] == [(3, "datetime")]
+    p = _write(tmp_path, "city,date,hour,pm25\nx,2021-03-01,24,40\n")
+    with pytest.raises(DataValidationError, match="1-24"):
+        read_monitoring_file(p)

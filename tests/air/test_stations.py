@@ -93,7 +93,7 @@ def test_station_summary_per_year():
         {"city": "x", "date": pd.to_datetime(["2021-01-01", "2021-01-02", "2021-01-03"]), "stations_pm25": [5, 4, 0]}
     )
     s = station_summary(d).iloc[0]
-    assert (s["stations_min"], s["stations_max"]) == (4, 5)
+    assert (s["stations_min"], s["stations_max"], s["days_below_max_stations"]) == (4, 5, 1)
 
 
 def test_beijing_excerpt_as_distributed(capsys):
