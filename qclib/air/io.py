@@ -685,7 +685,7 @@ def write_csv_atomic(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     >>> out.read_text()
     'a\\n1\\n'
     """
-    with atomic_path(path) as tmp:
+    with atomic_path(Path(path)) as tmp:
         neutralise(frame).to_csv(tmp, index=False, encoding="utf-8")  # no cell from data becomes a formula
     return Path(path)
 

@@ -205,7 +205,8 @@ def daily_from_hourly(hourly: pd.DataFrame, *, standard: str = "2012", by: tuple
         nwin = np.isfinite(wavg).sum(axis=1)
         wmax = np.max(np.where(np.isfinite(wavg), wavg, -np.inf), axis=1)
         wmax = np.where(nwin > 0, wmax, np.nan)
-        limit2 = std.limits["o3_8h"]["24h"][1]
+        grades = std.limits["o3_8h"]["24h"]
+        limit2 = float(grades[1]) if grades is not None and grades[1] is not None else np.inf
         out["o3_8h"] = np.where((nwin >= std.min_windows_o3_8h) | (wmax > limit2), wmax, np.nan)
         out["o3_8h_windows"] = nwin
         cnt = fin.sum(axis=1)
