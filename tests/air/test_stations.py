@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qclib.air.io import annual_statistics_from_files, read_daily
 from qclib.air.stations import city_daily_from_station_daily, city_daily_from_station_hourly, station_summary
@@ -178,3 +180,30 @@ def test_station_data_statistics_name_every_file(tmp_path):
     folder = beijing_layout(tmp_path / "f", days=31)
     stats, quality = annual_statistics_from_files([folder], city="beijing", units={"co": "ug/m3"})
     assert set(stats["city"]) == {"beijing"} and (quality["source"].str.count("PRSA_Data_") == 2).all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.one_of(st.none(), st.floats(0, 500, allow_nan=False)), min_size=24, max_size=24),
+        min_size=1,
+        max_size=5,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_city_value_is_order_free_and_between_the_valid_stations(series, rnd):
+    t = pd.date_range("2021-03-01", periods=24, freq="h")
+    frames = [
+        pd.DataFrame({"city": "x", "station": f"s{i}", "datetime": t, "pm25": [np.nan if v is None else v for v in s]})
+        for i, s in enumerate(series)
+    ]
+    h = pd.concat(frames, ignore_index=True)
+    shuffled = h.sample(frac=1.0, random_state=rnd.randint(0, 10**6)).reset_index(drop=True)
+    a = city_daily_from_station_hourly(h).iloc[0]
+    b = city_daily_from_station_hourly(shuffled).iloc[0]
+    valid = [np.nanmean(np.array(s, dtype=float)) for s in series if sum(v is not None for v in s) >= 20]
+    assert a["stations_pm25"] == b["stations_pm25"] == len(valid)
+    if valid:
+        assert min(valid) - 1e-9 <= a["pm25"] <= max(valid) + 1e-9 and np.isclose(a["pm25"], b["pm25"])
+    else:
+        assert np.isnan(a["pm25"]) and np.isnan(b["pm25"])

@@ -29,8 +29,8 @@ def _run(argv: list[str]) -> int:
 def test_cli_is_a_thin_adapter(monkeypatch, tmp_path):
     seen = {}
 
-    def fake(paths, *, standard=None, exclude_invalid=False, units=None):
-        seen.update(paths=paths, standard=standard, exclude_invalid=exclude_invalid)
+    def fake(paths, *, standard=None, exclude_invalid=False, units=None, **options):
+        seen.update(paths=paths, standard=standard, exclude_invalid=exclude_invalid, **options)
         stats = pd.DataFrame({"city": ["x"], "indicator_id": ["pm25_annual_mean"], "year": [2021]})
         quality = pd.DataFrame({"city": ["x"], "year": [2021], "pollutant": ["pm25"], "valid": [True]})
         return stats, quality
@@ -40,6 +40,10 @@ def test_cli_is_a_thin_adapter(monkeypatch, tmp_path):
     assert _run(["air", "annual", "a.csv", "b.xlsx", "--out", str(out), "--standard", "2012", "--exclude-invalid"]) == 0
     assert seen == {"paths": ["a.csv", "b.xlsx"], "standard": "2012", "exclude_invalid": True}
     assert out.exists() and (tmp_path / "o_quality.csv").exists()
+    seen.clear()
+    argv = ["air", "annual", "d/", "--out", str(out), "--city", "北京", "--monthfirst", "--file-is-station"]
+    assert _run(argv) == 0
+    assert seen["city"] == "北京" and seen["dayfirst"] is False and seen["file_is_station"] is True
 
 
 def test_cli_end_to_end_on_fixture(tmp_path, capsys):
