@@ -37,8 +37,6 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "site",
         "station_name",
         "site_name",
-        "station_code",
-        "site_code",
         "点位",
         "点位名称",
         "监测点",
@@ -50,6 +48,18 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "监测站点",
         "站名",
         "测点",
+    ),
+    # used as the station when no station name column exists, else ignored
+    "station_code": (
+        "station_code",
+        "site_code",
+        "stationcode",
+        "点位编码",
+        "点位代码",
+        "站点编码",
+        "站点代码",
+        "监测点位编码",
+        "监测点编码",
     ),
     "pm25": ("pm25", "pm2.5", "pm2_5", "细颗粒物"),
     "pm10": ("pm10", "可吸入颗粒物"),
@@ -93,6 +103,9 @@ IGNORED_COLUMNS: tuple[str, ...] = (
     "空气质量类别",
     "首要污染物",
     "primary_pollutant",
+    "范围",
+    "aqi范围",
+    "range",
     "quality",
     "level",
     "排名",
@@ -317,6 +330,13 @@ def map_columns(raw: pd.DataFrame, fname: str) -> tuple[dict[str, str], list[str
         mapping[col] = canon
     if issues:
         raise DataValidationError(issues)
+    codes = [c for c, v in mapping.items() if v == "station_code"]
+    for c in codes:  # a station code beside a station name says nothing more
+        if "station" in mapping.values():
+            del mapping[c]
+            ignored.append(c)
+        else:
+            mapping[c] = "station"
     return mapping, ignored
 
 

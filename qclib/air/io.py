@@ -740,12 +740,14 @@ def read_station_list(path: str | os.PathLike) -> dict[str, str]:
     if not path.exists():
         raise DataValidationError([Issue(str(path), None, "", str(path), "file not found", "an existing file")])
     raw = _read_table(path)
-    canon = {}
+    canon: dict[str, object] = {}
     for col in raw.columns:
         key = normalize_column_name(header_key(col))
-        name = ALIAS_INDEX.get(key) or ("station" if re.search(r"station|site|点位|站点|编码|code", key) else None)
-        if name in ("station", "city") and name not in canon:
+        name = ALIAS_INDEX.get(key) or ("station_code" if re.search(r"station|site|点位|站点|编码|code", key) else None)
+        if name in ("station", "station_code", "city") and name not in canon:
             canon[name] = col
+    if "station_code" in canon:  # release columns are codes: a code column wins over a name column
+        canon["station"] = canon.pop("station_code")
     if set(canon) != {"station", "city"}:
         raise _unreadable(path, "a station list needs a station column and a city column", "columns station, city")
     codes = raw[canon["station"]].map(cell_text)

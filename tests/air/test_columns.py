@@ -45,3 +45,9 @@ def test_every_problem_of_a_header_is_reported():
     with pytest.raises(DataValidationError) as exc:
         _map("city", "date", "pm25", "PM2_5", "NH3", "operator")
     assert [i.column for i in exc.value.issues] == ["PM2_5", "NH3", "operator"]
+
+
+def test_station_code_is_the_station_only_without_a_name():
+    assert _map("city", "监测点位编码", "date", "pm25")[0]["监测点位编码"] == "station"
+    mapping, ignored = _map("城市", "点位名称", "点位编码", "日期", "PM2.5", "AQI范围")
+    assert mapping["点位名称"] == "station" and "点位编码" not in mapping and ignored == ["AQI范围", "点位编码"]
