@@ -23,8 +23,10 @@ from qclib.air.annual import (
 from qclib.air.aqi import aqi_category, daily_aqi, iaqi
 from qclib.air.flags import apply_flag_rules, quality_flags, resolve_duplicates
 from qclib.air.io import (
+    AirEvaluation,
     annual_statistics_from_files,
     city_id,
+    evaluate_files,
     expand_inputs,
     read_daily,
     read_monitoring_file,
@@ -44,6 +46,7 @@ from qclib.air.validity import daily_from_hourly, year_is_valid
 
 __all__ = [
     "AIR_INDICATORS",
+    "AirEvaluation",
     "AQI_CATEGORIES",
     "STANDARDS",
     "UnconfirmedStandardError",
@@ -58,6 +61,7 @@ __all__ = [
     "daily_aqi",
     "daily_from_hourly",
     "default_standard",
+    "evaluate_files",
     "expand_inputs",
     "get_standard",
     "grouped_percentile",

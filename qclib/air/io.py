@@ -35,6 +35,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -642,9 +643,62 @@ def annual_statistics_from_files(
     >>> stats.loc[stats.indicator_id == "pm25_annual_mean", ["city", "value", "note"]].to_dict("records")
     [{'city': 'xinxiang', 'value': 40.0, 'note': 'NOT VALID (GB 3095-2012 data validity not met); unrounded 40'}]
     """
+    result = evaluate_files(paths, standard=standard, exclude_invalid=exclude_invalid, units=units, **options)
+    return result.stats, result.quality
+
+
+@dataclass(frozen=True)
+class AirEvaluation:
+    """What :func:`evaluate_files` computed.
+
+    Attributes
+    ----------
+    stats : pandas.DataFrame
+        Observation rows (basis ``computed``).
+    quality : pandas.DataFrame
+        Validity, flags and station counts per city, year and pollutant.
+    daily : pandas.DataFrame
+        The city daily values the statistics come from (``city, date``,
+        pollutants, ``stations_<p>`` for station data: the stations behind
+        each day's value).
+    notes : tuple of str
+        Lines for the user (ignored columns or release rows).
+    """
+
+    stats: pd.DataFrame
+    quality: pd.DataFrame
+    daily: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def evaluate_files(
+    paths: Sequence[str | os.PathLike] | str | os.PathLike,
+    *,
+    standard: str | int | None = None,
+    exclude_invalid: bool = False,
+    units: dict[str, str] | None = None,
+    **options: object,
+) -> AirEvaluation:
+    """Statistics, quality table and the city daily values of monitoring files.
+
+    Same steps and parameters as :func:`annual_statistics_from_files`, which
+    returns the first two parts of this result.
+
+    Returns
+    -------
+    AirEvaluation
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = p.write_text("city,station,date,pm25\\nx,a,2021-01-01,40\\nx,b,2021-01-01,20\\n", encoding="utf-8")
+    >>> evaluate_files([p]).daily[["city", "date", "pm25", "stations_pm25"]].to_dict("records")
+    [{'city': 'x', 'date': Timestamp('2021-01-01 00:00:00'), 'pm25': 30.0, 'stations_pm25': 2}]
+    """
     files = expand_inputs(paths)
     daily, hourly_flags = read_daily(files, units=units, **options)
-    notes = list(daily.attrs.get("notes", []))
+    notes = tuple(daily.attrs.get("notes", []))
     stations = station_summary(daily)
     stats, quality = annual_air_quality(daily, standard=standard)
     if len(hourly_flags):
@@ -659,8 +713,12 @@ def annual_statistics_from_files(
         quality = quality.merge(stations, on=["city", "year", "pollutant"], how="left")
     source = _source_label([p.name for p in files])
     quality.insert(len(quality.columns), "source", source)
-    quality.attrs["notes"] = notes
-    return to_observations(stats, source=source, exclude_invalid=exclude_invalid, quality=quality), quality
+    quality.attrs["notes"] = list(notes)
+    stats = to_observations(stats, source=source, exclude_invalid=exclude_invalid, quality=quality)
+    keep = ["city", "date", *[c for c in daily.columns if c in POLLUTANT_COLUMNS or c.startswith("stations_")]]
+    city_daily = daily[keep].sort_values(["city", "date"], kind="mergesort").reset_index(drop=True)
+    city_daily.attrs = {}
+    return AirEvaluation(stats, quality, city_daily, notes)
 
 
 def write_csv_atomic(frame: pd.DataFrame, path: str | os.PathLike) -> Path:

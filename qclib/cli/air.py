@@ -1,9 +1,10 @@
-"""``qc air annual``: a thin adapter over :func:`qclib.air.io.annual_statistics_from_files`."""
+"""``qc air annual``: a thin adapter over :func:`qclib.air.io.evaluate_files`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 from qclib.air import io as air_io
@@ -67,6 +68,13 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "next to it as <stem>_quality.csv",
     )
     annual.add_argument("--quality-out", type=_path, default=None, help="validity/flags CSV (default: next to --out)")
+    annual.add_argument(
+        "--daily-out",
+        type=_path,
+        default=None,
+        help="also write the city daily values behind the statistics, with the number of stations behind "
+        "each day's value (stations_<pollutant>) for station data",
+    )
     annual.add_argument(
         "--standard",
         choices=STANDARD_VERSIONS,
@@ -165,12 +173,13 @@ def run_annual(args: argparse.Namespace) -> int:
         return 1
     out = Path(args.out)
     qout = Path(args.quality_out or air_io.quality_path_for(args.out))
-    problem = _output_problem(out, qout)
+    dout = Path(args.daily_out) if getattr(args, "daily_out", None) else None
+    problem = _output_problem(out, qout, dout)
     if problem:
         print(f"ERROR: {problem}", file=sys.stderr)
         return 1
     try:
-        stats, quality = air_io.annual_statistics_from_files(
+        result = air_io.evaluate_files(
             args.inputs,
             standard=args.standard,
             exclude_invalid=args.exclude_invalid,
@@ -188,10 +197,13 @@ def run_annual(args: argparse.Namespace) -> int:
     # both tables are written before either replaces its old version, so a
     # failure never leaves new statistics beside an old quality table; cells
     # from data files (city and station names) never become formulas
+    stats, quality = result.stats, result.quality
     try:
-        with atomic_path(out) as tmp_stats, atomic_path(qout) as tmp_quality:
+        with atomic_path(out) as tmp_stats, atomic_path(qout) as tmp_quality, ExitStack() as more:
             neutralise(stats).to_csv(tmp_stats, index=False, encoding="utf-8")
             neutralise(quality).to_csv(tmp_quality, index=False, encoding="utf-8")
+            if dout is not None:
+                neutralise(result.daily).to_csv(more.enter_context(atomic_path(dout)), index=False, encoding="utf-8")
     except OSError as exc:
         print(
             f"ERROR: cannot write the outputs ({exc.strerror or exc}: {exc.filename}); nothing was replaced; "
@@ -223,11 +235,14 @@ def _declared_units(args: argparse.Namespace) -> dict[str, str] | None:
     return units
 
 
-def _output_problem(out: Path, qout: Path) -> str:
-    """Why the two output paths cannot be used ('' when they can)."""
-    if out.resolve() == qout.resolve():
-        return f"--out and --quality-out are the same file ({out}); give two different paths"
-    for target, flag in ((out, "--out"), (qout, "--quality-out")):
+def _output_problem(out: Path, qout: Path, dout: Path | None = None) -> str:
+    """Why the output paths cannot be used ('' when they can)."""
+    targets = [(out, "--out"), (qout, "--quality-out")] + ([(dout, "--daily-out")] if dout else [])
+    for i, (a, fa) in enumerate(targets):
+        for b, fb in targets[i + 1 :]:
+            if a.resolve() == b.resolve():
+                return f"{fa} and {fb} are the same file ({a}); give different paths"
+    for target, flag in targets:
         if target.is_dir():
             return f"{flag} {target} is a folder; give a file path such as {target / 'air.csv'}"
     return ""

@@ -33,9 +33,9 @@ def test_cli_is_a_thin_adapter(monkeypatch, tmp_path):
         seen.update(paths=paths, standard=standard, exclude_invalid=exclude_invalid, **options)
         stats = pd.DataFrame({"city": ["x"], "indicator_id": ["pm25_annual_mean"], "year": [2021]})
         quality = pd.DataFrame({"city": ["x"], "year": [2021], "pollutant": ["pm25"], "valid": [True]})
-        return stats, quality
+        return air_io.AirEvaluation(stats, quality, pd.DataFrame({"city": ["x"]}), ())
 
-    monkeypatch.setattr(air_io, "annual_statistics_from_files", fake)
+    monkeypatch.setattr(air_io, "evaluate_files", fake)
     out = tmp_path / "o.csv"
     assert _run(["air", "annual", "a.csv", "b.xlsx", "--out", str(out), "--standard", "2012", "--exclude-invalid"]) == 0
     assert seen == {"paths": ["a.csv", "b.xlsx"], "standard": "2012", "exclude_invalid": True}
@@ -238,3 +238,21 @@ def test_outputs_never_hold_a_formula_from_a_file_name(tmp_path):
     for f in (out, tmp_path / "o_quality.csv"):
         sources = pd.read_csv(f)["source"]
         assert sources.str.startswith("'=").all(), f
+
+
+def test_daily_out_has_the_stations_behind_each_day(tmp_path):
+    from qclib.cli.main import main
+
+    t = pd.date_range("2021-01-01", periods=48, freq="h").strftime("%Y-%m-%d %H:%M")
+    rows = [
+        f"x,{s},{h},{v if not (s == 'b' and h.startswith('2021-01-02 0')) else ''}"
+        for s, v in (("a", 10), ("b", 30))
+        for h in t
+    ]
+    p = tmp_path / "s.csv"
+    p.write_text("city,station,datetime,pm25\n" + "\n".join(rows), encoding="utf-8")
+    out, daily = tmp_path / "o.csv", tmp_path / "o_daily.csv"
+    assert main(["air", "annual", str(p), "--out", str(out), "--daily-out", str(daily)]) == 0
+    d = pd.read_csv(daily)
+    assert d["stations_pm25"].tolist() == [2, 1] and d["pm25"].tolist() == [20.0, 10.0]
+    assert main(["air", "annual", str(p), "--out", str(out), "--daily-out", str(out)]) == 1
