@@ -297,8 +297,11 @@ def _times(
     """Timestamps of the rows and whether the file is hourly (an hour column, or times of day)."""
     if {"year", "month", "day"} <= canon:
         times = dates_from_parts({k: df[k] for k in ("year", "month", "day")}, fname=fname, rows=rows, issues=issues)
+        if "datetime" in canon:  # year, month, day + a time-of-day column
+            times = _with_time_of_day(times, df["datetime"], fname, rows, issues)
     elif {"date", "datetime"} <= canon:
-        times = _date_and_time_of_day(df, fname, rows, issues, dayfirst)
+        dates = parse_datetimes(df["date"], fname=fname, column="date", rows=rows, issues=issues, dayfirst=dayfirst)
+        times = _with_time_of_day(dates, df["datetime"], fname, rows, issues)
     else:
         tcol = "datetime" if "datetime" in canon else "date"
         times = parse_datetimes(df[tcol], fname=fname, column=tcol, rows=rows, issues=issues, dayfirst=dayfirst)
@@ -311,11 +314,9 @@ def _times(
     return times, bool(len(valid) and (valid != valid.dt.normalize()).any())
 
 
-def _date_and_time_of_day(
-    df: pd.DataFrame, fname: str, rows: np.ndarray, issues: list[Issue], dayfirst: bool | None
-) -> pd.Series:
-    """Separate date and time-of-day columns (日期 + 时间) combined; a full timestamp as time is refused."""
-    tod = df["datetime"].map(cell_text)
+def _with_time_of_day(dates: pd.Series, raw: pd.Series, fname: str, rows: np.ndarray, issues: list[Issue]) -> pd.Series:
+    """Dates plus a separate time-of-day column (日期 + 时间); a full timestamp as the time is refused."""
+    tod = raw.map(cell_text)
     secs, bad = seconds_of_day(tod.where(tod.str.fullmatch(r"\d{1,2}(:\d{2}){0,2}"), "x"))
     for i in np.flatnonzero(bad)[:200]:
         issues.append(
@@ -323,12 +324,11 @@ def _date_and_time_of_day(
                 fname,
                 int(rows[i]),
                 "datetime",
-                df["datetime"].iloc[i],
-                "expected a time of day (00:00-23:59) beside the date column",
+                raw.iloc[i],
+                "expected a time of day (00:00-23:59) beside the date column(s)",
                 "hh:mm or hh:mm:ss, hours 0-23",
             )
         )
-    dates = parse_datetimes(df["date"], fname=fname, column="date", rows=rows, issues=issues, dayfirst=dayfirst)
     return dates.dt.normalize() + pd.to_timedelta(np.where(bad, 0, secs), unit="s")
 
 

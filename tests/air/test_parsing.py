@@ -163,3 +163,9 @@ def test_hour_24_is_refused_never_the_next_day(tmp_path):
     p = _write(tmp_path, "city,date,hour,pm25\nx,2021-03-01,24,40\n")
     with pytest.raises(DataValidationError, match="1-24"):
         read_monitoring_file(p)
+
+
+def test_year_month_day_with_a_time_of_day_column(tmp_path):
+    p = _write(tmp_path, "city,年,月,日,时间,PM2.5\nx,2021,3,1,05:00,40\nx,2021,3,1,06:00,41\n")
+    kind, f = read_monitoring_file(p)
+    assert kind == "hourly" and f["datetime"].dt.hour.tolist() == [5, 6]
