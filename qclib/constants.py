@@ -6,11 +6,15 @@ against these tuples and names the allowed values in its error.
 
 from __future__ import annotations
 
-#: Plan cities (each has ``params/<city_id>.yml``).
+#: The plan cities shipped with qclib (each has ``params/<city_id>.yml``).  Not a limit: every
+#: city of the registry of divisions (:mod:`qclib.data.registry`, ``qclib/data/divisions.csv``)
+#: is an observation entity and becomes a plan city by having its params file (``qc city new``);
+#: the loaded catalog (``load_catalog().cities``) is the list of plan cities.
 PLAN_CITIES: tuple[str, ...] = ("zhengzhou", "xinxiang", "zhuzhou", "qinhuangdao")
 
-#: Reference areas: used for "below the national average" targets and as
-#: context lines on charts.  They are entities with observations but no plan.
+#: The reference areas of the shipped cities (names as in the registry: a test checks).  Not a
+#: limit: the nation and every province of the registry can be a reference
+#: (:func:`qclib.data.registry.reference_ids`); the reports take names from the registry.
 REFERENCE_ENTITIES: dict[str, dict[str, str]] = {
     "henan": {"name_zh": "河南省", "name_en": "Henan province", "level": "province"},
     "hebei": {"name_zh": "河北省", "name_en": "Hebei province", "level": "province"},
@@ -18,7 +22,7 @@ REFERENCE_ENTITIES: dict[str, dict[str, str]] = {
     "china": {"name_zh": "全国", "name_en": "China (national)", "level": "nation"},
 }
 
-#: Every entity id an observation may carry.
+#: The shipped entity ids (the registry, :mod:`qclib.data.registry`, holds every entity).
 ENTITIES: tuple[str, ...] = PLAN_CITIES + tuple(REFERENCE_ENTITIES)
 
 #: The four qualities plus quality culture/foundation.
@@ -87,6 +91,7 @@ BASES: tuple[str, ...] = (
     "derived",  # computed from other figures (note says how, both sources kept)
     "plan_text",  # a figure stated in a plan text (a goal or a baseline)
     "computed",  # computed by qclib from monitoring data (qclib.air)
+    "period",  # a total or mean over several years (note says which), never one year's value
 )
 
 #: Attainment statuses (scorecard ``status`` column).
@@ -125,7 +130,11 @@ BASIS_NAMES_ZH: dict[str, str] = {
     "derived": "推算值",
     "plan_text": "规划文本",
     "computed": "监测数据计算",
+    "period": "多年合计（非单一年度）",
 }
+
+#: Bases that are never a year's value (shown apart, with the period they cover).
+NOT_A_YEAR_BASES: tuple[str, ...] = ("partial_year", "period", "plan_text")
 
 #: Chinese names of the registry units (axis labels, tables, sentences).
 UNIT_NAMES_ZH: dict[str, str] = {
@@ -163,10 +172,40 @@ OBSERVATION_FILE_COLUMNS: tuple[str, ...] = (
     "note",
 )
 
-#: Columns of a loaded, validated observation table: the file's columns plus
-#: where each row came from (``file``, 1-based ``row``).  The one definition
-#: that loaders, validation, the scorecard and the air statistics share.
-OBSERVATION_COLUMNS: tuple[str, ...] = OBSERVATION_FILE_COLUMNS + ("file", "row")
+#: Who published the figure an observation rests on (optional column
+#: ``source_kind`` of an observation file; ``shared/data/public_facts.csv``'s
+#: classification by host name).  Rows of an analyst's own file without the
+#: column are ``analyst``.
+SOURCE_KINDS: tuple[str, ...] = (
+    "official_document",  # a government document (a plan, an opinion, a bulletin as published)
+    "official_site",  # a government web site (*.gov.cn): the publisher itself
+    "media",  # a news outlet or trade press reporting the figure
+    "academic",  # a peer-reviewed paper
+    "aggregator",  # a site that collects government reports (the report's text, not the publisher)
+    "mirror",  # a copy site: an unrelated host reproducing a release (转载，待核实)
+    "analyst",  # the bureau's own figures, supplied by the analyst
+)
+
+#: Source kinds whose figures are never "official" in a report: the host is
+#: not the publisher (转载).  A status resting on them is provisional (待核实).
+REPRODUCED_SOURCE_KINDS: tuple[str, ...] = ("aggregator", "mirror")
+
+#: Chinese names of the source kinds (report tables and the appendix).
+SOURCE_KIND_NAMES_ZH: dict[str, str] = {
+    "official_document": "政府文件",
+    "official_site": "政府网站",
+    "media": "新闻媒体",
+    "academic": "学术文献",
+    "aggregator": "报告汇编网站转载（非发布机构）",
+    "mirror": "转载（非发布机构）",
+    "analyst": "本单位填报",
+}
+
+#: Columns of a loaded, validated observation table: the file's columns, who
+#: published each figure (``source_kind``, :data:`SOURCE_KINDS`) and where each
+#: row came from (``file``, 1-based ``row``).  The one definition that
+#: loaders, validation, the scorecard and the air statistics share.
+OBSERVATION_COLUMNS: tuple[str, ...] = OBSERVATION_FILE_COLUMNS + ("source_kind", "file", "row")
 
 
 #: Columns of the targets table, in order: what the catalog loader returns and the scorecard needs.
@@ -198,4 +237,10 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "plan_title",
     "doc_number",
     "note",
+    "scope_strict",
+    "proxy_indicator",
 )
+
+#: Target columns a hand-built targets frame may leave out (the scorecard reads
+#: them as "not strict" and "no proxy"): see ``params/README.md``.
+OPTIONAL_TARGET_COLUMNS: tuple[str, ...] = ("scope_strict", "proxy_indicator")

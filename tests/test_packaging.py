@@ -103,3 +103,9 @@ def test_readme_layout_and_architecture_name_every_module():
         assert path.stem in arch, f"ARCHITECTURE.md does not mention {path.relative_to(ROOT)}"
     for sub in (p for p in pkg.iterdir() if p.is_dir() and (p / "__init__.py").exists()):
         assert f"qclib/{sub.name}/" in arch, f"ARCHITECTURE.md has no stage for qclib/{sub.name}/"
+
+
+def test_the_registry_of_divisions_is_package_data():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    data = meta["tool"]["setuptools"]["package-data"]["qclib"]
+    assert "data/divisions.csv" in data and (ROOT / "qclib" / "data" / "divisions.csv").is_file()

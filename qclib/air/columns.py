@@ -22,6 +22,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from qclib.constants import ENTITIES
+from qclib.data import registry
 from qclib.exceptions import DataValidationError, Issue
 
 #: Canonical column -> accepted names (matched after :func:`normalize_column_name`).
@@ -246,11 +247,12 @@ def accepted_column_names() -> str:
 
 
 def city_id(name: object) -> str:
-    """Entity id of a city name: plan cities mapped, others slugified.
+    """Entity id of a city name: registry names mapped, others slugified.
 
-    ``郑州``/``郑州市`` -> ``zhengzhou`` (likewise 新乡, 株洲, 秦皇岛); known ids
-    pass through; any other name is kept as given, slugified: stripped, a
-    trailing ``市`` dropped, lower case, runs of non-word characters -> ``_``.
+    A name of the registry of divisions (:func:`qclib.data.registry.matches`: 郑州/郑州市,
+    洛阳市, 410100, an id in any case) -> its id; any other name is kept as given,
+    slugified: stripped, a trailing ``市`` dropped, lower case, runs of non-word
+    characters -> ``_`` (observation validation then refuses it, naming the closest).
 
     Parameters
     ----------
@@ -264,9 +266,12 @@ def city_id(name: object) -> str:
     Examples
     --------
     >>> [city_id(x) for x in ["郑州市", "秦皇岛", "Zhengzhou", "洛阳市", "Xi'an City"]]
-    ['zhengzhou', 'qinhuangdao', 'zhengzhou', '洛阳', 'xi_an_city']
+    ['zhengzhou', 'qinhuangdao', 'zhengzhou', 'luoyang', 'xi_an_city']
     """
     s = str(name).strip()
+    ids = registry.matches(s)
+    if len(ids) == 1:
+        return ids[0]
     base = s[:-1] if s.endswith("市") and len(s) > 1 else s
     if base in CITY_IDS:
         return CITY_IDS[base]

@@ -189,7 +189,7 @@ def read_monitoring_file(
         out, ignored = cnemc.read_release(raw, fname, issues, station_cities=station_cities)
         if issues:
             raise DataValidationError(issues)
-        out["city"] = out["city"].map(city_id)
+        out["city"] = _city_ids(out["city"])
         kind, why = "hourly", "ignored release rows of type (derived values, recomputed by qclib)"
         header_of = {c: c for c in out.columns}
     else:
@@ -239,9 +239,7 @@ def _table_rows(
     if issues:
         raise DataValidationError(issues)
     out = pd.DataFrame({"_file": fname, "_row": rows})
-    out["city"] = (
-        _names(df["city"], fname, "city", rows, issues).map(city_id).to_numpy() if "city" in canon else city_id(city)
-    )
+    out["city"] = _city_ids(_names(df["city"], fname, "city", rows, issues)) if "city" in canon else city_id(city)
     if "station" in canon:
         out["station"] = _names(df["station"], fname, "station", rows, issues).to_numpy()
     times, hourly = _times(df, canon, fname, rows, issues, dayfirst)
@@ -254,6 +252,13 @@ def _table_rows(
         return out, "hourly"
     out["date"] = times.dt.normalize().to_numpy()
     return out, "daily"
+
+
+def _city_ids(names: pd.Series) -> np.ndarray:
+    """:func:`city_id` of each name, looked up once per distinct name."""
+    codes, uniq = pd.factorize(names.to_numpy(dtype=object))
+    ids = np.array([city_id(u) for u in uniq], dtype=object)
+    return ids[codes] if len(ids) else np.array([], dtype=object)
 
 
 def _names(raw: pd.Series, fname: str, column: str, rows: np.ndarray, issues: list[Issue]) -> pd.Series:
@@ -792,7 +797,7 @@ def read_station_list(path: str | os.PathLike) -> dict[str, str]:
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
     >>> _ = p.write_text("监测点位编码,城市\\n1001A,北京\\n1011A,天津市\\n", encoding="utf-8")
     >>> read_station_list(p)
-    {'1001A': '北京', '1011A': '天津'}
+    {'1001A': 'beijing', '1011A': 'tianjin'}
     """
     path = Path(path)
     if not path.exists():
@@ -809,7 +814,7 @@ def read_station_list(path: str | os.PathLike) -> dict[str, str]:
     if set(canon) != {"station", "city"}:
         raise _unreadable(path, "a station list needs a station column and a city column", "columns station, city")
     codes = raw[canon["station"]].map(cell_text)
-    cities = raw[canon["city"]].map(cell_text).map(city_id)
+    cities = pd.Series(_city_ids(raw[canon["city"]].map(cell_text)), index=raw.index)
     pairs = pd.DataFrame({"station": codes, "city": cities}).drop_duplicates()
     conflict = pairs.duplicated("station", keep=False)
     issues = [

@@ -525,7 +525,8 @@ def plan_reports(
         for y in wanted:
             if y not in available:
                 raise InvalidChoiceError("year", y, available)
-    extra = tuple(Path(p) for p in data_paths)
+    # the notebooks run in another folder: paths given relative to the caller's folder are made absolute
+    extra = tuple(Path(p).absolute() for p in data_paths)
     missing = [
         p for p in extra + tuple(p for c in selected for p in config.city_data_paths.get(c, ())) if not p.exists()
     ]
@@ -537,7 +538,7 @@ def plan_reports(
             ]
         )
     root = Path(out_dir)
-    pdir = "" if params_dir in (None, "") else str(params_dir)
+    pdir = "" if params_dir in (None, "") else str(Path(params_dir).absolute())
     specs: list[ReportSpec] = []
     for city in selected:
         for y in config.city_years[city]:
@@ -832,6 +833,8 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
         nbformat.write(nb, str(tmp_nb))
         stage = "html"
         render_html(tmp_nb, tmp_html)
+        stage = "data_request"
+        result["data_request"] = write_data_request(nb, out_dir, dict(task.get("parameters") or {}))
         stage = "replace"
         os.replace(tmp_html, html)
         os.replace(tmp_nb, ipynb)
@@ -846,6 +849,40 @@ def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
             tmp.unlink(missing_ok=True)
     result["duration_s"] = round(time.perf_counter() - t0, 3)
     return result
+
+
+def data_request_rows(nb: Any) -> list[dict[str, Any]]:
+    """The data-request rows a city report emitted (:data:`qclib.report.tables.DATA_REQUEST_MIME`)."""
+    from qclib.report.tables import DATA_REQUEST_MIME
+
+    rows: list[dict[str, Any]] = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if DATA_REQUEST_MIME in data:
+                rows.extend(data[DATA_REQUEST_MIME])
+    return rows
+
+
+def write_data_request(nb: Any, out_dir: Path, parameters: Mapping[str, Any]) -> str | None:
+    """Write the 数据需求清单 beside a city report: ``<city>_<year>_数据需求清单.xlsx``.
+
+    The rows come from the executed notebook (the notebook writes no file); the
+    sheet is :func:`qclib.data.template.request_frame`, which loads back with
+    ``qc validate`` once filled.  A report without gaps writes no sheet and
+    removes a stale one.  Returns the file name written (None when none).
+    """
+    import pandas as pd
+
+    from qclib.data.template import request_frame, write_request
+
+    rows = data_request_rows(nb)
+    name = f"{parameters.get('city', 'report')}_{parameters.get('year', '')}_数据需求清单.xlsx"
+    if not rows:
+        (out_dir / name).unlink(missing_ok=True)
+        return None
+    write_request(request_frame(pd.DataFrame(rows)), out_dir / name)
+    return name
 
 
 _RESULT_MARK = "QCLIB-RESULT "
@@ -929,10 +966,13 @@ def export_scorecards(
     """Write the scorecards of the planned city reports and count statuses.
 
     One file per year, ``scorecard_<year>.csv`` and ``.parquet``, with the
-    rows of every city report of that year in ``specs`` (a leading ``year``
-    column is the report year).  Each city is computed with its own extra
-    data files; a city whose inputs fail to load is left out and reported;
-    a city without plan targets has no scorecard and no counts.
+    rows of every city report of that year (a leading ``year`` column is the
+    report year).  A partial run (``--city zhuzhou``) replaces the rows of its
+    own cities and keeps the other cities' rows of an earlier run
+    (:func:`_merge_with_earlier`).  Each city is computed with its own extra
+    data files; a city whose inputs fail to load is left out and reported
+    (its earlier rows are kept); a city without plan targets has no
+    scorecard and no counts.
 
     Parameters
     ----------
@@ -992,12 +1032,34 @@ def export_scorecards(
         df = pd.concat(parts, ignore_index=True)
         df = df[["year"] + [c for c in df.columns if c != "year"]]
         csv, parquet = out / f"scorecard_{year}.csv", out / f"scorecard_{year}.parquet"
+        df = _merge_with_earlier(df, parquet)
         with atomic_path(csv) as tmp:
             neutralise(df).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")  # opened in Excel
         with atomic_path(parquet) as tmp:
             df.to_parquet(tmp, index=False)
         written += [csv, parquet]
     return counts, errors, written
+
+
+def _merge_with_earlier(df: Any, parquet: Path) -> Any:
+    """This run's scorecard rows plus an earlier file's rows of the cities this run did not compute.
+
+    The parquet file is the record (the CSV is its Excel copy); an unreadable
+    earlier file is replaced, not merged (nothing in it could be trusted).
+    """
+    import pandas as pd
+
+    if not parquet.exists():
+        return df
+    try:
+        old = pd.read_parquet(parquet)
+    except Exception:  # a damaged earlier export: this run's rows stand alone
+        return df
+    keep = old.loc[~old["city"].isin(set(df["city"]))]
+    if keep.empty:
+        return df
+    merged = pd.concat([keep.reindex(columns=df.columns), df], ignore_index=True)
+    return merged.sort_values("city", kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- summary

@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "qclib.cli.scorecard",
     "qclib.cli.air",
     "qclib.cli.run",
+    "qclib.cli.city",
 )
 
 
@@ -25,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     Examples
     --------
     >>> sorted(build_parser()._subparsers._group_actions[0].choices)[:3]
-    ['air', 'run', 'scorecard']
+    ['air', 'city', 'run']
     """
     parser = argparse.ArgumentParser(
         prog="qc", description="qclib: quality-strong city targets, indicators and reports"

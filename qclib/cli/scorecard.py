@@ -84,14 +84,14 @@ def write_table(table: pd.DataFrame, fmt: str, out: str | None, stdout: TextIO |
 def cmd_scorecard(args: argparse.Namespace) -> int:
     """Run ``qc scorecard``; returns the exit status (0 ok, 1 error, 2 usage).
 
-    Loads ``qclib.data.catalog.load_targets()`` and
-    ``qclib.data.observations.load_observations(paths)`` (imported here, lazily),
+    Loads ``qclib.data.catalog.load_catalog(params_dir)`` and
+    ``qclib.data.observations.load_observations(paths, catalog=...)`` (imported here, lazily),
     calls :func:`qclib.indicators.scorecard.scorecard` and writes with :func:`write_table`.
 
     Parameters
     ----------
     args : argparse.Namespace
-        ``paths``, ``city``, ``year``, ``format``, ``out`` (see :func:`register`).
+        ``paths``, ``city``, ``year``, ``format``, ``out``, ``params_dir`` (see :func:`register`).
 
     Returns
     -------
@@ -101,11 +101,11 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     Examples
     --------
     >>> import argparse
-    >>> ns = argparse.Namespace(paths=[], city="all", year=None, format="xlsx", out=None)
+    >>> ns = argparse.Namespace(paths=[], city="all", year=None, format="xlsx", out=None, params_dir=None)
     >>> cmd_scorecard(ns)  # xlsx cannot go to stdout: usage error
     2
     """
-    from qclib.data.catalog import load_targets
+    from qclib.data.catalog import load_catalog
     from qclib.data.observations import load_observations
     from qclib.indicators.scorecard import scorecard
 
@@ -113,9 +113,9 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
         print("qc scorecard: --format xlsx needs --out FILE", file=sys.stderr)
         return 2
     try:
-        targets = load_targets()
-        observations = load_observations(list(args.paths) or None)
-        table = scorecard(targets, observations, year=args.year, cities=parse_cities(args.city))
+        catalog = load_catalog(args.params_dir)
+        observations = load_observations(list(args.paths) or None, catalog=catalog)
+        table = scorecard(catalog.targets, observations, year=args.year, cities=parse_cities(args.city))
         write_table(table, args.format, args.out)
     except QclibError as exc:
         print(f"qc scorecard: {exc}", file=sys.stderr)
@@ -147,4 +147,5 @@ def register(subparsers: Any) -> None:
     p.add_argument("--year", type=int, default=None, help="assess as of this year (default: latest year with data)")
     p.add_argument("--format", choices=FORMATS, default="csv", help="output format (default csv)")
     p.add_argument("--out", default=None, help="output file (default stdout for csv/json; required for xlsx)")
+    p.add_argument("--params-dir", default=None, metavar="DIR", help="target catalog folder (default params/)")
     p.set_defaults(func=cmd_scorecard)

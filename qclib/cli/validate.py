@@ -15,8 +15,8 @@ from qclib.exceptions import DataValidationError, Issue, QclibWarning
 MAX_PRINTED: int = 50
 
 
-def validate_all(paths: list[str]) -> tuple[dict, list[Issue], list[str]]:
-    """Validate the catalog, the shipped data and ``paths``.
+def validate_all(paths: list[str], params_dir: str | None = None) -> tuple[dict, list[Issue], list[str]]:
+    """Validate the catalog (``params_dir``, default ``params/``), its ``run.yml``, the shipped data and ``paths``.
 
     Returns
     -------
@@ -35,7 +35,8 @@ def validate_all(paths: list[str]) -> tuple[dict, list[Issue], list[str]]:
     from qclib.data.observations import load_observations
 
     try:
-        catalog = load_catalog()
+        catalog = load_catalog(params_dir)
+        _check_run_file(params_dir)
     except DataValidationError as exc:
         return {}, exc.issues, []
     with warnings.catch_warnings(record=True) as caught:
@@ -49,6 +50,18 @@ def validate_all(paths: list[str]) -> tuple[dict, list[Issue], list[str]]:
         [],
         [str(w.message) for w in caught if issubclass(w.category, QclibWarning)],
     )
+
+
+def _check_run_file(params_dir: str | None) -> None:
+    """The params folder's ``run.yml`` (when it has one), against that folder's city files."""
+    from pathlib import Path
+
+    from qclib.batch.runner import load_run_config
+    from qclib.paths import PARAMS_DIR
+
+    folder = Path(params_dir) if params_dir is not None else PARAMS_DIR
+    if (folder / "run.yml").is_file():
+        load_run_config(folder / "run.yml", params_dir=folder)
 
 
 def _summary_tables(catalog, obs: pd.DataFrame) -> str:
@@ -84,7 +97,7 @@ def _summary_tables(catalog, obs: pd.DataFrame) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    summary, errors, warns = validate_all(args.paths)
+    summary, errors, warns = validate_all(args.paths, params_dir=args.params_dir)
     if errors:
         print(f"INVALID: {len(errors)} error(s)", file=sys.stderr)
         for issue in errors[:MAX_PRINTED]:
@@ -109,4 +122,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``validate`` command."""
     p = subparsers.add_parser("validate", help="validate the catalog, the shipped data and the given files")
     p.add_argument("paths", nargs="*", help="extra observation files or folders (CSV or Excel)")
+    p.add_argument("--params-dir", default=None, metavar="DIR", help="target catalog folder (default params/)")
     p.set_defaults(func=cmd_validate)

@@ -22,10 +22,10 @@ from qclib.constants import (
     DIRECTIONS,
     DOMAINS,
     MEASURES,
-    REFERENCE_ENTITIES,
     TARGET_COLUMNS,
     TARGET_KINDS,
 )
+from qclib.data import registry
 from qclib.data.yamlio import LineDict, read_yaml
 from qclib.exceptions import DataValidationError, Issue
 from qclib.paths import PARAMS_DIR
@@ -42,6 +42,8 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
     "measure",
     "direction",
     "note",
+    "change_of",
+    "change_base",
     "file",
 )
 
@@ -72,8 +74,8 @@ class Catalog:
 
     @property
     def entities(self) -> tuple[str, ...]:
-        """Entity ids observations may use: catalog cities and reference areas."""
-        return tuple(self.cities) + tuple(e for e in REFERENCE_ENTITIES if e not in self.cities)
+        """Entity ids observations may use: the catalog's cities, then every division of the registry."""
+        return tuple(self.cities) + tuple(d.entity_id for d in registry.divisions() if d.entity_id not in self.cities)
 
     def indicator(self, indicator_id: str) -> dict[str, Any]:
         """Registry entry of one indicator as a dict (KeyError when unknown)."""
@@ -96,7 +98,8 @@ class _Collector:
 
     def require(self, mapping: Any, key: str, *, where: str = "", line: int | None = None) -> Any:
         if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
-            ln = mapping.line if isinstance(mapping, LineDict) else line
+            # an empty field is reported at its own line, a missing one at its mapping's
+            ln = (mapping.line_of(key) if key in mapping else mapping.line) if isinstance(mapping, LineDict) else line
             self.add(ln, f"{where}{key}", None, "required field is missing or empty")
             return None
         return mapping[key]
@@ -119,7 +122,39 @@ def _check_unknown_keys(c: _Collector, mapping: LineDict, allowed: tuple[str, ..
             c.add(mapping.line_of(key), f"{where}{key}", key, "unknown field", ", ".join(allowed))
 
 
-_INDICATOR_KEYS = ("indicator_id", "domain", "name_zh", "name_en", "unit", "measure", "direction", "note")
+_INDICATOR_KEYS = (
+    "indicator_id",
+    "domain",
+    "name_zh",
+    "name_en",
+    "unit",
+    "measure",
+    "direction",
+    "note",
+    "change_of",
+    "change_base",
+)
+
+#: ``change_base`` of a reported change: the year before, the latest earlier
+#: value of the level series, or a fixed year (an integer, e.g. 2015).
+CHANGE_BASES: tuple[str, ...] = ("previous_year", "previous_value")
+
+
+def _check_change_fields(c: _Collector, entry: LineDict, where: str) -> None:
+    """A reported change names its level series (``change_of``) and what it is measured from."""
+    of, base = entry.get("change_of"), entry.get("change_base")
+    if of is None and base is None:
+        return
+    if not (isinstance(of, str) and _ID_RE.match(of)):
+        c.add(entry.line_of("change_of"), where + "change_of", of, "a reported change needs its level id", "an id")
+    if not (base in CHANGE_BASES or (isinstance(base, int) and not isinstance(base, bool))):
+        c.add(
+            entry.line_of("change_base"),
+            where + "change_base",
+            base,
+            "what the change is measured from",
+            ", ".join(CHANGE_BASES) + " or a year",
+        )
 
 
 def _load_indicator_file(path: Path, c: _Collector) -> list[dict[str, Any]]:
@@ -148,8 +183,11 @@ def _load_indicator_file(path: Path, c: _Collector) -> list[dict[str, Any]]:
         c.choice(entry, "direction", DIRECTIONS, where=where)
         for key in ("name_zh", "name_en", "unit"):
             c.require(entry, key, where=where)
+        _check_change_fields(c, entry, where)
         row = {k: entry.get(k) for k in _INDICATOR_KEYS}
         row["note"] = row["note"] or ""
+        row["change_of"] = row["change_of"] or ""
+        row["change_base"] = "" if row["change_base"] is None else str(row["change_base"])
         row["file"] = str(path)
         row["_line"] = entry.line
         rows.append(row)
@@ -204,6 +242,11 @@ def load_indicators(params_dir: str | Path | None = None) -> pd.DataFrame:
                 seen[iid] = (str(path), row["_line"])
             rows.append(row)
         issues.extend(c.issues)
+    for row in rows:
+        if row.get("change_of") and row["change_of"] not in seen:
+            issues.append(
+                Issue(row["file"], row["_line"], "change_of", row["change_of"], "unknown indicator id", "a registry id")
+            )
     if issues:
         raise DataValidationError(issues)
     df = pd.DataFrame(rows).drop(columns="_line")
@@ -231,7 +274,30 @@ _TARGET_KEYS = (
     "numeric",
     "source",
     "note",
+    "scope_strict",
+    "proxy_indicator",
 )
+
+
+def _check_target_options(t: LineDict, where: str, c: _Collector, registry: dict[str, dict[str, Any]]) -> None:
+    """``scope_strict`` is a boolean; ``proxy_indicator`` a registry id with the target indicator's unit."""
+    strict = t.get("scope_strict")
+    if strict is not None and not isinstance(strict, bool):
+        c.add(t.line_of("scope_strict"), f"{where}scope_strict", strict, "must be true or false", "true, false")
+    proxy = t.get("proxy_indicator")
+    if proxy is None:
+        return
+    own = registry.get(str(t.get("indicator_id")))
+    if proxy not in registry:
+        c.add(t.line_of("proxy_indicator"), f"{where}proxy_indicator", proxy, "unknown indicator id", "a registry id")
+    elif own is not None and registry[proxy]["unit"] != own["unit"]:
+        c.add(
+            t.line_of("proxy_indicator"),
+            f"{where}proxy_indicator",
+            proxy,
+            f"the proxy's unit {registry[proxy]['unit']} differs from the target's {own['unit']}",
+            "an indicator in the same unit",
+        )
 
 
 def _validate_target(
@@ -250,6 +316,7 @@ def _validate_target(
     _check_target_kind_fields(t, where, c, kind)
     target_year, inferred = _check_target_year(t, where, c, deadline)
     _check_target_source(t, where, c)
+    _check_target_options(t, where, c, registry)
     if len(c.issues) > n_before or ind is None:
         return None
     source = t["source"]
@@ -277,6 +344,8 @@ def _validate_target(
         "source_item": str(source.get("item") or ""),
         "source_clause": str(source.get("clause") or ""),
         "note": t.get("note") or "",
+        "scope_strict": bool(t.get("scope_strict") or False),
+        "proxy_indicator": t.get("proxy_indicator") or "",
         "_line": t.line,
     }
 
@@ -389,13 +458,15 @@ def _check_target_kind_fields(t: LineDict, where: str, c: _Collector, kind: Any)
         )
     if kind == "vs_reference":
         ref = t.get("reference")
-        if ref not in REFERENCE_ENTITIES:
+        if ref not in registry.reference_ids():
+            near = registry.closest(str(ref)) if ref else ()
             c.add(
                 t.line_of("reference"),
                 where + "reference",
                 ref,
                 "unknown reference entity",
-                ", ".join(REFERENCE_ENTITIES),
+                "china or a province id of qclib/data/divisions.csv"
+                + (f" (closest: {', '.join(near)})" if near else ""),
             )
 
 
@@ -444,6 +515,45 @@ def _check_target_source(t: LineDict, where: str, c: _Collector) -> None:
     c.require(source, "item", where=where + "source.")
 
 
+def _check_city_in_registry(city: LineDict, c: _Collector) -> None:
+    """A city file's ids against the registry of divisions (:mod:`qclib.data.registry`).
+
+    ``city_id`` may not be a province or the nation (a municipality is a city); ``name_zh``
+    must be the registry's full or short name; a ``province_entity`` must be a reference area, and for a city of the registry its own
+    province (the nation for a municipality).  A city outside the registry (a test city) is
+    not checked further.
+    """
+    city_id, prov = city.get("city_id"), city.get("province_entity")
+    division = registry.find(str(city_id)) if city_id else None
+    if division is not None and not division.is_city:
+        c.add(city.line_of("city_id"), "city.city_id", city_id, "is a reference area id, not a city", "a city id")
+        return
+    name = city.get("name_zh")
+    if division is not None and name and name not in (division.name_zh, division.short_zh):
+        c.add(
+            city.line_of("name_zh"),
+            "city.name_zh",
+            name,
+            f"is not the registry's name of {city_id}",
+            f"{division.name_zh} (or {division.short_zh})",
+        )
+    if prov in (None, ""):
+        return
+    if prov not in registry.reference_ids():
+        allowed = f"china or a province id (closest: {', '.join(registry.closest(str(prov)))})"
+        c.add(city.line_of("province_entity"), "city.province_entity", prov, "unknown reference area", allowed)
+    elif division is not None:
+        own = division.parent_id if division.level == "prefecture" else "china"
+        if prov != own:
+            c.add(
+                city.line_of("province_entity"),
+                "city.province_entity",
+                prov,
+                f"{division.name_zh} is in {registry.name_zh(own)}, not {registry.name_zh(str(prov))}",
+                repr(own),
+            )
+
+
 def _load_city_file(
     path: Path, registry: dict[str, dict[str, Any]], c: _Collector
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -460,8 +570,7 @@ def _load_city_file(
             c.require(city, key, where="city.")
         if city_id is not None and city_id != path.stem:
             c.add(city.line_of("city_id"), "city.city_id", city_id, "must equal the file name", repr(path.stem))
-        if city_id in REFERENCE_ENTITIES:
-            c.add(city.line_of("city_id"), "city.city_id", city_id, "is a reference entity id, not a city", "a new id")
+        _check_city_in_registry(city, c)
     plan: Any = doc.get("plan")
     deadline = None
     if plan is not None:

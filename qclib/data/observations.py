@@ -28,9 +28,18 @@ DATA_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".xlsm")
 #: Columns a file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = ("city", "indicator_id", "year", "value", "unit", "source")
 #: Columns a file may have (missing ones are filled with '').
-OPTIONAL_COLUMNS: tuple[str, ...] = ("scope", "source_detail", "basis", "note")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("scope", "source_detail", "basis", "note", "source_kind")
 #: Informational columns written by ``qc template``; ignored when read back.
-TEMPLATE_INFO_COLUMNS: tuple[str, ...] = ("name_zh", "name_en", "target", "target_year", "kind")
+TEMPLATE_INFO_COLUMNS: tuple[str, ...] = (
+    "name_zh",
+    "name_en",
+    "target",
+    "target_year",
+    "kind",
+    "definition",
+    "plan_clause",
+    "responsible_department",
+)
 
 
 def _expand(paths: Iterable[str | Path]) -> list[Path]:
@@ -264,8 +273,8 @@ def load_observations(
     --------
     >>> obs = load_observations()
     >>> obs.loc[(obs.city == "zhengzhou") & (obs.indicator_id == "pm25_annual_mean")
-    ...         & (obs.basis == "plan_text") & (obs.year == 2013), ["year", "value"]].to_dict("records")
-    [{'year': 2013, 'value': 108.0}]
+    ...         & (obs.year == 2013), ["value", "basis", "source_kind"]].to_dict("records")
+    [{'value': 108.0, 'basis': 'official', 'source_kind': 'official_document'}]
     """
     if paths is None:
         extra: list[Path] = []

@@ -158,3 +158,112 @@ def make_template(
                 ws.column_dimensions[col].width = width
             ws.freeze_panes = "C2"
     return out
+
+
+#: Columns of the data-request sheet (数据需求清单): the template's columns that
+#: load back, plus what a department needs to answer (definition, the plan clause)
+#: and a blank column for the department responsible.
+REQUEST_COLUMNS: tuple[str, ...] = (
+    "city",
+    "indicator_id",
+    "name_zh",
+    "definition",
+    "unit",
+    "target",
+    "plan_clause",
+    "year",
+    "value",
+    "scope",
+    "source",
+    "source_detail",
+    "basis",
+    "note",
+    "responsible_department",
+)
+
+#: Header row of the sheet in Chinese (row 2 of the sheet; the ids in row 1 load back).
+REQUEST_HEADERS_ZH: dict[str, str] = {
+    "city": "城市",
+    "indicator_id": "指标代码",
+    "name_zh": "指标名称",
+    "definition": "口径说明",
+    "unit": "单位",
+    "target": "规划目标",
+    "plan_clause": "规划条款",
+    "year": "所需年份",
+    "value": "数值（请填写）",
+    "scope": "统计范围",
+    "source": "来源（文件名称、文号或网址）",
+    "source_detail": "出处位置",
+    "basis": "数据性质",
+    "note": "备注",
+    "responsible_department": "责任部门（请填写）",
+}
+
+
+def request_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """The data-request sheet (数据需求清单) for the targets a report could not judge.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        One row per figure needed: ``city``, ``indicator_id``, ``name_zh``,
+        ``unit``, ``scope``, ``year`` and optionally ``definition``,
+        ``target`` (the target in words) and ``plan_clause``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`REQUEST_COLUMNS`, ``value``, ``source`` and
+        ``responsible_department`` empty, ``basis`` ``official``; one row per
+        city, indicator, scope and year.  Filled in and passed to
+        ``qc validate`` it loads like any observation file.
+
+    Examples
+    --------
+    >>> f = request_frame(pd.DataFrame({"city": ["zhengzhou"], "indicator_id": ["consumer_service_satisfaction"],
+    ...     "name_zh": ["消费性服务业顾客满意度"], "unit": ["score"], "scope": [""], "year": [2015]}))
+    >>> f.loc[0, ["year", "value", "basis", "responsible_department"]].astype(str).tolist()
+    ['2015', '', 'official', '']
+    """
+    out = rows.copy()
+    for col in REQUEST_COLUMNS:
+        if col not in out:
+            out[col] = "official" if col == "basis" else ""
+    out["year"] = pd.to_numeric(out["year"]).astype(int)
+    out = out.drop_duplicates(subset=["city", "indicator_id", "scope", "year"])
+    return out.loc[:, list(REQUEST_COLUMNS)].reset_index(drop=True)
+
+
+def write_request(frame: pd.DataFrame, out: str | Path) -> Path:
+    """Write :func:`request_frame` as an Excel sheet (atomically, formula cells neutralised).
+
+    The header row holds the column ids (what ``qc validate`` reads), each
+    with its Chinese name as a cell comment; the README sheet lists the
+    Chinese names and says how to fill the sheet.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> f = request_frame(pd.DataFrame({"city": ["zhengzhou"], "indicator_id": ["road_traffic_noise"],
+    ...     "name_zh": ["道路交通噪声"], "unit": ["dB(A)"], "scope": [""], "year": [2015]}))
+    >>> p = write_request(f, os.path.join(tempfile.mkdtemp(), "r.xlsx"))
+    >>> pd.read_excel(p, sheet_name="observations").loc[0, ["indicator_id", "year"]].astype(str).tolist()
+    ['road_traffic_noise', '2015']
+    """
+    from openpyxl.comments import Comment
+
+    out = Path(out)
+    names = [(c, REQUEST_HEADERS_ZH[c]) for c in REQUEST_COLUMNS]
+    with atomic_path(out, force=True) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            neutralise(frame).to_excel(xw, sheet_name="observations", index=False)
+            readme = pd.DataFrame(names + _INSTRUCTIONS, columns=["field", "how"])
+            readme.to_excel(xw, sheet_name="README", index=False)
+            ws = xw.sheets["observations"]
+            for i, (_, zh) in enumerate(names):
+                ws.cell(row=1, column=i + 1).comment = Comment(zh, "qclib")
+            for i, width in enumerate((10, 30, 28, 30, 9, 26, 30, 9, 12, 10, 30, 16, 10, 16, 18)):
+                ws.column_dimensions[chr(ord("A") + i)].width = width
+            ws.freeze_panes = "D3"
+    return out

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from qclib.constants import BASES
+from qclib.constants import BASES, SOURCE_KINDS
+from qclib.data import registry
 from qclib.exceptions import Issue
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,7 +70,7 @@ def validate_observations(raw: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataF
     :data:`YEAR_RANGE`; non-numeric value; a rate outside 0-100; a negative
     concentration, count or level; a boolean other than 0/1; a rank below 1;
     a unit that disagrees with the registry; a missing source; an unknown
-    basis; conflicting duplicates (same city, indicator, year, scope, basis
+    basis or source kind (empty: ``analyst``); conflicting duplicates (same city, indicator, year, scope, basis
     and source with different values).
     Warnings: a partial-year row without a note saying which months; a derived
     row without ``source_detail``; a non-integer count for a whole entity; an implausibly high
@@ -88,12 +89,15 @@ def validate_observations(raw: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataF
     f.csv, row 2, field 'value': a concentration cannot be negative (got -3...); allowed: >= 0
     """
     df = raw.copy()
-    for col in ("scope", "source_detail", "basis", "note"):
+    for col in ("scope", "source_detail", "basis", "note", "source_kind"):
         if col not in df.columns:
             df[col] = ""
     df, issues = _drop_empty_values(df)
+    df.loc[df["source_kind"].eq(""), "source_kind"] = "analyst"
     reg = catalog.indicators.set_index("indicator_id")
-    issues += _check_identifiers(df, set(catalog.entities), reg)
+    entities = set(catalog.entities)
+    df["city"] = resolve_city_names(df["city"], entities, _catalog_names(catalog))
+    issues += _check_identifiers(df, entities, reg)
     year_num, value, more = _parse_year_and_value(df, reg)
     issues += more
     df.loc[df["basis"].eq(""), "basis"] = "official"
@@ -128,9 +132,66 @@ def _drop_empty_values(df: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     return df.loc[~empty_value].copy(), [issue]
 
 
+def _catalog_names(catalog: Catalog) -> dict[str, str]:
+    """Chinese names of the catalog's cities (``name_zh`` of each ``params/<city>.yml``) → city id."""
+    out = {}
+    for cid, meta in catalog.cities.items():
+        name = str(meta.get("city", {}).get("name_zh") or "")
+        if name:
+            out[name] = cid
+    return out
+
+
+def resolve_city_names(city: pd.Series, entities: set[str], names: dict[str, str] | None = None) -> pd.Series:
+    """Entity ids for the ``city`` column: Chinese names, codes and ids in another case mapped.
+
+    A value that is already an entity id stays; else the catalog's own city names (``names``),
+    else :func:`qclib.data.registry.matches` when it names exactly one division (郑州市, 郑州 and
+    410100 all give ``zhengzhou``).  Ambiguous and unknown values stay as they are, for
+    :func:`_check_identifiers` to refuse.
+
+    Examples
+    --------
+    >>> ents = {"zhengzhou", "henan", "jilin", "jilin_jilin"}
+    >>> resolve_city_names(pd.Series(["郑州市", "郑州", "henan", "河南省", "吉林", "里昂"]), ents).tolist()
+    ['zhengzhou', 'zhengzhou', 'henan', 'henan', '吉林', '里昂']
+    """
+    names = names or {}
+    mapping: dict[str, str] = {}
+    for value in city[~city.isin(entities)].unique():
+        text = str(value).strip()
+        ids = (names[text],) if text in names else registry.matches(text)
+        if len(ids) == 1 and ids[0] in entities:
+            mapping[value] = ids[0]
+    return city.map(lambda v: mapping.get(v, v)) if mapping else city
+
+
+#: Distinct unknown city values that get their closest matches computed (the rest name the registry file).
+MAX_SUGGESTED: int = 20
+
+
+def _city_problem(value: str, suggest: bool) -> tuple[str, str]:
+    """(message, allowed) of an unknown or ambiguous city value."""
+    ids = registry.matches(value)
+    if len(ids) > 1:
+        return f"could mean {', '.join(f'{i} ({registry.name_zh(i)})' for i in ids)}", "the full Chinese name or the id"
+    allowed = "an id, Chinese name or code in qclib/data/divisions.csv, or a city of params/"
+    if suggest:
+        allowed += "; closest: " + ", ".join(f"{i} ({registry.name_zh(i)})" for i in registry.closest(value))
+    return "unknown city or entity", allowed
+
+
 def _check_identifiers(df: pd.DataFrame, entities: set[str], reg: pd.DataFrame) -> list[Issue]:
-    """Errors for unknown cities/entities and unknown indicator ids."""
-    issues = _issues(df, ~df["city"].isin(entities), "city", "unknown city or entity", ", ".join(sorted(entities)))
+    """Errors for unknown or ambiguous cities/entities (naming the candidates) and unknown indicator ids.
+
+    The three closest divisions are named for the first :data:`MAX_SUGGESTED` distinct unknown
+    values (a garbled file must not take minutes to refuse).
+    """
+    unknown = df.loc[~df["city"].isin(entities), ["file", "row", "city"]]
+    problems = {v: _city_problem(str(v), i < MAX_SUGGESTED) for i, v in enumerate(unknown["city"].unique())}
+    issues = [
+        Issue(f, int(r), "city", v, *problems[v]) for f, r, v in zip(unknown["file"], unknown["row"], unknown["city"])
+    ]
     issues += _issues(
         df,
         ~df["indicator_id"].isin(reg.index),
@@ -215,14 +276,27 @@ def _check_provenance(df: pd.DataFrame) -> list[Issue]:
     issues = _issues(
         df, df["source"].eq(""), "source", "every observation needs its source", "a document name, file or URL"
     )
-    return issues + _issues(df, ~df["basis"].isin(BASES), "basis", "unknown basis", ", ".join(BASES))
+    issues += _issues(df, ~df["basis"].isin(BASES), "basis", "unknown basis", ", ".join(BASES))
+    return issues + _issues(
+        df, ~df["source_kind"].isin(SOURCE_KINDS), "source_kind", "unknown source kind", ", ".join(SOURCE_KINDS)
+    )
 
 
 #: Longest text a field may hold (a source, a note): longer is a pasted page, not a citation.
 MAX_TEXT_LENGTH: int = 2000
 
 #: Text columns of an observation file checked for control characters and length.
-TEXT_COLUMNS: tuple[str, ...] = ("city", "indicator_id", "unit", "scope", "source", "source_detail", "basis", "note")
+TEXT_COLUMNS: tuple[str, ...] = (
+    "city",
+    "indicator_id",
+    "unit",
+    "scope",
+    "source",
+    "source_detail",
+    "basis",
+    "note",
+    "source_kind",
+)
 
 _CONTROL = r"[\x00-\x1f\x7f-\x9f]"
 
@@ -334,6 +408,10 @@ def _plausibility_warnings(df: pd.DataFrame, reg: pd.DataFrame, v: pd.Series) ->
     partial = df["basis"].eq("partial_year") & df["note"].eq("")
     issues += _issues(
         df, partial, "note", "a partial-year figure should say which months it covers", "e.g. 'Jan-Nov'", "warning"
+    )
+    period = df["basis"].eq("period") & df["note"].eq("")
+    issues += _issues(
+        df, period, "note", "a period figure should say which years it covers", "e.g. 'cumulative 2006–2010'", "warning"
     )
     derived = df["basis"].eq("derived") & df["source_detail"].eq("")
     return issues + _issues(
@@ -470,7 +548,11 @@ def resolve_official_conflicts(obs: pd.DataFrame, shipped: pd.Series) -> tuple[p
                     float(b["value"]),
                     f"a second official figure for {a['city']} {a['indicator_id']} {a['year']}: "
                     f"{a['file']} row {a['row']} gives {a['value']:g}"
-                    + ("" if in_mine else " (shipped data: the first row read counts)"),
+                    + (
+                        ""
+                        if in_mine
+                        else " (shipped data: the better-placed source counts, see qclib.indicators.scorecard)"
+                    ),
                     "one official figure per city, indicator, year and scope "
                     "(remove one, or give the other its true basis: research, partial_year …)",
                     "error" if in_mine else "warning",

@@ -14,7 +14,13 @@ rule "a target year already past is assessed up to that year", and A1 the
 - ``no_data``: no value for the assessed year (or the base / reference / the
   previous-year value it needs).  Never ``met`` or ``not_met``;
 - at or after the target year (or when the target has no year):
-  ``met`` / ``not_met`` against the target value;
+  ``met`` / ``not_met`` against the target value, never a pace status.  The
+  *report* year decides (``report_year``, default the assessed year): a
+  report written at or after the target year judges the target on a value
+  of the target year or later; when the latest value is older the status is
+  ``no_data`` ("no value for the target year or later"), not a pace status
+  on an old figure (issue 9: a 2016 report must not call a 2015 target
+  进度正常 on a 2013 value);
 - before the target year: ``on_track`` / ``off_track`` against what the plan
   requires *by that year*:
 
@@ -157,7 +163,8 @@ def assess_targets(frame: pd.DataFrame) -> pd.DataFrame:
         ``base_year``, ``base_value``, ``reference`` (entity id or empty),
         ``reference_value``, ``n_years``, ``run_up``, ``run_down`` (trend run
         lengths ending at ``year``), ``has_previous`` (bool: ``year - 1`` has a
-        value) and ``unit``.  Not modified.
+        value) and ``unit``; optionally ``report_year`` (the year the report
+        is written for; default the assessed year).  Not modified.
 
     Returns
     -------
@@ -213,6 +220,8 @@ def assess_targets(frame: pd.DataFrame) -> pd.DataFrame:
         )
         for c in cols
     }
+    if "report_year" in frame.columns:
+        arrays["report_year"] = frame["report_year"].to_numpy(dtype=float)
     return pd.DataFrame(_assess_arrays(**arrays), index=frame.index)
 
 
@@ -240,6 +249,7 @@ class _Rows:
     run_down: np.ndarray
     has_prev: np.ndarray
     unit: np.ndarray
+    report_year: np.ndarray
     is_: dict[str, np.ndarray]
     rel: np.ndarray
     cmp_ok: np.ndarray
@@ -262,6 +272,7 @@ def _coerce(
     run_down: np.ndarray,
     has_previous: np.ndarray,
     unit: np.ndarray,
+    report_year: np.ndarray | None = None,
 ) -> _Rows:
     """Coerce the arrays (text: str with '' for missing; numbers: float) into :class:`_Rows`.
 
@@ -291,6 +302,7 @@ def _coerce(
         run_down=np.asarray(run_down, dtype=float),
         has_prev=np.asarray(has_previous, dtype=bool),
         unit=_str(unit),
+        report_year=np.asarray(year if report_year is None else report_year, dtype=float),
         is_=is_,
         rel=is_["reduction_vs_base"] | is_["change_vs_base"],
         cmp_ok=np.isin(cmp, COMPARATORS),
@@ -386,7 +398,7 @@ def _measure(r: _Rows) -> _Measured:
     (the reference value for vs_reference, ``n_years`` for trend).
     """
     is_, n = r.is_, r.kind.size
-    final = np.isnan(r.T) | (r.year >= r.T)
+    final = np.isnan(r.T) | (np.fmax(r.report_year, r.year) >= r.T)
     with np.errstate(invalid="ignore", divide="ignore"):
         red = (r.bv - r.value) / np.abs(r.bv) * 100.0
         chg = (r.value - r.bv) / np.abs(r.bv) * 100.0
@@ -437,6 +449,11 @@ def _no_data(r: _Rows, final: np.ndarray, na: np.ndarray) -> tuple[np.ndarray, n
     return _first_reason(
         [
             (np.isnan(r.value) | np.isnan(r.year), "no value up to the assessed year", "评估年及以前无数据"),
+            (
+                final & (r.year < r.T),
+                "no value for the target year or later (the latest is older)",
+                "目标年及以后无数据（最近数据早于目标年）",
+            ),
             (r.rel & np.isnan(r.bv), "no base-year value", "缺少基年值"),
             (
                 is_["trajectory"] & ~final & (np.isnan(r.bv) | np.isnan(r.by)),
@@ -652,6 +669,7 @@ def _assess_arrays(
     run_down: np.ndarray,
     has_previous: np.ndarray,
     unit: np.ndarray,
+    report_year: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Core of :func:`assess_targets` on plain arrays (no pandas objects).
 
@@ -676,6 +694,7 @@ def _assess_arrays(
         run_down,
         has_previous,
         unit,
+        report_year,
     )
     not_assessable = _not_assessable(r)
     na = not_assessable[0]
@@ -786,11 +805,13 @@ def attainment(
     reference_value: float | None = None,
     n_years: int | None = None,
     unit: str = "",
+    report_year: int | None = None,
 ) -> AttainmentResult:
     """Status, gap and reason of one target (every kind of ``TARGET_KINDS``).
 
     Rules: module docstring (before the target year on_track/off_track
-    against the planned path or pro-rata target; at or after it met/not_met;
+    against the planned path or pro-rata target; at or after it met/not_met,
+    judged on a value of the target year or later;
     no value -> no_data; a target with nothing to check -> not_assessable).
     Same code path as the scorecard (:func:`assess_targets`).
 
@@ -823,6 +844,9 @@ def attainment(
         Years running (trend).
     unit : str
         Unit of the target, for the reason text.
+    report_year : int, optional
+        The year the report is written for (default ``year``): at or after
+        the target year a value older than the target year gives ``no_data``.
 
     Returns
     -------
@@ -866,6 +890,7 @@ def attainment(
         _check_choice("comparator", comparator, COMPARATORS)
     run_up = run_down = 0.0
     has_prev = False
+    asked = report_year if report_year is not None else year  # at/after the target year: final statuses only
     if series is not None:
         s = _as_year_series(series).dropna()
         if year is not None:
@@ -905,6 +930,7 @@ def attainment(
             "run_down": [run_down],
             "has_previous": [has_prev],
             "unit": [unit],
+            "report_year": [_f(asked if asked is not None else year)],
         },
         dtype=object,
     )

@@ -22,11 +22,25 @@ Which observation is "the value" (one per city x indicator x scope x year):
 - ``computed`` rows whose note starts with ``NOT VALID`` (a city-year that
   fails the GB 3095-2012 validity rules, see :mod:`qclib.air`) are never used.
 
-Scopes: an observation serves a target only when their scopes match after
+- within a basis, who published it: :data:`SOURCE_KIND_PENALTY` (the
+  publisher or a news outlet before an aggregator, before a copy site);
+- a catalog ``base_value`` is an official observation of its base year (the
+  plan states it, :func:`_plan_base_rows`); a catalog ``proxy_indicator``'s
+  figures stand in after every figure of the indicator itself (basis
+  ``proxy``, :func:`_proxy_rows`).
+
+Scopes: an observation serves a target when their scopes match after
 normalisation; the whole-entity spellings in :data:`WHOLE_ENTITY_SCOPES`
 (and empty) are one scope, and so are the urban-district spellings in
-:data:`URBAN_SCOPES` (城市, 城区 … are read as 市区).  A 市区 figure never
-stands in for a whole-city target, nor the other way round.
+:data:`URBAN_SCOPES` (城市, 城区 … are read as 市区).  A whole-city target
+without any whole-city figure up to the year takes the 市区 series, with a
+``scope_note`` (:func:`_scope_fallback`), unless it is ``scope_strict``; a
+市区 target never takes a whole-city figure.
+
+Provisional statuses: ``provisional`` / ``provisional_reason_zh``
+(:func:`_provisional`); the change still needed per remaining year:
+``gap_per_year``.  Report year: at or after a target's year only final
+statuses (:mod:`qclib.indicators.attainment`).
 """
 
 from __future__ import annotations
@@ -37,7 +51,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from qclib.constants import OBSERVATION_COLUMNS, TARGET_COLUMNS
+from qclib.constants import (
+    OBSERVATION_COLUMNS,
+    OPTIONAL_TARGET_COLUMNS,
+    REPRODUCED_SOURCE_KINDS,
+    SOURCE_KIND_NAMES_ZH,
+    TARGET_COLUMNS,
+)
 from qclib.exceptions import DataValidationError, InvalidChoiceError, Issue
 from qclib.indicators.attainment import _assess_arrays
 from qclib.indicators.progress import _progress_core
@@ -48,7 +68,7 @@ from qclib.indicators.trend import TREND_ALPHA, trend_matrix
 #: under GB 3095-2012 (see :mod:`qclib.air.annual`); such rows are ignored.
 INVALID_NOTE_PREFIX: str = "NOT VALID"
 
-VALUE_BASIS_RANK: dict[str, int] = {"official": 0, "computed": 1, "derived": 2, "research": 4}
+VALUE_BASIS_RANK: dict[str, int] = {"official": 0, "computed": 1, "derived": 2, "research": 4, "proxy": 5}
 
 #: Preference of bases for a base value; the catalog's base_value ranks 3.5.
 BASE_BASIS_RANK: dict[str, int] = {
@@ -58,6 +78,13 @@ BASE_BASIS_RANK: dict[str, int] = {
     "plan_text": 3,
     "research": 4,
 }
+
+#: Added to the basis rank of a row by who published it: within one basis a
+#: figure from the publisher or a news outlet beats the same kind of figure
+#: reproduced by a report aggregator, which beats a copy site (shared/data
+#: README: "prefer another row with the same figure from a better host").
+#: Always < 1, so it never overturns the basis order.
+SOURCE_KIND_PENALTY: dict[str, float] = {"academic": 0.1, "aggregator": 0.3, "mirror": 0.5}
 
 #: Scope spellings that mean "the whole entity".
 WHOLE_ENTITY_SCOPES: tuple[str, ...] = (
@@ -100,6 +127,8 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
     "value",
     "value_basis",
     "value_source",
+    "value_source_kind",
+    "scope_note",
     "previous_year",
     "previous_value",
     "yoy_change_pp",
@@ -107,6 +136,7 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
     "base_value",
     "base_value_basis",
     "base_value_source",
+    "base_value_source_kind",
     "reduction_vs_base_pct",
     "reference",
     "reference_value",
@@ -114,10 +144,13 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
     "target_for_year",
     "gap",
     "gap_to_path",
+    "gap_per_year",
     "status",
     "status_zh",
     "reason",
     "reason_zh",
+    "provisional",
+    "provisional_reason_zh",
     "progress_category",
     "progress_base_year",
     "ror",
@@ -157,9 +190,10 @@ def _codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _select(cell: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """Positions of the best-ranked row per grid cell; ties: first in input order.
 
-    One stable sort of ``cell * 8 + rank`` (ranks are 0..4).
+    One stable sort of ``cell * 100 + round(10 * rank)`` (ranks are 0..9.9: a
+    basis rank plus a source-kind penalty, :data:`SOURCE_KIND_PENALTY`).
     """
-    comp = cell.astype("int64") * 8 + rank.astype("int64")
+    comp = cell.astype("int64") * 100 + np.rint(rank * 10).astype("int64")
     order = np.argsort(comp, kind="stable")
     c = cell[order]
     first = np.ones(order.size, dtype=bool)
@@ -219,6 +253,8 @@ class _Obs:
     o_val: np.ndarray
     o_k: np.ndarray
     keys: np.ndarray
+    penalty: np.ndarray  # per kept row: SOURCE_KIND_PENALTY of its source_kind
+    kind_text: np.ndarray  # per kept row: its source_kind ('' when the frame has none)
     n_ind: int
     n_scope: int
     ymin: int
@@ -275,6 +311,8 @@ def _encode_observations(ob: pd.DataFrame, year: int | None) -> _Obs:
     n_ind, n_scope = max(len(ind_uni), 1), max(len(scope_uni), 1)
     o_key = (city_codes[keep].astype("int64") * n_ind + ind_codes[keep]) * n_scope + scope_codes
     keys, o_k = np.unique(o_key, return_inverse=True)
+    kind_text = _text(ob["source_kind"].iloc[keep]) if "source_kind" in ob else np.full(keep.size, "", dtype=object)
+    penalty = np.array([SOURCE_KIND_PENALTY.get(k, 0.0) for k in kind_text], dtype=float)
     if o_year.size:
         ymin, ymax = int(o_year.min()), int(o_year.max())
     else:
@@ -291,6 +329,8 @@ def _encode_observations(ob: pd.DataFrame, year: int | None) -> _Obs:
         o_val=o_val_all[keep],
         o_k=o_k.ravel(),
         keys=keys,
+        penalty=penalty,
+        kind_text=kind_text,
         n_ind=n_ind,
         n_scope=n_scope,
         ymin=ymin,
@@ -339,7 +379,7 @@ class _Grid:
 
 
 def _pick_per_year(obs: _Obs, rank_map: dict[str, int], years: np.ndarray | None = None) -> _Grid:
-    """Pick the value of each series x year: the best-ranked basis, ties first in input order.
+    """Pick the value of each series x year: the best-ranked basis and host, ties first in input order.
 
     Parameters
     ----------
@@ -356,7 +396,7 @@ def _pick_per_year(obs: _Obs, rank_map: dict[str, int], years: np.ndarray | None
     _Grid
     """
     by_code = np.array([rank_map.get(b, np.nan) for b in obs.basis_uni] + [np.nan], dtype=float)
-    rank = by_code[obs.basis_codes]  # code -1 (missing basis) -> the trailing NaN
+    rank = by_code[obs.basis_codes] + obs.penalty  # code -1 (missing basis) -> the trailing NaN
     usable = ~np.isnan(rank)
     if years is not None:
         usable &= np.isin(obs.o_year, years)
@@ -434,7 +474,7 @@ def _pick_value(
     # official 2015 figure)
     research = VALUE_BASIS_RANK["research"]
     before = np.maximum(Lc - 1, 0)
-    comparable = (V.rank[k, before] == research) == (V.rank[k, Lc] == research)
+    comparable = (np.floor(V.rank[k, before]) == research) == (np.floor(V.rank[k, Lc]) == research)
     prev = np.where(prev_ok & comparable, V.vals[k, before], np.nan)
     ref_value = np.where(has, V.vals[kr, Lc], np.nan)
     return _Assessed(L, has, Lc, year_assessed, value, vrow, prev, ~np.isnan(prev), ref_value)
@@ -472,7 +512,7 @@ def _pick_base(
     g_bv = np.where(b_in, B.vals[k, bci], np.nan)
     g_brk = np.where(b_in, B.rank[k, bci], np.nan)
     g_row = np.where(b_in, B.rows[k, bci], -1)
-    use_grid = ~np.isnan(g_bv) & ((g_brk <= 3) | np.isnan(catalog_base))
+    use_grid = ~np.isnan(g_bv) & ((np.floor(g_brk) <= 3) | np.isnan(catalog_base))
     use_cat = ~use_grid & ~np.isnan(catalog_base)
     base_value = np.where(use_grid, g_bv, np.where(use_cat, catalog_base, np.nan))
     return base_value, np.where(use_grid, g_row, -1), use_cat
@@ -682,6 +722,14 @@ def _basis_text(obs: _Obs, rows: np.ndarray) -> np.ndarray:
     return np.where(okr, txt, "").astype(object)
 
 
+def _kind_of(obs: _Obs, rows: np.ndarray) -> np.ndarray:
+    """``source_kind`` of kept-observation rows ('' for -1)."""
+    if obs.keep.size == 0:
+        return np.full(rows.size, "", dtype=object)
+    okr = rows >= 0
+    return np.where(okr, obs.kind_text[np.where(okr, rows, 0)], "").astype(object)
+
+
 def _target_source(tg: pd.DataFrame) -> np.ndarray:
     """《title》（doc number） seed-file | section | item: the document and clause of each target."""
     nt = len(tg)
@@ -691,6 +739,141 @@ def _target_source(tg: pd.DataFrame) -> np.ndarray:
     doc = np.where(title != "", "《" + title + "》", "") + np.where(docno != "", "（" + docno + "）", "")
     out: np.ndarray = np.where(doc != "", doc + " ", "") + sf + " | " + ss + " | item " + si
     return out
+
+
+#: Basis of the observation rows the scorecard adds itself (never in a file):
+#: a catalog ``proxy_indicator``'s figure standing in for the target's own.
+PROXY_BASIS: str = "proxy"
+
+#: Why a status is provisional (待核实), by the basis of the figure it rests on.
+PROVISIONAL_BASIS_ZH: dict[str, str] = {
+    "research": "数值为研究文献的监测均值，非官方发布",
+    "derived": "数值由其他数据推算，非官方发布",
+    "computed": "数值由监测数据计算，非官方发布",
+    PROXY_BASIS: "以相近指标的数值近似",
+}
+
+
+def _plan_base_rows(tg: pd.DataFrame) -> pd.DataFrame:
+    """A catalog ``base_value`` as an official observation of its base year.
+
+    The plan states the level of its base year (Zhengzhou's PM2.5 108 ug/m3
+    in 2013): an official figure of that year, published in a government
+    document (issue 9).  Rows from observation files of the same basis come
+    first (they are read first), so a published statistic still wins.
+    """
+    has = (
+        pd.to_numeric(tg["base_value"], errors="coerce").notna()
+        & pd.to_numeric(tg["base_year"], errors="coerce").notna()
+    )
+    b = tg.loc[has]
+    if b.empty:
+        return pd.DataFrame(columns=list(OBSERVATION_COLUMNS))
+    src = _target_source(b)
+    rows = pd.DataFrame(
+        {
+            "city": b["city"].to_numpy(),
+            "indicator_id": b["indicator_id"].to_numpy(),
+            "year": pd.to_numeric(b["base_year"]).astype("int64").to_numpy(),
+            "value": pd.to_numeric(b["base_value"]).to_numpy(dtype=float),
+            "unit": b["unit"].to_numpy(),
+            "scope": b["scope"].fillna("").to_numpy(),
+            "source": src,
+            "source_detail": "规划所列基年值",
+            "basis": "official",
+            "note": "base value stated in the plan",
+            "source_kind": "official_document",
+            "file": "",
+            "row": 0,
+        }
+    )
+    return rows.drop_duplicates(subset=["city", "indicator_id", "year", "scope"])
+
+
+def _proxy_rows(tg: pd.DataFrame, ob: pd.DataFrame) -> pd.DataFrame:
+    """Observations of each target's ``proxy_indicator``, relabelled as the target's indicator.
+
+    Basis :data:`PROXY_BASIS`: ranked after every figure of the indicator
+    itself, and a status resting on it is provisional.
+    """
+    if "proxy_indicator" not in tg:
+        return pd.DataFrame(columns=list(OBSERVATION_COLUMNS))
+    pairs = tg.loc[tg["proxy_indicator"].fillna("").astype(str) != "", ["city", "indicator_id", "proxy_indicator"]]
+    if pairs.empty:
+        return pd.DataFrame(columns=list(OBSERVATION_COLUMNS))
+    pairs = pairs.drop_duplicates()
+    src = ob.merge(pairs, left_on=["city", "indicator_id"], right_on=["city", "proxy_indicator"], suffixes=("_p", ""))
+    src = src.loc[src["basis"].eq("official")]
+    out = src.drop(columns=["indicator_id_p", "proxy_indicator"]).assign(
+        basis=PROXY_BASIS, note="proxy: " + src["indicator_id_p"].astype(str)
+    )
+    return out.loc[:, [c for c in OBSERVATION_COLUMNS if c in out.columns]]
+
+
+def _with_catalog_rows(observations: pd.DataFrame, tg: pd.DataFrame) -> pd.DataFrame:
+    """The observations plus plan-stated base values and proxy figures (appended, input not modified)."""
+    extra = [f for f in (_plan_base_rows(tg), _proxy_rows(tg, observations)) if not f.empty]
+    if not extra:
+        return observations
+    ob = observations if "source_kind" in observations else observations.assign(source_kind="")
+    return pd.concat([ob, *extra], ignore_index=True)
+
+
+def _scope_fallback(
+    obs: _Obs, t: _Targets, k: np.ndarray, last: np.ndarray, ask_col: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Use the 市区 (城市) series for a whole-city target that has no whole-city value.
+
+    Rule (issue 9): a figure whose scope the source states as 城市/市区 serves
+    a whole-city target (全市, 含县市, no scope) when there is no whole-city
+    figure up to the assessed year, unless the catalog marks the target
+    ``scope_strict``; the report says so (``scope_note``).  A 市区 target
+    never takes a whole-city figure.  Returns the mask of targets switched
+    and each target's series after the switch.
+    """
+    n = k.size
+    if ask_col < 0 or obs.K == 0:
+        return np.zeros(n, dtype=bool), k
+    col = min(ask_col, obs.m - 1)
+    k_urb = _series_of(obs, t.city, t.ind, np.full(n, "市区", dtype=object))
+    switched = (t.scope == "") & ~t.strict & (last[k, col] < 0) & (last[k_urb, col] >= 0)
+    return switched, np.where(switched, k_urb, k)
+
+
+def _scope_note(t: _Targets, raw_scope: np.ndarray, switched: np.ndarray) -> np.ndarray:
+    """'所用数据为城市（市区）口径，目标为全市' for the targets :func:`_scope_fallback` switched."""
+    target_scope = np.where(raw_scope == "", "全市", raw_scope)
+    return np.where(switched, "所用数据为城市（市区）口径，目标口径为" + target_scope + "，以此近似", "").astype(object)
+
+
+def _provisional(
+    status: np.ndarray, kind: np.ndarray, value_basis: np.ndarray, value_kind: np.ndarray, base: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each status rests on a figure that is not an official published one, and why.
+
+    Provisional (待核实): a met / not_met / on_track / off_track status whose
+    value is ``research``, ``derived``, ``computed`` or a proxy, or was found
+    on a report aggregator or a copy site (:data:`REPRODUCED_SOURCE_KINDS`);
+    for reduction and change targets and trajectories also when the base
+    value is such a figure.
+    """
+    judged = np.isin(status, ("met", "not_met", "on_track", "off_track"))
+    reasons = []
+    for basis_arr, kind_arr, what in (
+        (value_basis, value_kind, ""),
+        (base["basis"], base["source_kind"], "基年"),
+    ):
+        why = np.array([PROVISIONAL_BASIS_ZH.get(b, "") for b in basis_arr], dtype=object)
+        copied = np.isin(kind_arr, REPRODUCED_SOURCE_KINDS)
+        copy_why = np.array(["数据来源为" + SOURCE_KIND_NAMES_ZH.get(x, "") for x in kind_arr], dtype=object)
+        why = np.where(why != "", why, np.where(copied, copy_why, ""))
+        if what:
+            uses_base = np.isin(kind, ("reduction_vs_base", "change_vs_base", "trajectory"))
+            why = np.where(uses_base & (why != ""), what + why, "")
+        reasons.append(why)
+    reason = np.where(reasons[0] != "", reasons[0], reasons[1])
+    prov = judged & (reason != "")
+    return prov, np.where(prov, reason, "").astype(object)
 
 
 @dataclass(frozen=True)
@@ -710,6 +893,7 @@ class _Targets:
     measure: np.ndarray
     n_years: np.ndarray
     unit: np.ndarray
+    strict: np.ndarray  # scope_strict (False when the column is absent)
 
 
 def _num(s: pd.Series) -> np.ndarray:
@@ -733,11 +917,20 @@ def _target_arrays(tg: pd.DataFrame) -> _Targets:
         measure=_text(tg["measure"]),
         n_years=_num(tg["n_years"]),
         unit=_text(tg["unit"]),
+        strict=(
+            tg["scope_strict"].fillna(False).astype(bool).to_numpy()
+            if "scope_strict" in tg
+            else np.zeros(len(tg), dtype=bool)
+        ),
     )
 
 
 def _assess(
-    t: _Targets, a: _Assessed, base_value: np.ndarray, runs: tuple[np.ndarray, np.ndarray]
+    t: _Targets,
+    a: _Assessed,
+    base_value: np.ndarray,
+    runs: tuple[np.ndarray, np.ndarray],
+    report_year: int | None,
 ) -> dict[str, np.ndarray]:
     """Attainment of each target (:func:`qclib.indicators.attainment._assess_arrays`).
 
@@ -751,6 +944,8 @@ def _assess(
         From :func:`_pick_base`.
     runs : tuple of numpy.ndarray
         ``(run_up, run_down)`` from :func:`_trend_runs`.
+    report_year : int or None
+        The year of the report (None: each target's assessed year).
 
     Returns
     -------
@@ -774,7 +969,20 @@ def _assess(
         run_down=runs[1],
         has_previous=a.has_prev,
         unit=t.unit,
+        report_year=None if report_year is None else np.full(t.kind.size, float(report_year)),
     )
+
+
+def _gap_per_year(gap: np.ndarray, status: np.ndarray, target_year: np.ndarray, ya: np.ndarray) -> np.ndarray:
+    """The gap still to close per remaining year, ``gap / (target_year - year_assessed)``.
+
+    Only for targets behind (``off_track``) with a positive gap and years left;
+    NaN elsewhere (in the target's unit, or percentage points for relative kinds).
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        left = target_year - ya
+        out = np.where((status == "off_track") & (gap > 0) & (left > 0), gap / left, np.nan)
+    return out
 
 
 def _assemble(
@@ -793,6 +1001,7 @@ def _assemble(
     ``target_source`` (:func:`_provenance`).
     """
     yoy_pp, yoy_pct, red = _changes(t.measure, a.value, a.prev, base["value"])
+    provisional = _provisional(res["status"], t.kind, base["value_basis"], base["value_source_kind"], base)
     prog_cat, ror, prog_by = progress
     out = pd.DataFrame(
         {
@@ -815,6 +1024,8 @@ def _assemble(
             "value": a.value,
             "value_basis": base["value_basis"],
             "value_source": base["value_source"],
+            "value_source_kind": base["value_source_kind"],
+            "scope_note": base["scope_note"],
             "previous_year": _int_column(a.year_assessed - 1, ~a.has_prev),
             "previous_value": a.prev,
             "yoy_change_pp": yoy_pp,
@@ -822,6 +1033,7 @@ def _assemble(
             "base_value": base["value"],
             "base_value_basis": base["basis"],
             "base_value_source": base["source"],
+            "base_value_source_kind": base["source_kind"],
             "reduction_vs_base_pct": red,
             "reference": t.reference,
             "reference_value": np.where(t.reference != "", a.ref_value, np.nan),
@@ -829,10 +1041,13 @@ def _assemble(
             "target_for_year": res["target_for_year"],
             "gap": res["gap"],
             "gap_to_path": res["gap_to_path"],
+            "gap_per_year": _gap_per_year(res["gap"], res["status"], t.target_year, a.year_assessed),
             "status": res["status"],
             "status_zh": res["status_zh"],
             "reason": res["reason"],
             "reason_zh": res["reason_zh"],
+            "provisional": provisional[0],
+            "provisional_reason_zh": provisional[1],
             "progress_category": prog_cat,
             "progress_base_year": _int_column(prog_by, np.isnan(prog_by)),
             "ror": ror,
@@ -863,13 +1078,16 @@ def _provenance(
     bsrc = np.where(base_row >= 0, _source_text(ob, obs, base_row), np.where(use_cat, "target catalog base_value", ""))
     tsrc = _target_source(tg)
     bsrc = np.where((bsrc == "target catalog base_value"), "plan text: " + tsrc, bsrc)
+    bkind = np.where(base_row >= 0, _kind_of(obs, base_row), np.where(use_cat, "official_document", ""))
     return {
         "target_source": tsrc,
         "value": base_value,
         "basis": bbasis.astype(object),
         "source": bsrc.astype(object),
+        "source_kind": bkind.astype(object),
         "value_basis": _basis_text(obs, a.vrow).astype(object),
         "value_source": _source_text(ob, obs, a.vrow),
+        "value_source_kind": _kind_of(obs, a.vrow),
     }
 
 
@@ -960,31 +1178,34 @@ def scorecard(
     >>> sc = scorecard(t, o)
     >>> sc[["year_assessed", "value", "base_value_basis", "planned_value", "status"]].round(2)
        year_assessed  value base_value_basis  planned_value    status
-    0           2015   96.0        plan_text          99.33  on_track
+    0           2015   96.0         official          99.33  on_track
     >>> round(float(sc.loc[0, "yoy_change_pct"]), 2), sc.loc[0, "progress_category"]
     (-8.57, 'significant')
     >>> scorecard(t, o, year=2014).loc[0, "status"]
     'off_track'
     """
-    _require(targets, TARGET_COLUMNS, "targets")
-    _require(observations, OBSERVATION_COLUMNS, "observations")
+    _require(targets, [c for c in TARGET_COLUMNS if c not in OPTIONAL_TARGET_COLUMNS], "targets")
+    _require(observations, [c for c in OBSERVATION_COLUMNS if c != "source_kind"], "observations")
     tg = _restrict(targets, cities)
     if len(tg) == 0:
         return _empty_scorecard()
-    obs = _encode_observations(observations, year)
+    ob = _with_catalog_rows(observations, tg)
+    obs = _encode_observations(ob, year)
     V = _pick_per_year(obs, VALUE_BASIS_RANK)
     t_base_years = pd.to_numeric(tg["base_year"], errors="coerce").dropna().unique()
     B = _pick_per_year(obs, BASE_BASIS_RANK, np.asarray(t_base_years).astype("int64"))
     last = _last_valid(V.vals)
 
     t = _target_arrays(tg)
-    k = _series_of(obs, t.city, t.ind, t.scope)
-    kr = _series_of(obs, t.reference, t.ind, np.full(len(tg), "", dtype=object))
     ask_col = (int(year) if year is not None else obs.ymax) - obs.ymin
+    switched, k = _scope_fallback(obs, t, _series_of(obs, t.city, t.ind, t.scope), last, ask_col)
+    kr = _series_of(obs, t.reference, t.ind, np.full(len(tg), "", dtype=object))
     a = _pick_value(V, last, k, kr, ask_col, year, obs.ymin)
     base = _pick_base(B, k, t.base_year, t.catalog_base, obs.ymin)
-    res = _assess(t, a, base[0], _trend_runs(V.vals, k, a.has, a.Lc))
+    res = _assess(t, a, base[0], _trend_runs(V.vals, k, a.has, a.Lc), year)
     points = _progress_points(V.vals, last, k, a.L, t.target_year, obs.ymin)
     progress = _progress(t.kind, t.cmp, t.target_value, t.target_year, t.base_year, base[0], res["status"], points)
     trend = _trend(V.vals, k, a.has, min(max(ask_col, -1), obs.m - 1), obs.ymin)
-    return _assemble(tg, t, a, _provenance(observations, obs, tg, a, base), res, progress, trend)
+    prov = _provenance(ob, obs, tg, a, base)
+    prov["scope_note"] = _scope_note(t, _text(tg["scope"]), switched & a.has)
+    return _assemble(tg, t, a, prov, res, progress, trend)

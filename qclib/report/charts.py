@@ -27,7 +27,7 @@ from qclib._numbers import as_float
 from qclib.constants import STATUS_NAMES_ZH, STATUSES
 from qclib.exceptions import InvalidChoiceError
 from qclib.indicators.trajectory import trajectory_path
-from qclib.report.series import indicator_history, reference_histories
+from qclib.report.series import drawable, indicator_history, reference_histories
 from qclib.report.style import (
     COMPARATOR_ZH as _COMPARATOR_ZH,
 )
@@ -147,6 +147,47 @@ def target_label(target: Mapping[str, Any]) -> str:
 RESEARCH_LABEL: str = "研究值（非官方数据）"
 
 
+def finish_axes(ax: Axes, *, years: Sequence[float], values: Sequence[float], unit: str, title: str = "") -> Axes:
+    """The chart rules every indicator chart follows (issue 10).
+
+    - integer year ticks, one per year when the span is short (never 2022.5);
+    - the value axis includes every drawn value *and* the target line, with a
+      margin of 10 % of the range (5 % of the level for a flat series), so a
+      target never sits on the frame;
+    - counts (unit ``count``) on an integer axis;
+    - the unit written horizontally above the value axis, not rotated.
+
+    Examples
+    --------
+    >>> _, ax = plt.subplots()
+    >>> _ = finish_axes(ax, years=[2013, 2015], values=[3, 3, 5], unit="count")
+    >>> [int(t) for t in ax.get_xticks()], bool(ax.get_ylim()[0] < 3 < 5 < ax.get_ylim()[1])
+    ([2013, 2014, 2015], True)
+    >>> plt.close("all")
+    """
+    ys = [float(v) for v in values if not math.isnan(float(v))]
+    if years:
+        lo, hi = int(math.floor(min(years))), int(math.ceil(max(years)))
+        ax.set_xlim(lo - 0.5, hi + 0.5)
+        step = max(1, math.ceil((hi - lo + 1) / 10))
+        ax.set_xticks(list(range(lo, hi + 1, step)))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%d"))
+    if ys:
+        lo_y, hi_y = min(ys), max(ys)
+        pad = (hi_y - lo_y) * 0.1 if hi_y > lo_y else max(abs(hi_y) * 0.05, 1.0)
+        ax.set_ylim(lo_y - pad, hi_y + pad)
+    if unit == "count":
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_title(title)
+    ax.set_xlabel("年份")
+    ax.set_ylabel("")
+    label = unit_label(unit)
+    if label:
+        ax.annotate(label, xy=(0, 1.01), xycoords="axes fraction", ha="left", va="bottom", fontsize=8, color="0.3")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
 def plot_indicator_history(
     history: pd.DataFrame,
     target: Mapping[str, Any] | None = None,
@@ -233,15 +274,14 @@ def plot_indicator_history(
         elif len(pts) > 1:
             ax.plot(pts["year"], pts["value"], color="#c62828", ls="--", lw=1.2, marker="x", label=target_label(target))
     years = list(h["year"])
+    values = list(h["value"])
     if target is not None:
-        years += list(target_level_points(target)["year"])
-    if years:
-        ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
-    ax.set_title(title)
-    ax.set_xlabel("年份")
-    ax.set_ylabel(unit_label(unit))
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.grid(True, alpha=0.3)
+        pts = target_level_points(target)
+        years += list(pts["year"])
+        values += list(pts["value"])
+    for ref in (references or {}).values():
+        values += list(ref["value"])
+    finish_axes(ax, years=years, values=values, unit=unit, title=title)
     if ax.get_lines():
         ax.legend(fontsize=8, loc="best")
     return ax
@@ -288,6 +328,7 @@ def plot_cities_indicator(
         _, ax = plt.subplots(figsize=(6.4, 3.6))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     years: list[float] = []
+    values: list[float] = []
     for i, (name, hist) in enumerate(histories.items()):
         color = colors[i % len(colors)]
         h = hist.drop_duplicates("year", keep="last").sort_values("year")
@@ -305,21 +346,17 @@ def plot_cities_indicator(
                 label=f"{name} {RESEARCH_LABEL}",
             )
         years += list(h["year"])
+        values += list(h["value"])
         t = (targets or {}).get(name)
         if t is not None:
             pts = target_level_points(t)
             years += list(pts["year"])
+            values += list(pts["value"])
             if len(pts) == 1:
                 ax.axhline(pts["value"].iloc[0], color=color, ls="--", lw=1, label=f"{name} {target_label(t)}")
             elif len(pts) > 1:
                 ax.plot(pts["year"], pts["value"], color=color, ls="--", lw=1, label=f"{name} {target_label(t)}")
-    if years:  # horizontal target lines must not stretch the year axis
-        ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
-    ax.set_title(title)
-    ax.set_xlabel("年份")
-    ax.set_ylabel(unit_label(unit))
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.grid(True, alpha=0.3)
+    finish_axes(ax, years=years, values=values, unit=unit, title=title)  # target lines never stretch the years
     if ax.get_lines():
         ax.legend(fontsize=7, loc="best")
     return ax
@@ -436,8 +473,9 @@ def plot_domain(
 ) -> matplotlib.figure.Figure | None:
     """Charts of a domain's targets that have data: history against target or path.
 
-    One chart per scorecard row whose indicator has at least one value up to
-    ``year``; the target is drawn with :func:`plot_indicator_history`
+    One chart per scorecard row whose indicator has two or more values up to
+    ``year``, or one value and a planned path (:func:`drawable`; a single
+    figure is a figure card in the report, ``qclib.report.tables.figure_cards``); the target is drawn with :func:`plot_indicator_history`
     (threshold line, planned path, or the level implied by a reduction since
     the base year, using the row's ``base_value``), and the reference
     entities' series of the same indicator as thin context lines.
@@ -478,15 +516,15 @@ def plot_domain(
     >>> plt.close("all")
     """
 
-    drawable = []
+    charts = []
     for r in rows.to_dict("records"):
         hist = indicator_history(observations, city, r["indicator_id"], until=year, scope=r.get("scope"))
-        if not hist.empty:
-            drawable.append((r, hist))
-    if not drawable:
+        if drawable(hist, r):
+            charts.append((r, hist))
+    if not charts:
         return None
-    axes = small_multiples(len(drawable), ncols=ncols)
-    for ax, (r, hist) in zip(axes, drawable):
+    axes = small_multiples(len(charts), ncols=ncols)
+    for ax, (r, hist) in zip(axes, charts):
         refs = reference_histories(observations, dict(references or {}), r["indicator_id"], until=year)
         unit = hist["unit"].iloc[-1] if "unit" in hist.columns else r.get("unit")
         plot_indicator_history(

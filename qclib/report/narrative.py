@@ -10,7 +10,7 @@ left out, and an indicator without a value says 无数据.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from qclib._numbers import as_float, is_present
@@ -239,10 +239,10 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
     Examples
     --------
     >>> standing_phrase({"status": "met", "progress_category": "achieved"})
-    '已达标（目标已实现）'
-    >>> standing_phrase({"status": "not_met", "gap": -2.5, "unit": "%",
+    '已达标'
+    >>> standing_phrase({"status": "not_met", "gap": 2.5, "unit": "%",
     ...                  "progress_category": "moderate"})
-    '距目标尚差2.5个百分点，未达标（按近年增速：进展一般）'
+    '距目标尚差2.5个百分点，未达标'
     >>> standing_phrase({"status": "on_track", "kind": "trajectory", "planned_value": 99.33,
     ...                  "unit": "ug/m3", "value": 96})
     '当年规划路径值为99.33微克/立方米，实际值优于规划路径，进度正常'
@@ -269,15 +269,48 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
             parts.append(f"距目标尚差{size}位")
         elif not _present(path):
             parts.append(f"距目标尚差{format_value(abs(gap), unit)}")
-    label = STATUS_NAMES_ZH[status]
-    extra = ""
-    cat = row.get("progress_category")
-    if status != "not_assessable" and isinstance(cat, str) and cat in PROGRESS_NAMES_ZH and cat != "not_assessable":
-        # the pace category says how fast the indicator moves, the status where it
-        # stands: label the pace so "进度滞后（按近年增速：进展显著）" does not read as a contradiction
-        extra = f"（{PROGRESS_NAMES_ZH[cat]}）" if cat == "achieved" else f"（按近年增速：{PROGRESS_NAMES_ZH[cat]}）"
-    parts.append(label + extra)
+    parts.append(status_label(row) + _direction_note(row))
     return "，".join(parts)
+
+
+#: How an indicator moved since its base (from the progress category), in words that
+#: describe the direction only: the status says where it stands against the plan, this
+#: says which way it moves, so "进度滞后（较基期：改善）" is not a contradiction.
+DIRECTION_NAMES_ZH: dict[str, str] = {
+    "significant": "改善",
+    "moderate": "改善",
+    "insufficient": "小幅改善",
+    "moving_away": "变差",
+}
+
+#: Arrows of the overview (same categories as :data:`DIRECTION_NAMES_ZH`).
+DIRECTION_ARROWS: dict[str, str] = {"significant": "↑", "moderate": "↑", "insufficient": "↗", "moving_away": "↓"}
+
+
+def _direction_note(row: Mapping[str, Any]) -> str:
+    """'（较基期：改善）' before the target year; nothing once the target year is reached."""
+    if row.get("status") not in ("on_track", "off_track"):
+        return ""
+    cat = row.get("progress_category")
+    return f"（较基期：{DIRECTION_NAMES_ZH[cat]}）" if cat in DIRECTION_NAMES_ZH else ""
+
+
+def status_label(row: Mapping[str, Any]) -> str:
+    """The status in Chinese, marked 待核实 when it rests on a figure that is not official.
+
+    Examples
+    --------
+    >>> status_label({"status": "met", "provisional": True, "provisional_reason_zh": "数值为研究文献的监测均值，非官方发布"})
+    '已达标（待核实：数值为研究文献的监测均值，非官方发布）'
+    >>> status_label({"status": "off_track"})
+    '进度滞后'
+    """
+    status = str(row.get("status"))
+    label = STATUS_NAMES_ZH.get(status, status)
+    if row.get("provisional") is True or row.get("provisional") == 1:
+        why = row.get("provisional_reason_zh") or ""
+        return f"{label}（待核实：{why}）" if why else f"{label}（待核实）"
+    return label
 
 
 def indicator_sentence(row: Mapping[str, Any], year: int) -> str:
@@ -304,7 +337,7 @@ def indicator_sentence(row: Mapping[str, Any], year: int) -> str:
     ...        "base_year": 2013, "base_value": 108, "target_value": 95, "target_year": 2016,
     ...        "planned_value": 99.33, "status": "on_track", "progress_category": "significant"}
     >>> indicator_sentence(row, 2015)
-    '细颗粒物（PM2.5）年均浓度为96微克/立方米，比上年下降5.88%；规划路径为由2013年的108微克/立方米降至2016年的95微克/立方米，当年规划路径值为99.33微克/立方米，实际值优于规划路径，进度正常（按近年增速：进展显著）。'
+    '细颗粒物（PM2.5）年均浓度为96微克/立方米，比上年下降5.88%；规划路径为由2013年的108微克/立方米降至2016年的95微克/立方米，当年规划路径值为99.33微克/立方米，实际值优于规划路径，进度正常（较基期：改善）。'
     >>> indicator_sentence({"name_zh": "顾客满意度", "status": "no_data", "kind": "threshold",
     ...                     "comparator": ">=", "target_value": 80, "unit": "score",
     ...                     "target_year": 2015}, 2015)
@@ -372,7 +405,11 @@ def _quoted(name: Any) -> str:
 
 
 def domain_paragraph(rows: Iterable[Mapping[str, Any]], *, domain: str, city_name_zh: str, year: int) -> str:
-    """The opening paragraph of a domain section.
+    """The opening paragraph of a domain section: the targets that can be judged, one sentence each.
+
+    Targets without a figure are not listed here (the report names them once,
+    in its data-gap section); the paragraph only counts them.  A target whose
+    latest figure is older than its target year says so.
 
     Parameters
     ----------
@@ -400,9 +437,10 @@ def domain_paragraph(rows: Iterable[Mapping[str, Any]], *, domain: str, city_nam
     >>> rows = [{"name_zh": "农业标准化生产普及率", "kind": "threshold", "comparator": ">",
     ...          "target_value": 30, "unit": "%", "target_year": 2015, "value": 32.5,
     ...          "year_assessed": 2015, "yoy_change_pp": 2.1, "status": "met",
-    ...          "progress_category": "achieved"}]
+    ...          "progress_category": "achieved"},
+    ...         {"name_zh": "顾客满意度", "status": "no_data"}]
     >>> domain_paragraph(rows, domain="product", city_name_zh="郑州市", year=2015)
-    '2015年，郑州市产品质量领域共有1项目标指标，其中已达标1项。农业标准化生产普及率为32.5%，比上年提高2.1个百分点；2015年目标为高于30%，已达标（目标已实现）。'
+    '2015年，郑州市产品质量领域共有2项目标指标，其中已达标1项、无数据1项。农业标准化生产普及率为32.5%，比上年提高2.1个百分点；2015年目标为高于30%，已达标。另有1项目标暂无可用数据，见“数据缺口”。'
     >>> domain_paragraph([], domain="culture", city_name_zh="秦皇岛市", year=2010)
     '2010年，秦皇岛市质量文化及质量基础领域没有目标指标。'
     """
@@ -412,14 +450,169 @@ def domain_paragraph(rows: Iterable[Mapping[str, Any]], *, domain: str, city_nam
     lead = (
         f"{year}年，{city_name_zh}{DOMAIN_NAMES_ZH[domain]}领域{status_summary(str(r.get('status')) for r in rows)}。"
     )
-    with_data = [r for r in rows if r.get("status") != "no_data" and _present(r.get("value"))]
-    others = [r for r in rows if r not in with_data and r.get("status") != "no_data"]
-    missing = [r for r in rows if r.get("status") == "no_data"]
-    text = lead + "".join(indicator_sentence(r, year) for r in with_data)
-    text += "".join(
-        f"{r.get('name_zh') or r.get('indicator_id')}{target_phrase(r)}，{standing_phrase(r)}。" for r in others
-    )
-    if missing:
-        names = "、".join(_quoted(r.get("name_zh") or r.get("indicator_id")) for r in missing)
-        text += f"{names}截至{year}年{STATUS_NAMES_ZH['no_data']}。"
+    judged = [r for r in rows if r.get("status") not in ("no_data", "not_assessable") and _present(r.get("value"))]
+    old = [r for r in rows if r.get("status") == "no_data" and _present(r.get("value"))]
+    unjudged = [r for r in rows if r not in judged and r not in old]
+    text = lead + "".join(indicator_sentence(r, year) for r in judged)
+    text += "".join(old_value_sentence(r) for r in old)
+    if unjudged:
+        text += f"另有{len(unjudged)}项目标暂无可用数据，见“数据缺口”。"
     return text
+
+
+def old_value_sentence(row: Mapping[str, Any]) -> str:
+    """A target at or past its target year whose latest figure is older: shown, not judged.
+
+    Examples
+    --------
+    >>> old_value_sentence({"name_zh": "保障房工程一次验收合格率", "value": 100, "unit": "%",
+    ...     "year_assessed": 2013, "target_year": 2015, "kind": "threshold", "comparator": "==",
+    ...     "target_value": 100, "status": "no_data"})
+    '保障房工程一次验收合格率最近数据为2013年的100%，尚无2015年（目标年）及以后的数据，无法判断是否达标。'
+    """
+    name = row.get("name_zh") or row.get("indicator_id") or "该指标"
+    ya, ty = _num(row.get("year_assessed")), _num(row.get("target_year"))
+    when = f"{int(ya)}年的" if not math.isnan(ya) else ""
+    target_year = f"{int(ty)}年（目标年）" if not math.isnan(ty) else "目标年"
+    return (
+        f"{name}最近数据为{when}{format_value(row.get('value'), row.get('unit') or '')}，"
+        f"尚无{target_year}及以后的数据，无法判断是否达标。"
+    )
+
+
+# --------------------------------------------------------------------------- headline, problems, next steps
+#: Statuses a bureau reports as judged (the rest cannot be judged yet).
+JUDGED_STATUSES: tuple[str, ...] = ("met", "not_met", "on_track", "off_track")
+
+
+def _names(rows: Sequence[Mapping[str, Any]], limit: int = 3) -> str:
+    """'“A”“B”“C”等5项' style list of target names (at most ``limit`` named)."""
+    names = "".join(_quoted(r.get("name_zh") or r.get("indicator_id")) for r in rows[:limit])
+    return names + (f"等{len(rows)}项" if len(rows) > limit else "")
+
+
+def _is_provisional(r: Mapping[str, Any]) -> bool:
+    return r.get("provisional") is True or r.get("provisional") == 1
+
+
+def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int) -> str:
+    """The 综述: three to five sentences from the scorecard (what is met, what is behind, what cannot be judged).
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        The scorecard rows of one city and year (with ``name_zh``, ``domain``).
+    city_name_zh : str
+        City name.
+    year : int
+        Report year.
+
+    Returns
+    -------
+    str
+        Every number is a count of scorecard rows or a value the rows hold.
+
+    Examples
+    --------
+    >>> rows = [{"name_zh": "PM2.5年均浓度", "status": "on_track", "domain": "environment"},
+    ...         {"name_zh": "污水处理率", "status": "off_track", "domain": "environment"},
+    ...         {"name_zh": "顾客满意度", "status": "no_data", "domain": "service"},
+    ...         {"name_zh": "抽检合格率", "status": "met", "domain": "product", "provisional": True}]
+    >>> print(headline(rows, city_name_zh="郑州市", year=2015))
+    2015年，郑州市质量强市规划共4项目标，其中3项可以作出判断：已达标1项，进度正常1项，进度滞后1项。已达标或进度正常的有“PM2.5年均浓度”“抽检合格率”。落后于规划要求的有“污水处理率”。1项判断所依据的数据不是官方发布数据，标为“待核实”。其余1项目标缺少可用数据，无法判断，集中在服务质量领域。
+    """
+    rows = list(rows)
+    if not rows:
+        return f"{year}年，{city_name_zh}没有规划目标。"
+    judged = [r for r in rows if r.get("status") in JUDGED_STATUSES]
+    counts = [(s, sum(r.get("status") == s for r in judged)) for s in ("met", "not_met", "on_track", "off_track")]
+    detail = "，".join(f"{STATUS_NAMES_ZH[s]}{n}项" for s, n in counts if n)
+    out = [f"{year}年，{city_name_zh}质量强市规划共{len(rows)}项目标，其中{len(judged)}项可以作出判断"]
+    out[0] += f"：{detail}。" if detail else "。"
+    good = [r for r in judged if r.get("status") in ("met", "on_track")]
+    bad = [r for r in judged if r.get("status") in ("not_met", "off_track")]
+    if good:
+        out.append(f"已达标或进度正常的有{_names(good)}。")
+    if bad:
+        out.append(f"落后于规划要求的有{_names(bad)}。")
+    prov = [r for r in judged if _is_provisional(r)]
+    if prov:
+        out.append(f"{len(prov)}项判断所依据的数据不是官方发布数据，标为“待核实”。")
+    rest = [r for r in rows if r.get("status") not in JUDGED_STATUSES]
+    if rest:
+        doms = sorted({str(r.get("domain")) for r in rest}, key=lambda d: -sum(str(r.get("domain")) == d for r in rest))
+        where = "、".join(DOMAIN_NAMES_ZH.get(d, d) for d in doms[:2])
+        out.append(f"其余{len(rest)}项目标缺少可用数据，无法判断，集中在{where}领域。")
+    return "".join(out)
+
+
+def problem_sentence(row: Mapping[str, Any], year: int) -> str:
+    """One 存在问题 line: where the target stands, the gap, and what is still needed per year.
+
+    Examples
+    --------
+    >>> problem_sentence({"name_zh": "污水处理率（市区）", "value": 85, "unit": "%", "year_assessed": 2013,
+    ...     "kind": "threshold", "comparator": ">=", "target_value": 95, "target_year": 2015,
+    ...     "status": "off_track", "gap": 10, "gap_per_year": 5}, 2013)
+    '“污水处理率（市区）”：2013年为85%，2015年目标为不低于95%，尚差10个百分点，此后每年需提高5个百分点。'
+    """
+    name = _quoted(row.get("name_zh") or row.get("indicator_id"))
+    unit = row.get("unit") or ""
+    ya = _num(row.get("year_assessed"))
+    when = f"{int(ya)}年" if not math.isnan(ya) else f"{year}年"
+    rel = row.get("kind") in ("reduction_vs_base", "change_vs_base")
+    text = f"{name}：{when}为{format_value(row.get('value'), unit)}，{target_phrase(row)}"
+    gap = _num(row.get("gap"))
+    if not math.isnan(gap) and gap > 0:
+        text += f"，尚差{_gap_text(gap, unit, rel)}"
+    per = _num(row.get("gap_per_year"))
+    if not math.isnan(per):
+        lower = row.get("comparator") in ("<", "<=") and not rel
+        text += f"，此后每年需{'降低' if lower else '提高'}{_gap_text(per, unit, rel)}"
+    if row.get("status") == "not_met":
+        text += "，目标年已到，未达标"
+    if _is_provisional(row):
+        text += f"（待核实：{row.get('provisional_reason_zh') or ''}）"
+    return text + "。"
+
+
+def _gap_text(x: float, unit: str, relative: bool) -> str:
+    return f"{format_number(x)}个百分点" if (relative or unit == "%") else format_value(x, unit)
+
+
+def next_steps(rows: Iterable[Mapping[str, Any]], *, year: int) -> list[str]:
+    """下一步工作建议, generated from the gaps: targets behind, figures to verify, data to collect.
+
+    Examples
+    --------
+    >>> rows = [{"name_zh": "污水处理率", "status": "off_track", "domain": "environment", "target_year": 2015},
+    ...         {"name_zh": "顾客满意度", "status": "no_data", "domain": "service"},
+    ...         {"name_zh": "PM2.5", "status": "met", "domain": "environment", "provisional": True,
+    ...          "provisional_reason_zh": "数值为研究文献的监测均值，非官方发布"}]
+    >>> for line in next_steps(rows, year=2015): print(line)
+    对落后于规划要求的“污水处理率”，逐项明确年度任务和责任单位，按剩余年限分解差距（见“存在问题”）。
+    请统计部门或主管部门提供“PM2.5”的官方数据，替换目前依据的非官方数据后再作最终判断。
+    建立服务质量领域“顾客满意度”的年度统计，按随报告附送的数据需求清单明确责任部门和报送时间。
+    """
+    rows = list(rows)
+    out = []
+    behind = [r for r in rows if r.get("status") in ("off_track", "not_met")]
+    late = [r for r in behind if r.get("status") == "not_met"]
+    early = [r for r in behind if r.get("status") == "off_track"]
+    if early:
+        out.append(
+            f"对落后于规划要求的{_names(early, 4)}，逐项明确年度任务和责任单位，按剩余年限分解差距（见“存在问题”）。"
+        )
+    if late:
+        out.append(f"{_names(late, 4)}在目标年未达标：说明原因，并在下一阶段规划中确定新的完成时限。")
+    prov = [r for r in rows if _is_provisional(r) and r.get("status") in JUDGED_STATUSES]
+    if prov:
+        out.append(f"请统计部门或主管部门提供{_names(prov, 4)}的官方数据，替换目前依据的非官方数据后再作最终判断。")
+    missing = [r for r in rows if r.get("status") not in JUDGED_STATUSES]
+    for d in DOMAIN_NAMES_ZH:
+        in_d = [r for r in missing if r.get("domain") == d]
+        if in_d:
+            out.append(
+                f"建立{DOMAIN_NAMES_ZH[d]}领域{_names(in_d)}的年度统计，按随报告附送的数据需求清单明确责任部门和报送时间。"
+            )
+    return out

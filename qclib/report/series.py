@@ -53,8 +53,11 @@ def indicator_history(
     Returns
     -------
     DataFrame
-        ``year``, ``value``, ``unit``, ``basis``, ``source`` (those present)
-        sorted by year.
+        ``year``, ``value``, ``unit``, ``basis``, ``source``, ``source_kind``
+        (those present) sorted by year.  Within a basis a publisher's figure
+        beats an aggregator's or a copy site's (the scorecard's
+        ``SOURCE_KIND_PENALTY``); a whole-city history without whole-city
+        figures is the 市区 one (the scorecard's scope rule).
 
     Examples
     --------
@@ -77,11 +80,17 @@ def indicator_history(
         sel = sel.loc[sel["year"] <= until]
     if scope is not None and "scope" in sel.columns:
         key = _scope_key(scope)
-        sel = sel.loc[sel["scope"].map(_scope_key) == key]
+        keys = sel["scope"].map(_scope_key)
+        # the scorecard's scope rule: a whole-city target without whole-city figures uses 市区 ones
+        sel = sel.loc[keys == key] if (keys == key).any() or key != "" else sel.loc[keys == "市区"]
+    from qclib.indicators.scorecard import SOURCE_KIND_PENALTY
+
     rank = {b: i for i, b in enumerate(BASIS_PRIORITY)}
-    sel = sel.assign(_r=sel["basis"].map(rank))
+    kinds = sel["source_kind"].astype(object) if "source_kind" in sel else pd.Series("", index=sel.index)
+    penalty = kinds.map(lambda k: SOURCE_KIND_PENALTY.get(k, 0.0)).astype(float)
+    sel = sel.assign(_r=sel["basis"].astype(object).map(rank).astype(float) + penalty)
     sel = sel.sort_values(["year", "_r"], kind="stable").drop_duplicates("year", keep="first")
-    cols = [c for c in ("year", "value", "unit", "basis", "source") if c in sel.columns]
+    cols = [c for c in ("year", "value", "unit", "basis", "source", "source_kind") if c in sel.columns]
     return sel.loc[:, cols].reset_index(drop=True)
 
 
@@ -119,3 +128,37 @@ def reference_histories(
         if not h.empty:
             out[name] = h
     return out
+
+
+def has_path(target: Mapping[str, Any]) -> bool:
+    """Whether a target draws as a path (two or more points): a trajectory, or a change from a known base.
+
+    Examples
+    --------
+    >>> has_path({"kind": "trajectory", "base_year": 2013, "base_value": 108, "target_year": 2016,
+    ...           "target_value": 95})
+    True
+    >>> has_path({"kind": "threshold", "target_value": 90, "target_year": 2015})
+    False
+    """
+    vals = [target.get(k) for k in ("base_year", "base_value", "target_year", "target_value")]
+    known = all(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in vals)
+    if not known or target.get("kind") not in ("trajectory", "reduction_vs_base", "change_vs_base"):
+        return False
+    return target.get("kind") != "trajectory" or float(vals[2] or 0) > float(vals[0] or 0)
+
+
+def drawable(history: pd.DataFrame, target: Mapping[str, Any] | None = None) -> bool:
+    """A chart only where there is something to see: two or more years, or one year and a path.
+
+    Examples
+    --------
+    >>> one = pd.DataFrame({"year": [2013], "value": [100.0]})
+    >>> drawable(one, {"kind": "threshold", "target_value": 100, "target_year": 2015})
+    False
+    >>> drawable(one, {"kind": "trajectory", "base_year": 2013, "base_value": 108,
+    ...                "target_year": 2016, "target_value": 95})
+    True
+    """
+    n = history["year"].nunique() if not history.empty else 0
+    return n >= 2 or (n == 1 and target is not None and has_path(target))

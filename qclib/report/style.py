@@ -38,6 +38,7 @@ STATUS_BACKGROUNDS: dict[str, str] = {
     "off_track": "#ffe0b2",
     "no_data": "#eeeeee",
     "not_assessable": "#f5f5f5",
+    "provisional": "#fff3cd",  # a judged status resting on a figure that is not official (待核实)
 }
 
 #: Comparators as printed in Chinese text.
@@ -103,6 +104,28 @@ def use_cjk_font() -> str:
     rc["font.sans-serif"] = [name] + [f for f in rc["font.sans-serif"] if f != name]
     rc["axes.unicode_minus"] = False
     return name
+
+
+def use_report_style() -> str:
+    """The one chart style of every report: seaborn's white-grid theme, then the shipped CJK font.
+
+    Returns
+    -------
+    str
+        The CJK font family (see :func:`use_cjk_font`).
+
+    Examples
+    --------
+    >>> use_report_style()
+    'Noto Sans CJK SC'
+    >>> import matplotlib
+    >>> matplotlib.rcParams["axes.grid"], matplotlib.rcParams["font.sans-serif"][0]
+    (True, 'Noto Sans CJK SC')
+    """
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook", rc={"axes.titlesize": 11, "legend.fontsize": 8})
+    return use_cjk_font()
 
 
 def unit_label(unit: Any) -> str:

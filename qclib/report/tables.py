@@ -22,14 +22,15 @@ from qclib.constants import (
     BASIS_NAMES_ZH,
     DOMAIN_NAMES_ZH,
     DOMAINS,
-    REFERENCE_ENTITIES,
+    NOT_A_YEAR_BASES,
     STATUS_NAMES_ZH,
     STATUSES,
     UNIT_NAMES_ZH,
 )
+from qclib.data import registry
 from qclib.exceptions import InvalidChoiceError
 from qclib.report.escape import table as escaped_table
-from qclib.report.series import _scope_key, indicator_history, reference_histories
+from qclib.report.series import _scope_key, drawable, indicator_history, reference_histories
 from qclib.report.style import STATUS_BACKGROUNDS, unit_label
 
 #: Report languages (the reports are written in Chinese).
@@ -80,7 +81,7 @@ class ReportInputs:
         """Chinese name of a city or reference entity (the id when unknown)."""
         if city in self.catalog.cities:
             return self.catalog.cities[city]["city"].get("name_zh") or city
-        return REFERENCE_ENTITIES.get(city, {}).get("name_zh", city)
+        return registry.name_zh(city)
 
     def scorecard(self, city: str | Sequence[str], year: int) -> pd.DataFrame:
         """Scorecard of one or several cities for a report year, with names.
@@ -124,16 +125,27 @@ class ReportInputs:
                 "source_item",
                 "source_clause",
                 "target_year_inferred",
+                "proxy_indicator",
             )
             if c in targets.columns and c not in sc.columns
         ]
         sc = sc.merge(targets[["city", "target_id", *extra_cols]], on=["city", "target_id"], how="left")
+        sc = self._name_proxies(sc)
         sc["reference_name_zh"] = sc.get("reference", pd.Series(index=sc.index, dtype=object)).map(
-            lambda r: REFERENCE_ENTITIES.get(r, {}).get("name_zh") if isinstance(r, str) else None
+            lambda r: registry.name_zh(r) if isinstance(r, str) and registry.find(r) else None
         )
         order = {d: i for i, d in enumerate(DOMAINS)}
         sc = sc.assign(_o=sc["domain"].map(order)).sort_values(["city", "_o", "target_id"], kind="stable")
         return sc.drop(columns="_o").reset_index(drop=True)
+
+    def _name_proxies(self, sc: pd.DataFrame) -> pd.DataFrame:
+        """Say which indicator stands in where a status rests on a proxy figure (basis ``proxy``)."""
+        if "proxy_indicator" not in sc or not sc["value_basis"].eq("proxy").any():
+            return sc
+        names = self.catalog.indicators.set_index("indicator_id")["name_zh"]
+        proxy = sc["value_basis"].eq("proxy") & sc["provisional"].astype(bool)
+        text = sc.loc[proxy, "proxy_indicator"].map(lambda i: f"以相近指标“{names.get(i, i)}”的数值近似，非本指标统计")
+        return sc.assign(provisional_reason_zh=sc["provisional_reason_zh"].where(~proxy, text))
 
 
 def load_report_inputs(params_dir: str | Path | None = None, data_paths: Sequence[str | Path] = ()) -> ReportInputs:
@@ -230,7 +242,7 @@ def target_text(row: Mapping[str, Any]) -> str:
         return f"{lead}{way}{when}"
     if kind == "vs_reference":
         ref = row.get("reference")
-        name = REFERENCE_ENTITIES.get(str(ref), {}).get("name_zh", ref or "参照地区")
+        name = registry.name_zh(str(ref), ref or "参照地区")
         return f"{comp}{name}{when}"
     if kind == "boolean":
         return f"实现{when}"
@@ -425,11 +437,13 @@ def headline_table(scorecard: pd.DataFrame) -> pd.DataFrame:
 
 
 def scorecard_table(scorecard: pd.DataFrame) -> pd.DataFrame:
-    """The full scorecard for display (one row per target, Chinese headers).
+    """The judged targets for display (one row per target, Chinese headers).
 
-    Columns: 领域, 指标, 目标, 评估年份, 实际值, 比上年, 路径值, 差距, 状态,
-    进展, status (the status id, used for colours; hidden by
-    :func:`style_scorecard`).
+    Columns: 领域, 指标, 目标, 评估年份, 实际值, 比上年, 路径值, 差距, 状态
+    (against the plan; ``（待核实）`` when it rests on a figure that is not
+    official), 较基期 (the direction of change, before the target year
+    only), 说明 (why provisional, the scope used), status (the status id,
+    used for colours; hidden by :func:`style_scorecard`).
 
     Examples
     --------
@@ -437,11 +451,12 @@ def scorecard_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     ...     "comparator": [">="], "target_value": [90.0], "unit": ["%"], "target_year": [2015],
     ...     "year_assessed": [2015], "value": [92.1], "yoy_change_pp": [1.0],
     ...     "yoy_change_pct": [float("nan")], "planned_value": [float("nan")], "gap": [2.1],
-    ...     "status": ["met"], "progress_category": ["achieved"]})
-    >>> scorecard_table(sc).iloc[0][["领域", "目标", "实际值", "比上年", "状态"]].tolist()
-    ['产品质量', '≥90%（2015）', '92.1', '+1个百分点', '已达标']
+    ...     "status": ["met"], "progress_category": ["achieved"], "provisional": [True],
+    ...     "provisional_reason_zh": ["数值为研究文献的监测均值，非官方发布"]})
+    >>> scorecard_table(sc).iloc[0][["领域", "目标", "实际值", "比上年", "状态", "较基期"]].tolist()
+    ['产品质量', '≥90%（2015）', '92.1', '+1个百分点', '已达标（待核实）', '—']
     """
-    from qclib.report.narrative import PROGRESS_NAMES_ZH
+    from qclib.report.narrative import DIRECTION_NAMES_ZH
 
     def change(r: Mapping[str, Any]) -> str:
         pp, pct = _num(r.get("yoy_change_pp")), _num(r.get("yoy_change_pct"))
@@ -454,6 +469,10 @@ def scorecard_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in scorecard.to_dict("records"):
         ya = _num(r.get("year_assessed"))
+        status = r.get("status")
+        prov = _provisional_flag(r)
+        pace = DIRECTION_NAMES_ZH.get(r.get("progress_category"), "—") if status in ("on_track", "off_track") else "—"
+        notes = [str(x) for x in (r.get("provisional_reason_zh"), r.get("scope_note")) if isinstance(x, str) and x]
         rows.append(
             {
                 "领域": DOMAIN_NAMES_ZH.get(r.get("domain"), r.get("domain")),
@@ -464,12 +483,26 @@ def scorecard_table(scorecard: pd.DataFrame) -> pd.DataFrame:
                 "比上年": change(r),
                 "路径值": _fmt(r.get("planned_value")),
                 "差距": _fmt(r.get("gap")),
-                "状态": STATUS_NAMES_ZH.get(r.get("status"), r.get("status")),
-                "进展": PROGRESS_NAMES_ZH.get(r.get("progress_category"), "—"),
-                "status": r.get("status"),
+                "状态": STATUS_NAMES_ZH.get(status, status) + ("（待核实）" if prov else ""),
+                "较基期": pace,
+                "说明": "；".join(notes) or "—",
+                "status": "provisional" if prov else status,
             }
         )
-    cols = ["领域", "指标", "目标", "评估年份", "实际值", "比上年", "路径值", "差距", "状态", "进展", "status"]
+    cols = [
+        "领域",
+        "指标",
+        "目标",
+        "评估年份",
+        "实际值",
+        "比上年",
+        "路径值",
+        "差距",
+        "状态",
+        "较基期",
+        "说明",
+        "status",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -607,6 +640,8 @@ def observations_table(
     -------
     DataFrame
         领域, 指标, 数值, 单位, 数据性质, 来源 (sorted by domain order).
+        Partial-year, period and plan-text figures are never a year's value:
+        they are left out (:func:`not_a_year_table` lists them).
 
     Examples
     --------
@@ -620,6 +655,7 @@ def observations_table(
         (observations["city"] == city)
         & (observations["year"] == year)
         & ~observations["indicator_id"].isin(list(exclude))
+        & ~observations["basis"].isin(NOT_A_YEAR_BASES)
     ]
     reg = indicators.set_index("indicator_id")
     order = {d: i for i, d in enumerate(DOMAINS)}
@@ -637,7 +673,7 @@ def observations_table(
                 "数值": _fmt(r["value"]),
                 "单位": unit_label(r.get("unit", "")),
                 "数据性质": BASIS_NAMES_ZH.get(r.get("basis", ""), r.get("basis", "")),
-                "来源": r.get("source", ""),
+                "来源": source_label(r.get("source", ""), r.get("source_kind", "")),
             }
         )
     df = pd.DataFrame(rows, columns=["_o", "领域", "指标", "数值", "单位", "数据性质", "来源"])
@@ -1019,7 +1055,7 @@ def histories_sources_table(series: Mapping[str, Mapping[str, pd.DataFrame]]) ->
             "年份": int(x["year"]),
             "数值": _fmt(x["value"]),
             "数据性质": BASIS_NAMES_ZH.get(x.get("basis"), x.get("basis") or ""),
-            "来源": x.get("source") or "—",
+            "来源": source_label(x.get("source"), x.get("source_kind")),
         }
         for label, by_area in series.items()
         for who, h in by_area.items()
@@ -1076,16 +1112,23 @@ def common_histories(
 def city_references(meta: Mapping[str, Any]) -> dict[str, str]:
     """Reference entities of a city for charts: its province and China.
 
+    The province is the city file's ``province_entity``, else the registry's province of the
+    city (a municipality has only China); names come from :mod:`qclib.data.registry`.
+
     Examples
     --------
     >>> city_references({"city": {"province_entity": "henan"}})
     {'henan': '河南省', 'china': '全国'}
+    >>> city_references({"city": {"city_id": "mianyang"}}), city_references({"city": {"city_id": "beijing"}})
+    ({'sichuan': '四川省', 'china': '全国'}, {'china': '全国'})
     """
     out = {}
-    prov = meta.get("city", {}).get("province_entity")
+    city = meta.get("city", {})
+    division = registry.find(str(city.get("city_id")))
+    prov = city.get("province_entity") or (division.province_id if division else None)
     for ent in (prov, "china"):
-        if ent in REFERENCE_ENTITIES:
-            out[ent] = REFERENCE_ENTITIES[ent]["name_zh"]
+        if isinstance(ent, str) and ent in registry.reference_ids() and ent != city.get("city_id"):
+            out[ent] = registry.name_zh(ent)
     return out
 
 
@@ -1150,3 +1193,528 @@ def history_table(
     df = pd.DataFrame(cols)
     df.index.name = "年份"
     return df.sort_index()
+
+
+# --------------------------------------------------------------------------- headline overview, problems, gaps
+#: Columns of the overview: a judged status counts in its own column only when it
+#: rests on official figures; otherwise it counts as 待核实.
+OVERVIEW_COLUMNS: tuple[str, ...] = (
+    "目标数",
+    "已达标",
+    "进度正常",
+    "进度滞后",
+    "未达标",
+    "待核实",
+    "无法判断",
+    "变化方向",
+)
+
+_BUCKET_OF: dict[str, str] = {"met": "已达标", "on_track": "进度正常", "off_track": "进度滞后", "not_met": "未达标"}
+
+
+def _provisional_flag(r: Mapping[str, Any]) -> bool:
+    return r.get("provisional") is True or r.get("provisional") == 1
+
+
+def overview_bucket(r: Mapping[str, Any]) -> str:
+    """The overview column of one scorecard row (:data:`OVERVIEW_COLUMNS`).
+
+    Examples
+    --------
+    >>> overview_bucket({"status": "met"}), overview_bucket({"status": "met", "provisional": True})
+    ('已达标', '待核实')
+    >>> overview_bucket({"status": "no_data"})
+    '无法判断'
+    """
+    status = str(r.get("status"))
+    if status not in _BUCKET_OF:
+        return "无法判断"
+    return "待核实" if _provisional_flag(r) else _BUCKET_OF[status]
+
+
+def overview_table(
+    scorecard: pd.DataFrame, *, by: str = "domain", labels: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Per domain: targets, the status counts a leader reads at a glance, and the direction arrows.
+
+    The SDG progress-snapshot layout (UN ESCAP, Eurostat): one row per domain
+    and a 合计 row; 变化方向 counts the targets improving (↑, progress
+    category significant or moderate), improving slowly (↗, insufficient) and
+    moving away (↓) since their base (:data:`qclib.report.narrative.DIRECTION_ARROWS`).
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"domain": ["product", "product", "service"], "status": ["met", "off_track", "no_data"],
+    ...     "progress_category": ["achieved", "moving_away", "not_assessable"], "provisional": [False, False, False]})
+    >>> overview_table(sc).loc["产品质量"].astype(str).tolist()
+    ['2', '1', '0', '1', '0', '0', '0', '↓1']
+    >>> int(overview_table(sc).loc["合计", "无法判断"])
+    1
+    >>> overview_table(sc.assign(city=["a", "a", "b"]), by="city", labels={"a": "甲市", "b": "乙市"}).index.tolist()
+    ['甲市', '乙市', '合计']
+    """
+    from qclib.report.narrative import DIRECTION_ARROWS
+
+    records = scorecard.to_dict("records")
+    out = []
+    index = []
+    if by == "domain":
+        keys, names = list(DOMAINS), dict(DOMAIN_NAMES_ZH)
+    else:
+        keys, names = list(dict.fromkeys(scorecard[by])), dict(labels or {})
+    groups = [(names.get(k, k), [r for r in records if r.get(by) == k]) for k in keys]
+    for name, rows in [*groups, ("合计", records)]:
+        if not rows:
+            continue
+        buckets = [overview_bucket(r) for r in rows]
+        arrows = [DIRECTION_ARROWS.get(str(r.get("progress_category")), "") for r in rows]
+        arrow_text = " ".join(f"{a}{arrows.count(a)}" for a in ("↑", "↗", "↓") if arrows.count(a))
+        out.append([len(rows), *[buckets.count(c) for c in OVERVIEW_COLUMNS[1:-1]], arrow_text or "—"])
+        index.append(name)
+    return pd.DataFrame(out, index=index, columns=list(OVERVIEW_COLUMNS))
+
+
+def gaps_table(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """数据缺口: per domain, the targets that cannot be judged, each named once.
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"domain": ["service", "service", "product"], "name_zh": ["满意度", "品牌数", "合格率"],
+    ...     "status": ["no_data", "not_assessable", "met"]})
+    >>> gaps_table(sc).values.tolist()
+    [['服务质量', 2, '满意度；品牌数']]
+    """
+    records = [r for r in scorecard.to_dict("records") if overview_bucket(r) == "无法判断"]
+    rows = []
+    for d in DOMAINS:
+        names = [str(r.get("name_zh") or r.get("indicator_id")) for r in records if r.get("domain") == d]
+        if names:
+            rows.append([DOMAIN_NAMES_ZH[d], len(names), "；".join(names)])  # names may hold a 、
+    return pd.DataFrame(rows, columns=["领域", "无法判断的目标数", "目标指标"])
+
+
+def problem_rows(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """The targets behind (进度滞后) or missed (未达标), largest relative gap first.
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"name_zh": ["a", "b", "c"], "status": ["off_track", "not_met", "met"],
+    ...     "gap": [1.0, 5.0, -2.0], "target_value": [95.0, 50.0, 90.0]})
+    >>> problem_rows(sc)["name_zh"].tolist()
+    ['b', 'a']
+    """
+    behind = scorecard.loc[scorecard["status"].isin(["off_track", "not_met"])].copy()
+    gap = pd.to_numeric(behind["gap"], errors="coerce").abs()
+    size = pd.to_numeric(behind["target_value"], errors="coerce").abs().where(lambda x: x > 0)
+    behind["_rel"] = (gap / size).fillna(gap)
+    return behind.sort_values("_rel", ascending=False, kind="stable").drop(columns="_rel").reset_index(drop=True)
+
+
+def data_request_rows(scorecard: pd.DataFrame, indicators: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The figures the report needed and did not have, as rows for the 数据需求清单.
+
+    Per target that cannot be judged: the year it needs (the report year, or
+    the target year when that is earlier), and the base year when a relative
+    target or a path lacks its base value.  Input for
+    :func:`qclib.data.template.request_frame`.
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"city": ["z"], "indicator_id": ["x"], "name_zh": ["排放削减"], "unit": ["%"],
+    ...     "scope": [""], "status": ["no_data"], "kind": ["reduction_vs_base"], "comparator": [">="],
+    ...     "target_value": [14.8], "target_year": [2015], "base_year": [2010], "base_value": [float("nan")],
+    ...     "target_source": ["《方案》"]})
+    >>> ind = pd.DataFrame({"indicator_id": ["x"], "unit": ["t"], "name_zh": ["化学需氧量排放总量"], "note": [""]})
+    >>> data_request_rows(sc, ind, 2016)[["year", "unit"]].values.tolist()
+    [[2015, 't'], [2010, 't']]
+    """
+    reg = indicators.set_index("indicator_id")
+    rows = []
+    for r in scorecard.to_dict("records"):
+        if overview_bucket(r) != "无法判断":
+            continue
+        iid = r["indicator_id"]
+        unit = reg["unit"].get(iid, r.get("unit")) if iid in reg.index else r.get("unit")
+        ty = _num(r.get("target_year"))
+        years = [int(min(year, ty)) if not math.isnan(ty) else int(year)]
+        by = _num(r.get("base_year"))
+        if not math.isnan(by) and math.isnan(_num(r.get("base_value"))):
+            years.append(int(by))
+        for y in years:
+            rows.append(
+                {
+                    "city": r["city"],
+                    "indicator_id": iid,
+                    "name_zh": r.get("name_zh") or iid,
+                    "definition": reg["name_zh"].get(iid, "") if iid in reg.index else "",
+                    "unit": unit,
+                    "target": target_text(r),
+                    "plan_clause": r.get("target_source") or "",
+                    "scope": r.get("scope") or "",
+                    "year": y,
+                }
+            )
+    cols = ["city", "indicator_id", "name_zh", "definition", "unit", "target", "plan_clause", "scope", "year"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --------------------------------------------------------------------------- sources, readable
+_SEED_PREFIX = re.compile(r"^seeds/\d{3}_[0-9a-f]{16}\.txt\s+—\s+")
+
+
+def source_label(source: Any, kind: Any = "") -> str:
+    """A source as a reader sees it: the document's title, or who published a web page and where.
+
+    Never a file name: a transcribed document shows its title; a URL shows
+    the kind of host (政府网站, 新闻媒体, 转载（非发布机构） …) and the address
+    decoded (``%E6%A0%AA`` -> 株).
+
+    Examples
+    --------
+    >>> source_label("seeds/001_1e9d2761d1d519df.txt — 《郑州市创建全国质量强市示范城市工作方案》（郑政〔2014〕17号）")
+    '《郑州市创建全国质量强市示范城市工作方案》（郑政〔2014〕17号）'
+    >>> source_label("http://www.example.cn/%E6%A0%AA%E6%B4%B2/1.htm", "mirror")
+    '转载（非发布机构）：www.example.cn/株洲/1.htm'
+    """
+    from urllib.parse import unquote
+
+    from qclib.constants import SOURCE_KIND_NAMES_ZH
+
+    text = _SEED_PREFIX.sub("", str(source or "").strip())
+    if re.match(r"^https?://", text):
+        who = SOURCE_KIND_NAMES_ZH.get(str(kind or ""), "网页")
+        return f"{who}：{unquote(re.sub(r'^https?://', '', text))}"
+    return text or "—"
+
+
+#: Order of the credibility groups of the sources appendix.
+CREDIBILITY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("一、发布机构（政府文件、政府网站）", ("official_document", "official_site")),
+    ("二、新闻媒体与本单位填报", ("media", "analyst")),
+    ("三、学术文献", ("academic",)),
+    ("四、转载（非发布机构，待核实）", ("aggregator", "mirror")),
+)
+
+
+def credibility_group(kind: Any) -> str:
+    """The appendix group of a source kind (:data:`CREDIBILITY_GROUPS`).
+
+    Examples
+    --------
+    >>> credibility_group("mirror")
+    '四、转载（非发布机构，待核实）'
+    """
+    for name, kinds in CREDIBILITY_GROUPS:
+        if kind in kinds:
+            return name
+    return CREDIBILITY_GROUPS[1][0]
+
+
+def sources_by_credibility(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """The appendix: every figure a status rests on, grouped by who published it.
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"name_zh": ["PM2.5", "合格率"], "value": [78.6, 93.1], "year_assessed": [2016, 2013],
+    ...     "value_source": ["http://a.cn/x", "seeds/000_fcc7a09923591210.txt — 《报道》"],
+    ...     "value_source_kind": ["mirror", "media"], "value_basis": ["official", "official"]})
+    >>> sources_by_credibility(sc)[["来源类别", "指标"]].values.tolist()
+    [['二、新闻媒体与本单位填报', '合格率'], ['四、转载（非发布机构，待核实）', 'PM2.5']]
+    """
+    rows = []
+    order = {name: i for i, (name, _) in enumerate(CREDIBILITY_GROUPS)}
+    for r in scorecard.to_dict("records"):
+        if math.isnan(_num(r.get("value"))):
+            continue
+        kind = r.get("value_source_kind") or ""
+        ya = _num(r.get("year_assessed"))
+        rows.append(
+            {
+                "来源类别": credibility_group(kind),
+                "指标": r.get("name_zh") or r.get("indicator_id"),
+                "数值": _fmt(r.get("value")) + (f"（{int(ya)}年）" if not math.isnan(ya) else ""),
+                "数据性质": BASIS_NAMES_ZH.get(r.get("value_basis"), r.get("value_basis") or "—"),
+                "来源": source_label(str(r.get("value_source") or "").split(" | ")[0], kind),
+            }
+        )
+    df = pd.DataFrame(rows, columns=["来源类别", "指标", "数值", "数据性质", "来源"])
+    df["_o"] = df["来源类别"].map(order)
+    return df.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def change_checks_table(checks: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Reported changes against their levels (:func:`qclib.indicators.consistency.reported_changes`), in Chinese.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"indicator_id": ["x_change_pct"], "change_of": ["x"], "year": [2013], "base_year": [2012],
+    ...     "base_value": [363.0], "value": [141.0], "reported": [-64.2], "computed": [-61.157], "unit": ["%"],
+    ...     "consistent": [False]})
+    >>> change_checks_table(c, {"x": "行政审批事项"}).iloc[0].tolist()
+    ['行政审批事项', '2012年363 → 2013年141', '-64.2%', '-61.2%', '不一致：按数值计算为-61.2%']
+    """
+    names = dict(names or {})
+    rows = []
+    for r in checks.to_dict("records"):
+        unit = "个百分点" if r["unit"] == "pp" else unit_label(r["unit"]) if r["unit"] != "%" else "%"
+        computed = f"{r['computed']:.1f}".rstrip("0").rstrip(".") + unit
+        rows.append(
+            [
+                names.get(r["change_of"], r["change_of"]),
+                f"{r['base_year']}年{_fmt(r['base_value'])} → {r['year']}年{_fmt(r['value'])}",
+                f"{_fmt(r['reported'])}{unit}",
+                computed,
+                "一致" if r["consistent"] else f"不一致：按数值计算为{computed}",
+            ]
+        )
+    return pd.DataFrame(rows, columns=["指标", "前后数值", "公布的变化", "按数值计算", "核对结果"])
+
+
+def not_a_year_table(observations: pd.DataFrame, indicators: pd.DataFrame, city: str, year: int) -> pd.DataFrame:
+    """Partial-year and period figures of a year, shown apart with what they cover (never as the year's value).
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"city": ["x"], "indicator_id": ["pm25"], "year": [2017], "value": [119.0],
+    ...     "unit": ["ug/m3"], "basis": ["partial_year"], "note": ["Jan–Feb mean"], "source": ["http://a.cn"],
+    ...     "source_kind": ["media"], "scope": [""]})
+    >>> ind = pd.DataFrame({"indicator_id": ["pm25"], "domain": ["environment"], "name_zh": ["PM2.5年均浓度"]})
+    >>> not_a_year_table(obs, ind, "x", 2017).iloc[0].tolist()
+    ['PM2.5年均浓度', '119', '微克/立方米', '部分年度（1–2月）', '新闻媒体：a.cn']
+    """
+    sel = observations.loc[
+        (observations["city"] == city)
+        & (observations["year"] == year)
+        & observations["basis"].isin(("partial_year", "period"))
+    ]
+    names = indicators.set_index("indicator_id")["name_zh"]
+    rows = []
+    for r in sel.to_dict("records"):
+        rows.append(
+            [
+                names.get(r["indicator_id"], r["indicator_id"]),
+                _fmt(r["value"]),
+                unit_label(r.get("unit", "")),
+                _coverage_zh(str(r.get("basis")), str(r.get("note") or "")),
+                source_label(r.get("source", ""), r.get("source_kind", "")),
+            ]
+        )
+    return pd.DataFrame(rows, columns=["指标", "数值", "单位", "覆盖时段", "来源"])
+
+
+_MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
+
+
+def _coverage_zh(basis: str, note: str) -> str:
+    """'部分年度（1–11月）' / '多年合计（2006–2010年）' from the note's English month or year span."""
+    m = re.search(
+        r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\s*[–-]\s*(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)",
+        note,
+    )
+    if basis == "partial_year":
+        return f"部分年度（{_MONTHS[m.group(1)]}–{_MONTHS[m.group(2)]}月）" if m else "部分年度"
+    y = re.search(r"(\d{4})\s*[–-]\s*(\d{4})", note)
+    return f"多年合计（{y.group(1)}–{y.group(2)}年）" if y else "多年合计"
+
+
+# --------------------------------------------------------------------------- report helpers (issue 9)
+#: MIME type of the data-request rows a city report emits; the batch runner writes them as the
+#: 数据需求清单 Excel sheet beside the report (the notebook itself writes no file).
+DATA_REQUEST_MIME: str = "application/vnd.qclib.data-request+json"
+
+
+def judged_mask(scorecard: pd.DataFrame) -> pd.Series:
+    """Rows a bureau can state a judgement on (met, not_met, on_track, off_track).
+
+    Examples
+    --------
+    >>> judged_mask(pd.DataFrame({"status": ["met", "no_data"]})).tolist()
+    [True, False]
+    """
+    return scorecard["status"].isin(["met", "not_met", "on_track", "off_track"])
+
+
+def target_sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """Each target's plan clause (document, number, section, item), once per target.
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"name_zh": ["合格率"], "plan_title": ["工作方案"], "doc_number": ["郑政〔2014〕17号"],
+    ...     "source_section": ["三、（一）"], "source_item": ["1"], "source_clause": ["表内第1项"],
+    ...     "kind": ["threshold"], "comparator": [">="], "target_value": [90.0], "unit": ["%"], "target_year": [2015],
+    ...     "value": [float("nan")]})
+    >>> target_sources_table(sc).iloc[0].tolist()
+    ['合格率', '≥90%（2015）', '《工作方案》（郑政〔2014〕17号）三、（一） 第1项 表内第1项']
+    """
+    src = sources_table(scorecard)
+    return pd.DataFrame(
+        {
+            "指标": src["指标"],
+            "目标": [target_text(r) for r in scorecard.to_dict("records")],
+            "规划出处": src["目标出处"],
+        }
+    )
+
+
+def official_conflicts_table(
+    observations: pd.DataFrame, city: str, *, until: int | None = None, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Years for which the data hold two different official figures, and the one the report uses.
+
+    Rule (qclib.indicators.scorecard): within the official basis the figure from the
+    publisher or a news outlet counts over an aggregator's, which counts over a copy
+    site's; among equals the first row read.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"city": ["z", "z"], "indicator_id": ["r", "r"], "year": [2020, 2020],
+    ...     "value": [62.8, 63.0], "scope": ["", ""], "basis": ["official"] * 2, "unit": ["%", "%"],
+    ...     "source_kind": ["mirror", "official_site"]})
+    >>> official_conflicts_table(obs, "z", names={"r": "优良天数比例"}).iloc[0].astype(str).tolist()
+    ['优良天数比例', '2020', '62.8%（转载（非发布机构））；63%（政府网站）', '63%']
+    """
+    from qclib.constants import SOURCE_KIND_NAMES_ZH
+    from qclib.indicators.scorecard import SOURCE_KIND_PENALTY as rank
+
+    sel = observations.loc[(observations["city"] == city) & observations["basis"].eq("official")]
+    if until is not None:
+        sel = sel.loc[sel["year"] <= until]
+    names = dict(names or {})
+    rows = []
+    for (iid, y, _scope), grp in sel.groupby(["indicator_id", "year", "scope"], sort=True):
+        if grp["value"].nunique() < 2:
+            continue
+        unit = unit_label(str(grp["unit"].iloc[0]))
+        kinds = grp.get("source_kind", pd.Series("", index=grp.index)).fillna("")
+        order = kinds.map(lambda k: rank.get(k, 0.0)).sort_values(kind="stable")
+        used = grp.loc[order.index[0], "value"]
+        seen = "；".join(
+            f"{_fmt(v)}{unit}（{SOURCE_KIND_NAMES_ZH.get(k, '未注明')}）" for v, k in zip(grp["value"], kinds)
+        )
+        rows.append([names.get(iid, iid), int(y), seen, f"{_fmt(used)}{unit}"])
+    return pd.DataFrame(rows, columns=["指标", "年份", "各来源数值", "采用"])
+
+
+def warnings_sentence(records: Iterable[Any]) -> str:
+    """One Chinese sentence on the checks run while the data were read (counts by kind).
+
+    Examples
+    --------
+    >>> warnings_sentence([])
+    '读取数据时没有校验提示。'
+    >>> warnings_sentence(["a.csv, row 3: a second official figure for z r 2020: ...", "b: changes by 80 % ..."])
+    '读取数据时有2条校验提示：同一年份有两个官方数值1条（采用的数值见上表）、其他提示1条。'
+    """
+    kinds = {
+        "second official figure": "同一年份有两个官方数值",
+        "replaced by": "本单位填报数值替换了内置数据",
+        "rows without a value": "空白行已跳过",
+        "should say": "数据说明不全",
+    }
+    lines = warning_lines(records)
+    if not lines:
+        return "读取数据时没有校验提示。"
+    counts: dict[str, int] = {}
+    for text in lines:
+        label = next((zh for key, zh in kinds.items() if key in text), "其他提示")
+        counts[label] = counts.get(label, 0) + 1
+    parts = [f"{k}{n}条" + ("（采用的数值见上表）" if k == "同一年份有两个官方数值" else "") for k, n in counts.items()]
+    return f"读取数据时有{len(lines)}条校验提示：" + "、".join(parts) + "。"
+
+
+def common_indicator_lines(
+    series: Mapping[str, Mapping[str, pd.DataFrame]], names: Mapping[str, str], units: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """Split shared indicators into those with two or more cities' data (charted) and one-city lines.
+
+    Returns
+    -------
+    charted : list of str
+        Indicator ids with data for at least two cities.
+    lines : list of str
+        One sentence per indicator with data for one city only (its latest figure).
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"year": [2015], "value": [96.0]})
+    >>> e = h.iloc[:0]
+    >>> common_indicator_lines({"pm": {"郑州市": h, "株洲市": e}, "x": {"郑州市": e, "株洲市": e}},
+    ...                        {"pm": "PM2.5年均浓度"}, {"pm": "ug/m3"})
+    ([], ['“PM2.5年均浓度”仅郑州市有数据（2015年96微克/立方米），无法对比。'])
+    """
+    from qclib.report.narrative import format_value
+
+    charted, lines = [], []
+    for iid, by_city in series.items():
+        have = {c: h for c, h in by_city.items() if not h.empty}
+        if len(have) >= 2:
+            charted.append(iid)
+        elif len(have) == 1:
+            ((city, h),) = have.items()
+            last = h.iloc[-1]
+            lines.append(
+                f"“{names.get(iid, iid)}”仅{city}有数据（{int(last['year'])}年"
+                f"{format_value(last['value'], units.get(iid, ''))}），无法对比。"
+            )
+    return charted, lines
+
+
+def judged_by_domain(scorecard: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Per domain and city: ``good / judged / total`` (met or on track, judged, all targets).
+
+    Examples
+    --------
+    >>> sc = pd.DataFrame({"city": ["a", "a", "b"], "domain": ["product"] * 3,
+    ...                    "status": ["met", "no_data", "off_track"]})
+    >>> judged_by_domain(sc, {"a": "甲市"}).loc["产品质量"].to_dict()
+    {'甲市': '1 / 1 / 2', 'b': '0 / 1 / 1'}
+    """
+    names = dict(names or {})
+    cities = list(dict.fromkeys(scorecard["city"]))
+    out = pd.DataFrame(
+        index=[DOMAIN_NAMES_ZH[d] for d in DOMAINS], columns=[names.get(c, c) for c in cities], dtype=object
+    )
+    judged = judged_mask(scorecard)
+    good = scorecard["status"].isin(["met", "on_track"])
+    for d in DOMAINS:
+        for c in cities:
+            m = (scorecard["domain"] == d) & (scorecard["city"] == c)
+            n = int(m.sum())
+            out.loc[DOMAIN_NAMES_ZH[d], names.get(c, c)] = (
+                f"{int((m & good).sum())} / {int((m & judged).sum())} / {n}" if n else "—"
+            )
+    return out.dropna(how="all")
+
+
+def figure_cards(rows: pd.DataFrame, observations: pd.DataFrame, city: str, year: int) -> list[str]:
+    """A compact card (value, year, target, status) for each judged target with a single figure.
+
+    The charts leave these out (one point on a full axis says nothing,
+    :func:`qclib.report.series.drawable`); the card says it in one line.
+    Each card is Markdown with every data text escaped (:func:`qclib.report.escape.md_text`).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"indicator_id": ["x"], "name_zh": ["保障房一次验收合格率"], "unit": ["%"],
+    ...     "kind": ["threshold"], "comparator": [">="], "target_value": [100.0], "target_year": [2015],
+    ...     "scope": [""], "value": [100.0], "year_assessed": [2013], "status": ["on_track"]})
+    >>> obs = pd.DataFrame({"city": ["z"], "indicator_id": ["x"], "year": [2013], "value": [100.0],
+    ...     "basis": ["official"], "scope": [""]})
+    >>> figure_cards(rows, obs, "z", 2015)
+    ['**保障房一次验收合格率**　2013年：100%　｜　目标：≥100%（2015）　｜　进度正常']
+    """
+    from qclib.report.escape import md_text
+    from qclib.report.narrative import format_value, status_label
+
+    cards = []
+    for r in rows.to_dict("records"):
+        hist = indicator_history(observations, city, r["indicator_id"], until=year, scope=r.get("scope"))
+        if hist.empty or drawable(hist, r):
+            continue
+        ya = _num(r.get("year_assessed"))
+        when = f"{int(ya)}年：" if not math.isnan(ya) else ""
+        name = r.get("name_zh") or r["indicator_id"]
+        value = format_value(r.get("value"), str(r.get("unit") or ""))
+        rest = f"{when}{value}　｜　目标：{target_text(r)}　｜　{status_label(r)}"
+        cards.append(f"**{md_text(name)}**　{md_text(rest)}")
+    return cards

@@ -17,11 +17,11 @@ RELEASE = Path(__file__).resolve().parents[1] / "fixtures" / "air" / "cnemc"
 
 def test_city_release_file_reads_hourly_rows_only():
     kind, f = read_monitoring_file(RELEASE / "china_cities_20200101.csv")
-    assert kind == "hourly" and sorted(f["city"].unique()) == sorted(["北京", "天津", "石家庄"])
+    assert kind == "hourly" and sorted(f["city"].unique()) == sorted(["beijing", "tianjin", "shijiazhuang"])
     assert len(f) == 3 * 24 and {"pm25", "pm10", "so2", "no2", "co", "o3"} <= set(f.columns)
     raw = pd.read_csv(RELEASE / "china_cities_20200101.csv")
     want = raw.loc[(raw.type == "PM2.5") & (raw.hour == 5), "北京"].iloc[0]
-    got = f.loc[(f.city == "北京") & (f.datetime == pd.Timestamp("2020-01-01 05:00")), "pm25"].iloc[0]
+    got = f.loc[(f.city == "beijing") & (f.datetime == pd.Timestamp("2020-01-01 05:00")), "pm25"].iloc[0]
     assert got == want
     assert "PM2.5_24h" in f.attrs["ignored"] and "O3_8h" in f.attrs["ignored"] and "AQI" in f.attrs["ignored"]
     assert "PM2.5" not in f.attrs["ignored"]
@@ -35,7 +35,7 @@ def test_folder_of_daily_release_files(capsys):
     # Tianjin lacks one PM2.5 hour on 2 January: 23 hours still make a valid daily mean
     raw = pd.read_csv(RELEASE / "china_cities_20200102.csv")
     tj = raw.loc[raw.type == "PM2.5", "天津"]
-    got = daily.loc[(daily.city == "天津") & (daily.date == pd.Timestamp("2020-01-02")), "pm25"].iloc[0]
+    got = daily.loc[(daily.city == "tianjin") & (daily.date == pd.Timestamp("2020-01-02")), "pm25"].iloc[0]
     assert tj.isna().sum() == 1 and np.isclose(got, tj.mean())
 
 
@@ -62,8 +62,8 @@ def test_station_code_columns_need_a_station_list(tmp_path):
     lst.write_text("监测点位编码,城市\n1001A,北京\n1002A,北京\n1011A,天津\n", encoding="utf-8")
     daily, _ = read_daily(p, station_cities=read_station_list(lst))
     d = daily.set_index("city")
-    assert d.loc["北京", "pm25"] == pytest.approx(np.mean([10 + h for h in range(24)] + [20 + h for h in range(24)]))
-    assert d.loc["北京", "stations_pm25"] == 2 and d.loc["天津", "stations_pm25"] == 1
+    assert d.loc["beijing", "pm25"] == pytest.approx(np.mean([10 + h for h in range(24)] + [20 + h for h in range(24)]))
+    assert d.loc["beijing", "stations_pm25"] == 2 and d.loc["tianjin", "stations_pm25"] == 1
 
 
 def test_station_list_with_two_cities_for_one_station_refused(tmp_path):

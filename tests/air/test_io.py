@@ -66,7 +66,10 @@ def test_column_variants(tmp_path, name, canon):
         ("株洲", "zhuzhou"),
         ("秦皇岛市", "qinhuangdao"),
         ("zhengzhou", "zhengzhou"),
-        ("洛阳市", "洛阳"),
+        ("洛阳市", "luoyang"),
+        ("成都", "chengdu"),
+        ("410100", "zhengzhou"),
+        ("吉林", "吉林"),  # province or city: left for validation to refuse, naming both
         (" Shijiazhuang ", "shijiazhuang"),
     ],
 )

@@ -152,7 +152,7 @@ def test_one_file_per_station_and_folders(tmp_path):
         )
     daily, _ = read_daily([tmp_path], city="洛阳", file_is_station=True)
     assert daily[["city", "pm25", "stations_pm25"]].to_dict("records") == [
-        {"city": "洛阳", "pm25": 20.0, "stations_pm25": 2}
+        {"city": "luoyang", "pm25": 20.0, "stations_pm25": 2}
     ]
     # without --file-is-station, two city series for the same hours disagree: refused, never averaged silently
     with pytest.raises(DataValidationError, match="duplicated"):

@@ -258,6 +258,18 @@ def test_scorecards_exported_with_counts_in_index(tmp_path, fake):
     assert sum(comp.values()) == len(df)
 
 
+def test_a_partial_run_keeps_the_other_cities_scorecard_rows(tmp_path, fake):
+    run_reports("zhengzhou,xinxiang", "2015", **run_kw(tmp_path, scorecards=True))
+    parquet = tmp_path / "processed/scorecard_2015.parquet"
+    before = pd.read_parquet(parquet)
+    run_reports("xinxiang", "2015", **run_kw(tmp_path, scorecards=True, force=True))  # the README's one-city run
+    after = pd.read_parquet(parquet)
+    assert set(after["city"]) == {"zhengzhou", "xinxiang"}
+    assert len(after) == len(before)
+    csv = pd.read_csv(tmp_path / "processed/scorecard_2015.csv")
+    assert len(csv) == len(after) and set(csv["city"]) == {"zhengzhou", "xinxiang"}
+
+
 # --------------------------------------------------------------------------- failures
 def failing_for(city: str, calls: list):
     ok = fake_execute(calls)
@@ -508,3 +520,15 @@ def test_cli_exit_2_on_bad_parameters_without_running(tmp_path, fake, capsys):
 def test_spec_year_property():
     spec = ReportSpec("city", "a/2015", Path("x.ipynb"), {"year": 2015}, Path("o"))
     assert spec.year == 2015 and spec.stem == "city_report"
+
+
+def test_relative_data_and_params_paths_reach_the_notebook_absolute(tmp_path, monkeypatch):
+    # the notebooks run in another folder: `qc run --data mine.csv` must still find mine.csv
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.csv").write_text("city\n", encoding="utf-8")
+    (tmp_path / "myparams").mkdir()
+    (spec,) = plan_reports(
+        "xinxiang", "2015", config=make_config(), out_dir="r", data_paths=["mine.csv"], params_dir="myparams"
+    )
+    assert spec.parameters["data_paths"] == [str(tmp_path / "mine.csv")]
+    assert spec.parameters["params_dir"] == str(tmp_path / "myparams")

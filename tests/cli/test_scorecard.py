@@ -23,10 +23,19 @@ def _parse(argv):
     return p.parse_args(["scorecard", *argv])
 
 
+CATALOG = mock.Mock(targets="TARGETS")
+
+
+def test_params_dir_is_passed_to_the_catalog(patched):
+    lt, _, _ = patched
+    assert cli.cmd_scorecard(_parse(["--params-dir", "my/params"])) == 0
+    lt.assert_called_once_with("my/params")
+
+
 @pytest.fixture
 def patched():
     with (
-        mock.patch("qclib.data.catalog.load_targets", return_value="TARGETS") as lt,
+        mock.patch("qclib.data.catalog.load_catalog", return_value=CATALOG) as lt,
         mock.patch("qclib.data.observations.load_observations", return_value="OBS") as lo,
         mock.patch("qclib.indicators.scorecard.scorecard", return_value=TABLE) as sc,
     ):
@@ -37,16 +46,16 @@ def test_passes_arguments_to_scorecard(patched, capsys):
     lt, lo, sc = patched
     rc = cli.cmd_scorecard(_parse(["--city", "zz, xx", "--year", "2015", "extra.csv"]))
     assert rc == 0
-    lt.assert_called_once_with()
-    lo.assert_called_once_with(["extra.csv"])
+    lt.assert_called_once_with(None)
+    lo.assert_called_once_with(["extra.csv"], catalog=CATALOG)
     sc.assert_called_once_with("TARGETS", "OBS", year=2015, cities=["zz", "xx"])
     assert capsys.readouterr().out.splitlines()[0] == "city,target_id,status,value"
 
 
 def test_defaults_all_cities_latest_year(patched, capsys):
-    _, lo, sc = patched
+    lt, lo, sc = patched
     assert cli.cmd_scorecard(_parse([])) == 0
-    lo.assert_called_once_with(None)
+    lo.assert_called_once_with(None, catalog=CATALOG)
     sc.assert_called_once_with("TARGETS", "OBS", year=None, cities=None)
 
 
@@ -73,7 +82,7 @@ def test_qclib_error_gives_exit_1(capsys):
     from qclib.exceptions import InvalidChoiceError
 
     with (
-        mock.patch("qclib.data.catalog.load_targets", return_value="T"),
+        mock.patch("qclib.data.catalog.load_catalog", return_value=CATALOG),
         mock.patch("qclib.data.observations.load_observations", return_value="O"),
         mock.patch("qclib.indicators.scorecard.scorecard", side_effect=InvalidChoiceError("cities", "x", ["zz"])),
     ):

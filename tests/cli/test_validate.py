@@ -29,15 +29,15 @@ def test_validate_fails_on_a_bad_file_and_names_row_and_field(tmp_path, capsys):
 def test_validate_passes_the_paths_to_the_api(monkeypatch, capsys):
     seen = {}
 
-    def fake(paths):
-        seen["paths"] = paths
+    def fake(paths, params_dir=None):
+        seen["paths"], seen["params_dir"] = paths, params_dir
         return {"catalog": None, "observations": None}, [], ["w1"]
 
     monkeypatch.setattr(_cli_data, "validate_all", fake)
     monkeypatch.setattr(_cli_data, "_summary_tables", lambda c, o: "SUMMARY")
     args = build_parser().parse_args(["validate", "a.csv", "dir/"])
     assert args.func(args) == 0
-    assert seen["paths"] == ["a.csv", "dir/"]
+    assert seen["paths"] == ["a.csv", "dir/"] and seen["params_dir"] is None
     out = capsys.readouterr().out
     assert "SUMMARY" in out and "warning: w1" in out
 

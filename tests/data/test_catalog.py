@@ -105,3 +105,76 @@ def test_shipped_catalog_is_valid():
     assert {"zhengzhou", "xinxiang", "zhuzhou", "qinhuangdao"} <= set(cat.cities)
     assert cat.targets["target_id"].is_unique
     assert set(cat.targets.loc[cat.targets.city == "qinhuangdao", "target_id"]) == set()
+
+
+_VS_REFERENCE = """
+  - target_id: testcity_environment_3
+    indicator_id: pm25_annual_mean
+    domain: environment
+    name_zh: PM2.5 below the province
+    name_en: PM2.5 below the province
+    kind: vs_reference
+    comparator: "<"
+    reference: {ref}
+    source: {{section: 三（四）, item: "8"}}
+"""
+
+
+def test_any_province_or_the_nation_can_be_a_reference(tmp_path):
+    for ref in ("sichuan", "china", "xinjiang"):
+        cat = load_catalog(make_params(tmp_path / ref, CITY + _VS_REFERENCE.format(ref=ref)))
+        assert cat.targets.set_index("target_id").loc["testcity_environment_3", "reference"] == ref
+
+
+def test_an_unknown_reference_names_the_closest_areas(tmp_path):
+    issues = _errors(tmp_path, city=CITY + _VS_REFERENCE.format(ref="sichaun"))
+    (issue,) = [i for i in issues if i.column == "targets[3].reference"]
+    assert "closest: sichuan" in issue.allowed
+
+
+def test_a_city_cannot_be_a_reference(tmp_path):
+    issues = _errors(tmp_path, city=CITY + _VS_REFERENCE.format(ref="luoyang"))
+    assert any(i.column == "targets[3].reference" and i.value == "luoyang" for i in issues)
+
+
+def _registry_city(city_id: str, name: str, province: str) -> str:
+    text = CITY.replace("city_id: testcity", f"city_id: {city_id}").replace("name_zh: 测试市", f"name_zh: {name}")
+    text = text.replace("province_en: Henan", f"province_en: Henan\n  province_entity: {province}")
+    return text.replace("testcity_", f"{city_id}_")
+
+
+def _registry_errors(tmp_path, city_id, name, province):
+    d = make_params(tmp_path)
+    (d / "testcity.yml").unlink()
+    (d / f"{city_id}.yml").write_text(_registry_city(city_id, name, province), encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        load_catalog(d)
+    return info.value.issues
+
+
+def test_the_province_of_a_registry_city_must_be_its_own(tmp_path):
+    (issue,) = _registry_errors(tmp_path, "luoyang", "洛阳市", "hunan")
+    assert issue.column == "city.province_entity" and issue.allowed == "'henan'"
+    assert "洛阳市 is in 河南省, not 湖南省" in issue.message
+
+
+def test_a_province_id_is_not_a_city_id(tmp_path):
+    (issue,) = _registry_errors(tmp_path, "henan", "河南省", "china")
+    assert issue.column == "city.city_id" and "not a city" in issue.message
+
+
+def test_an_unknown_province_entity_names_the_closest(tmp_path):
+    (issue,) = _registry_errors(tmp_path, "luoyang", "洛阳市", "hennan")
+    assert issue.column == "city.province_entity" and "henan" in issue.allowed
+
+
+def test_a_municipality_is_a_city_with_the_nation_as_its_province(tmp_path):
+    d = make_params(tmp_path)
+    (d / "testcity.yml").unlink()
+    (d / "chongqing.yml").write_text(_registry_city("chongqing", "重庆市", "china"), encoding="utf-8")
+    assert "chongqing" in load_catalog(d).cities
+
+
+def test_the_name_of_a_registry_city_must_be_the_registry_name(tmp_path):
+    (issue,) = _registry_errors(tmp_path, "luoyang", "洛杨市", "henan")
+    assert issue.column == "city.name_zh" and issue.allowed == "洛阳市 (or 洛阳)"

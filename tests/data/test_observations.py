@@ -230,3 +230,35 @@ def test_a_column_twice_in_the_header_is_refused(tmp_path):
     with pytest.raises(DataValidationError) as exc:
         load_observations(path, include_shipped=False)
     assert [(i.row, i.column) for i in exc.value.issues] == [(1, "value")]
+
+
+def test_chinese_names_and_codes_map_to_the_entity_id(tmp_path, catalog):
+    rows = [
+        "测试市,pass_rate,2013,90,%,,bulletin,,official,",  # the catalog city's own name_zh
+        "河南省,pass_rate,2014,91,%,,bulletin,,official,",
+        "四川,pass_rate,2014,92,%,,bulletin,,official,",
+        "绵阳市,pass_rate,2014,93,%,,bulletin,,official,",
+        "511000,pass_rate,2014,94,%,,bulletin,,official,",
+        "全国,pass_rate,2015,95,%,,bulletin,,official,",
+    ]
+    obs, _ = _load(tmp_path, catalog, rows)
+    assert obs["city"].tolist() == ["testcity", "henan", "sichuan", "mianyang", "neijiang", "china"]
+
+
+def test_any_registry_city_is_an_observation_entity(tmp_path, catalog):
+    rows = ["lasa,pass_rate,2014,91,%,,b,,official,", "suzhou_anhui,pass_rate,2014,92,%,,b,,official,"]
+    obs, _ = _load(tmp_path, catalog, rows)
+    assert obs["city"].tolist() == ["lasa", "suzhou_anhui"]
+
+
+def test_an_unknown_city_is_refused_with_the_three_closest(tmp_path, catalog):
+    issues = _issues(tmp_path, catalog, GOOD + ["洛杨市,pass_rate,2014,91,%,,src,,official,"])
+    (issue,) = [i for i in issues if i.column == "city"]
+    assert issue.row == 5 and issue.value == "洛杨市" and issue.message == "unknown city or entity"
+    assert "closest: luoyang (洛阳市)" in issue.allowed and issue.allowed.count("(") == 3
+
+
+def test_an_ambiguous_short_name_is_refused_naming_both(tmp_path, catalog):
+    issues = _issues(tmp_path, catalog, GOOD + ["吉林,pass_rate,2014,91,%,,src,,official,"])
+    (issue,) = [i for i in issues if i.column == "city"]
+    assert "jilin (吉林省)" in issue.message and "jilin_jilin (吉林市)" in issue.message

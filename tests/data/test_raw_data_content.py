@@ -18,9 +18,22 @@ RAW = ROOT / "data" / "raw"
 PARAMS = ROOT / "params"
 SHARED_FACTS = Path("/work/shared/data/public_facts.csv")  # only used to check, if present
 
-COLUMNS = ["city", "indicator_id", "year", "value", "unit", "scope", "source", "source_detail", "basis", "note"]
+COLUMNS = [
+    "city",
+    "indicator_id",
+    "year",
+    "value",
+    "unit",
+    "scope",
+    "source",
+    "source_detail",
+    "basis",
+    "note",
+    "source_kind",
+]
+SOURCE_KINDS = {"official_document", "official_site", "media", "academic", "aggregator", "mirror", "analyst"}
 ENTITIES = {"zhengzhou", "xinxiang", "zhuzhou", "qinhuangdao", "henan", "hebei", "hunan", "china"}
-BASES = {"official", "research", "partial_year", "derived", "plan_text", "computed"}
+BASES = {"official", "research", "partial_year", "derived", "plan_text", "computed", "period"}
 MEASURES = {"rate", "index", "level", "concentration", "count", "rank", "boolean", "signed"}
 DIRECTIONS = {"higher_is_better", "lower_is_better", "none"}
 DOMAINS = {"product", "engineering", "service", "environment", "culture"}
@@ -153,6 +166,13 @@ def test_partial_year_rows_say_which_months(both: pd.DataFrame) -> None:
     assert part.note.str.contains(months).all()
 
 
+def test_period_totals_are_never_a_year(seeds: pd.DataFrame) -> None:
+    # 十一五 (2006–2010) totals in seed 004: kept, but as a period figure (issue 9)
+    period = seeds[seeds.note.str.contains("cumulative 2006–2010")]
+    assert len(period) == 3 and (period.basis == "period").all()
+    assert "inspection_testing_investment" in set(period.indicator_id)
+
+
 def test_derived_rows_explain_derivation(both: pd.DataFrame) -> None:
     der = both[both.basis == "derived"]
     assert len(der) >= 1
@@ -176,6 +196,16 @@ def test_public_row_count_matches_public_facts(public: pd.DataFrame) -> None:
         assert len(public) == len(facts) - int(facts.duplicated().sum())
         # every public fact is carried: same URL and value, row by row
         assert list(public.source) == list(facts.source_url)
+        # who published each figure, as classified there (copy sites stay copy sites)
+        assert list(public.source_kind) == list(facts.source_kind)
+
+
+def test_every_row_says_who_published_it(both: pd.DataFrame) -> None:
+    assert set(both.source_kind) <= SOURCE_KINDS
+    seeds = both[both._file == "seeds"]
+    plan = seeds.source.str.startswith("seeds/001_")
+    assert (seeds.loc[plan, "source_kind"] == "official_document").all()
+    assert (seeds.loc[~plan, "source_kind"] == "media").all()  # a newspaper feature (000), 中国质量报 (004)
 
 
 def test_no_quote_text_copied(both: pd.DataFrame) -> None:
@@ -236,7 +266,9 @@ def test_zhengzhou_environment_2013(seeds: pd.DataFrame) -> None:
 
 def test_zhengzhou_pm25_2013_is_plan_baseline(seeds: pd.DataFrame) -> None:
     r = _one(seeds, city="zhengzhou", indicator_id="pm25_annual_mean", year=2013)
-    assert float(r.value) == 108 and r.basis == "plan_text" and r.source.startswith("seeds/001_")
+    # the plan states the 2013 level: an official figure of 2013 (issue 9), published in a government document
+    assert float(r.value) == 108 and r.basis == "official" and r.source.startswith("seeds/001_")
+    assert r.source_kind == "official_document"
 
 
 def test_building_energy_scope_urban(seeds: pd.DataFrame) -> None:

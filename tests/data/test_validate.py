@@ -90,3 +90,23 @@ def test_fraction_typed_for_a_percent_warns_but_small_real_rates_do_not():
     assert [i.row for i in v._plausibility_warnings(df, reg, typed)] == [3]
     small = pd.Series([0.35, 1.0, 1.2], index=df.index)  # a genuine share of a budget
     assert v._plausibility_warnings(df, reg, small) == []
+
+
+def test_unknown_cities_name_the_closest_for_the_first_distinct_values_only():
+    from qclib.data.catalog import load_catalog
+
+    cat = load_catalog()
+    n = v.MAX_SUGGESTED + 5
+    df = _rows(city=[f"城{i}" for i in range(n)] + ["城0"])
+    issues = v._check_identifiers(df, set(cat.entities), cat.indicators.set_index("indicator_id"))
+    city = [i for i in issues if i.column == "city"]
+    assert len(city) == n + 1 and all(i.message == "unknown city or entity" for i in city)
+    assert ["closest:" in i.allowed for i in city] == [True] * v.MAX_SUGGESTED + [False] * 5 + [True]
+
+
+def test_resolve_city_names_keeps_ambiguous_and_unknown_values():
+    ents = {"zhengzhou", "henan", "jilin", "jilin_jilin", "testcity"}
+    out = v.resolve_city_names(
+        pd.Series(["测试市", " 郑州市 ", "吉林", "410000", "nowhere"]), ents, {"测试市": "testcity"}
+    )
+    assert out.tolist() == ["testcity", "zhengzhou", "吉林", "henan", "nowhere"]

@@ -157,7 +157,8 @@ def test_every_target_gets_a_row(plan, obs):
 def test_pm25_trajectory_uses_plan_base_and_official_value(plan, obs):
     r = _row(scorecard(plan, obs, year=2015), "zz_pm25")
     assert r["year_assessed"] == 2015 and r["value"] == 99.0 and r["value_basis"] == "official"
-    assert r["base_value"] == 108.0 and r["base_value_basis"] == "plan_text"
+    assert r["base_value"] == 108.0 and r["base_value_basis"] == "official"  # the plan states it (issue 9)
+    assert r["base_value_source_kind"] == "official_document"
     assert r["planned_value"] == pytest.approx(99.3333, abs=1e-4)
     assert r["status"] == "on_track"
     assert r["yoy_change_pct"] == pytest.approx(-5.714, abs=1e-3) and np.isnan(r["yoy_change_pp"])
@@ -228,7 +229,11 @@ def test_empty_inputs(plan, obs):
     assert empty.empty and list(empty.columns) == list(SCORECARD_COLUMNS)
     sc = scorecard(plan, obs.iloc[0:0])
     assert len(sc) == len(plan)
-    assert set(sc["status"]) <= {"no_data", "not_assessable"}
+    # without observations only a plan-stated base value (an official figure of its year) is known
+    judged = ~sc["status"].isin(["no_data", "not_assessable"])
+    assert sc.loc[judged, "base_value"].notna().all()
+    assert (sc.loc[judged, "year_assessed"] == sc.loc[judged, "base_year"]).all()
+    assert (sc.loc[judged, "value_source_kind"] == "official_document").all()
 
 
 def test_inputs_not_mutated(plan, obs):
@@ -255,6 +260,7 @@ def test_statuses_agree_with_scalar_attainment(plan, obs):
             reference=r["reference"] or None,
             reference_value=None if np.isnan(r["reference_value"]) else r["reference_value"],
             unit=r["unit"],
+            report_year=2015,
         )
         assert scalar.status == r["status"], r["target_id"]
         assert scalar.reason == r["reason"]
@@ -460,7 +466,7 @@ def test_shipped_data_gives_a_row_for_every_catalog_target():
     zz = scorecard(targets, obs, year=2015, cities=["zhengzhou"]).set_index("target_id")
     pm = zz.loc["zhengzhou_environment_6_b"]
     assert pm["value"] == 96.0 and round(pm["planned_value"], 2) == 99.33 and pm["status"] == "on_track"
-    assert pm["base_value"] == 108.0 and pm["base_value_basis"] == "plan_text"
+    assert pm["base_value"] == 108.0 and pm["base_value_basis"] == "official"  # the plan states the 2013 level
 
 
 # ---- the named steps of scorecard(), each on a small frame -----------------

@@ -152,18 +152,58 @@ def test_domain_chart_uses_only_the_targets_scope():
     )
     obs = pd.DataFrame(
         {
-            "city": ["z"],
-            "indicator_id": ["sewage"],
-            "year": [2015],
-            "value": [96.0],
-            "basis": ["official"],
-            "source": ["s"],
-            "scope": ["全市"],
+            "city": ["z", "z"],
+            "indicator_id": ["sewage", "sewage"],
+            "year": [2014, 2015],
+            "value": [93.0, 96.0],
+            "basis": ["official"] * 2,
+            "source": ["s"] * 2,
+            "scope": ["全市"] * 2,
         }
     )
     assert plotting.plot_domain(rows, obs, city="z", year=2015) is None
     obs["scope"] = "市区"
     assert plotting.plot_domain(rows, obs, city="z", year=2015) is not None
+
+
+def test_a_single_figure_gets_no_chart():
+    rows = pd.DataFrame(
+        {
+            "indicator_id": ["x"],
+            "name_zh": ["合格率"],
+            "unit": ["%"],
+            "kind": ["threshold"],
+            "comparator": [">="],
+            "target_value": [100.0],
+            "target_year": [2015],
+            "scope": [""],
+        }
+    )
+    obs = pd.DataFrame(
+        {
+            "city": ["z"],
+            "indicator_id": ["x"],
+            "year": [2013],
+            "value": [100.0],
+            "basis": ["official"],
+            "source": ["s"],
+            "scope": [""],
+        }
+    )
+    assert plotting.plot_domain(rows, obs, city="z", year=2015) is None
+
+
+def test_chart_rules_target_inside_the_axes_years_integer_unit_horizontal():
+    hist = pd.DataFrame({"year": [2012, 2013], "value": [80.0, 85.0]})
+    target = {"kind": "threshold", "comparator": ">=", "target_value": 95, "target_year": 2015, "unit": "%"}
+    ax = plotting.plot_indicator_history(hist, target, unit="%")
+    lo, hi = ax.get_ylim()
+    assert lo < 80 and hi > 95 + 0.5  # the target line has a margin, not on the frame
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    assert ax.get_ylabel() == "" and any(t.get_text() == "%" and t.get_rotation() == 0 for t in ax.texts)
+    counts = plotting.plot_indicator_history(pd.DataFrame({"year": [2014, 2015], "value": [3.0, 3.0]}), unit="count")
+    assert all(float(t).is_integer() for t in counts.get_yticks())
+    plt.close("all")
 
 
 def test_small_multiples_validates():

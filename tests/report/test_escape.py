@@ -80,7 +80,7 @@ def test_city_report_from_a_hostile_file_holds_no_markup_from_it(tmp_path):
         dict(
             city="zhengzhou",
             indicator_id=iid,
-            year=2010 + i,  # one official figure a year: two would be a conflict (refused)
+            year=2015 - i,  # one official figure a year: two would be a conflict (refused)
             value=base + i,
             unit="%",
             scope="全市",

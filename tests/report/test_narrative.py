@@ -63,7 +63,8 @@ def test_no_data_is_stated_plainly():
     }
     assert "无数据" in narrative.indicator_sentence(row, 2015)
     para = narrative.domain_paragraph([row], domain="service", city_name_zh="郑州市", year=2015)
-    assert para == "2015年，郑州市服务质量领域共有1项目标指标，其中无数据1项。“顾客满意度”截至2015年无数据。"
+    # the target is counted here and named once, in the report's data-gap section
+    assert para == "2015年，郑州市服务质量领域共有1项目标指标，其中无数据1项。另有1项目标暂无可用数据，见“数据缺口”。"
 
 
 def test_not_met_states_the_gap():
@@ -75,12 +76,13 @@ def test_not_met_states_the_gap():
         "unit": "%",
         "target_year": 2015,
         "value": 92.5,
-        "gap": -2.5,
+        "gap": 2.5,
         "status": "not_met",
         "progress_category": "insufficient",
     }
     text = narrative.indicator_sentence(row, 2015)
-    assert "距目标尚差2.5个百分点，未达标（按近年增速：进展不足）" in text
+    # at the target year: a final status, no pace wording beside it
+    assert text.endswith("距目标尚差2.5个百分点，未达标。")
 
 
 def test_reduction_since_base():

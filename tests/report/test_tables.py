@@ -25,8 +25,8 @@ def test_chart_sources_list_exactly_the_charted_points(inputs):
         card, inputs.observations, city="zhengzhou", city_name="郑州市", year=2015, references=refs
     )
     pm = table.loc[(table["指标"] == "PM2.5年均浓度") & (table["地区"] == "郑州市")]
-    assert pm["年份"].tolist() == [2014, 2015]
-    assert pm["数据性质"].tolist() == ["研究值（非官方）", "官方数据"]
+    assert pm["年份"].tolist() == [2013, 2014, 2015]  # 2013: the plan's own figure, official
+    assert pm["数据性质"].tolist() == ["官方数据", "研究值（非官方）", "官方数据"]
     assert table["来源"].ne("—").all() and table["年份"].le(2015).all()
     # the urban sewage figures (scope 城市) are charted for the 市区 target and listed
     sewage = table.loc[table["指标"] == "污水处理率（市区）"]

@@ -1,0 +1,219 @@
+"""The status, source and scope rules of the scorecard (issue 9), on named small fixtures.
+
+Each fixture is one situation a bureau meets; each test names the rule it checks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qclib.indicators.scorecard import scorecard
+
+
+def _row(sc, target_id="t"):
+    return sc.set_index("target_id").loc[target_id]
+
+
+@pytest.fixture
+def threshold_2015(targets_frame):
+    """A '>= 90 % by 2015' whole-city target."""
+    return targets_frame(
+        [
+            dict(
+                city="c",
+                target_id="t",
+                indicator_id="rate",
+                kind="threshold",
+                comparator=">=",
+                target_value=90.0,
+                target_year=2015,
+                unit="%",
+                measure="rate",
+                direction="higher_is_better",
+                scope="全市",
+            )
+        ]
+    )
+
+
+@pytest.fixture
+def only_2013_value(observations_frame):
+    """One official figure, two years before the target year."""
+    return observations_frame([dict(city="c", indicator_id="rate", year=2013, value=95.0, unit="%")])
+
+
+# ---- rule: at or after the target year, only final statuses -----------------------------
+def test_before_the_target_year_an_old_value_gives_a_pace_status(threshold_2015, only_2013_value):
+    assert _row(scorecard(threshold_2015, only_2013_value, year=2014))["status"] == "on_track"
+
+
+@pytest.mark.parametrize("year", [2015, 2016, 2020])
+def test_at_or_after_the_target_year_an_old_value_is_no_judgement(threshold_2015, only_2013_value, year):
+    r = _row(scorecard(threshold_2015, only_2013_value, year=year))
+    assert r["status"] == "no_data"
+    assert r["value"] == 95.0 and r["year_assessed"] == 2013  # shown, not judged
+    assert "目标年及以后无数据" in r["reason_zh"]
+    assert r["progress_category"] == "not_assessable"
+
+
+def test_after_the_target_year_a_later_value_is_final(threshold_2015, observations_frame):
+    obs = observations_frame([dict(city="c", indicator_id="rate", year=2016, value=89.0, unit="%")])
+    assert _row(scorecard(threshold_2015, obs, year=2016))["status"] == "not_met"
+
+
+# ---- rule: a status on a figure that is not official is provisional (待核实) --------------
+@pytest.mark.parametrize(
+    ("basis", "kind", "provisional", "why"),
+    [
+        ("official", "official_site", False, ""),
+        ("official", "media", False, ""),
+        ("official", "analyst", False, ""),
+        ("official", "mirror", True, "转载"),
+        ("official", "aggregator", True, "报告汇编网站"),
+        ("research", "academic", True, "研究文献"),
+        ("derived", "media", True, "推算"),
+        ("computed", "analyst", True, "监测数据计算"),
+    ],
+)
+def test_provisional_marks(threshold_2015, observations_frame, basis, kind, provisional, why):
+    obs = observations_frame(
+        [dict(city="c", indicator_id="rate", year=2015, value=92.0, unit="%", basis=basis, source_kind=kind)]
+    )
+    r = _row(scorecard(threshold_2015, obs, year=2015))
+    assert r["status"] == "met"
+    assert bool(r["provisional"]) is provisional
+    assert why in r["provisional_reason_zh"]
+
+
+def test_no_data_is_never_provisional(threshold_2015, observations_frame):
+    obs = observations_frame([dict(city="c", indicator_id="other", year=2015, value=1.0, basis="research")])
+    r = _row(scorecard(threshold_2015, obs, year=2015))
+    assert r["status"] == "no_data" and not r["provisional"]
+
+
+# ---- rule: the publisher's figure wins over a copy site's, whatever the order ------------
+@pytest.mark.parametrize("mirror_first", [True, False])
+def test_official_site_beats_copy_site_for_the_same_year(threshold_2015, observations_frame, mirror_first):
+    rows = [
+        dict(city="c", indicator_id="rate", year=2015, value=62.8, unit="%", source="copy", source_kind="mirror"),
+        dict(city="c", indicator_id="rate", year=2015, value=63.0, unit="%", source="gov", source_kind="official_site"),
+    ]
+    obs = observations_frame(rows if mirror_first else rows[::-1])
+    r = _row(scorecard(threshold_2015, obs, year=2015))
+    assert r["value"] == 63.0 and r["value_source_kind"] == "official_site" and not r["provisional"]
+
+
+def test_an_official_copy_still_beats_a_research_figure(threshold_2015, observations_frame):
+    obs = observations_frame(
+        [
+            dict(
+                city="c", indicator_id="rate", year=2015, value=80.0, unit="%", basis="research", source_kind="academic"
+            ),
+            dict(
+                city="c", indicator_id="rate", year=2015, value=91.0, unit="%", basis="official", source_kind="mirror"
+            ),
+        ]
+    )
+    r = _row(scorecard(threshold_2015, obs, year=2015))
+    assert r["value"] == 91.0 and r["provisional"]  # basis first, then the host
+
+
+# ---- rule: a plan-stated base value is an official figure of its year --------------------
+def test_plan_base_value_is_the_base_years_value(targets_frame, observations_frame, pm25_plan_target):
+    tg = targets_frame(
+        [
+            dict(
+                city="c",
+                target_id="t",
+                indicator_id="pm25",
+                kind="trajectory",
+                comparator="<=",
+                unit="ug/m3",
+                measure="concentration",
+                **pm25_plan_target,
+            )
+        ]
+    )
+    obs = observations_frame([dict(city="x", indicator_id="pm25", year=2015, value=1.0, unit="ug/m3")])
+    r = _row(scorecard(tg, obs, year=2013))
+    assert (r["value"], r["year_assessed"], r["value_basis"]) == (108.0, 2013, "official")
+    assert r["value_source_kind"] == "official_document" and r["status"] == "on_track"
+
+
+def test_a_published_base_year_figure_beats_the_plan_text(targets_frame, observations_frame, pm25_plan_target):
+    tg = targets_frame(
+        [
+            dict(
+                city="c",
+                target_id="t",
+                indicator_id="pm25",
+                kind="trajectory",
+                comparator="<=",
+                unit="ug/m3",
+                measure="concentration",
+                **pm25_plan_target,
+            )
+        ]
+    )
+    obs = observations_frame([dict(city="c", indicator_id="pm25", year=2013, value=107.0, unit="ug/m3")])
+    assert _row(scorecard(tg, obs, year=2013))["value"] == 107.0
+
+
+# ---- rule: scope (城市/市区 figures for a whole-city target, with a note) ------------------
+@pytest.mark.parametrize("target_scope", ["全市", "含县市", ""])
+def test_urban_figure_serves_a_whole_city_target_with_a_note(threshold_2015, observations_frame, target_scope):
+    tg = threshold_2015.assign(scope=target_scope)
+    obs = observations_frame([dict(city="c", indicator_id="rate", year=2015, value=93.0, unit="%", scope="城市")])
+    r = _row(scorecard(tg, obs, year=2015))
+    assert r["value"] == 93.0 and r["status"] == "met"
+    assert "城市（市区）口径" in r["scope_note"]
+
+
+def test_a_whole_city_figure_is_preferred_to_an_urban_one(threshold_2015, observations_frame):
+    obs = observations_frame(
+        [
+            dict(city="c", indicator_id="rate", year=2015, value=93.0, unit="%", scope="城市"),
+            dict(city="c", indicator_id="rate", year=2015, value=88.0, unit="%", scope="全市"),
+        ]
+    )
+    r = _row(scorecard(threshold_2015, obs, year=2015))
+    assert r["value"] == 88.0 and r["scope_note"] == ""
+
+
+def test_scope_strict_target_refuses_the_urban_figure(threshold_2015, observations_frame):
+    obs = observations_frame([dict(city="c", indicator_id="rate", year=2015, value=93.0, unit="%", scope="城市")])
+    r = _row(scorecard(threshold_2015.assign(scope_strict=True), obs, year=2015))
+    assert r["status"] == "no_data" and np.isnan(r["value"])
+
+
+def test_an_urban_target_never_takes_a_whole_city_figure(threshold_2015, observations_frame):
+    obs = observations_frame([dict(city="c", indicator_id="rate", year=2015, value=93.0, unit="%", scope="全市")])
+    assert _row(scorecard(threshold_2015.assign(scope="市区"), obs, year=2015))["status"] == "no_data"
+
+
+# ---- rule: a catalog proxy stands in, provisionally --------------------------------------
+def test_proxy_indicator_stands_in_provisionally(threshold_2015, observations_frame):
+    tg = threshold_2015.assign(proxy_indicator="near")
+    obs = observations_frame([dict(city="c", indicator_id="near", year=2015, value=93.1, unit="%")])
+    r = _row(scorecard(tg, obs, year=2015))
+    assert (r["value"], r["value_basis"], r["status"]) == (93.1, "proxy", "met")
+    assert r["provisional"] and "近似" in r["provisional_reason_zh"]
+
+
+def test_own_figure_beats_the_proxy(threshold_2015, observations_frame):
+    tg = threshold_2015.assign(proxy_indicator="near")
+    obs = observations_frame(
+        [
+            dict(city="c", indicator_id="near", year=2015, value=93.1, unit="%"),
+            dict(city="c", indicator_id="rate", year=2015, value=89.0, unit="%", basis="research"),
+        ]
+    )
+    assert _row(scorecard(tg, obs, year=2015))["value"] == 89.0
+
+
+# ---- the change still needed per year -------------------------------------------------------
+def test_gap_per_year_for_a_target_behind(threshold_2015, observations_frame):
+    obs = observations_frame([dict(city="c", indicator_id="rate", year=2013, value=85.0, unit="%")])
+    r = _row(scorecard(threshold_2015, obs, year=2013))
+    assert r["status"] == "off_track" and r["gap"] == 5.0 and r["gap_per_year"] == 2.5

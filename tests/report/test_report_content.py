@@ -1,0 +1,221 @@
+"""What the city reports say, on the shipped catalog and data (issue 9's done-when).
+
+The scorecard-level checks use :class:`qclib.report.tables.ReportInputs`; one test renders
+the Zhengzhou 2013 and 2016 reports through the batch runner and reads their visible text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+from qclib.exceptions import QclibWarning
+from qclib.indicators.consistency import reported_changes
+from qclib.report import narrative, tables
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", QclibWarning)
+        return tables.load_report_inputs()
+
+
+def _by_indicator(card: pd.DataFrame) -> pd.DataFrame:
+    return card.set_index("target_id")
+
+
+# ---- official figures the documents give are used ---------------------------------------
+def test_zhengzhou_2013_uses_the_plan_and_interview_figures(inputs):
+    c = _by_indicator(inputs.scorecard("zhengzhou", 2013))
+    pm = c.loc["zhengzhou_environment_6_b"]
+    assert (pm["value"], pm["year_assessed"], pm["value_basis"]) == (108.0, 2013, "official")
+    msw = c.loc["zhengzhou_environment_2"]  # 93 % (城市) against >= 92.5 % (含县市)
+    assert msw["value"] == 93.0 and msw["status"] == "on_track" and "城市（市区）口径" in msw["scope_note"]
+    water = c.loc["zhengzhou_environment_5"]  # 98 % (城市) against >= 98 % (全市)
+    assert water["value"] == 98.0 and water["status"] == "on_track"
+    spot = c.loc["zhengzhou_product_4"]  # 93.1 % key industrial products, a proxy
+    assert spot["value"] == 93.1 and spot["value_basis"] == "proxy" and spot["provisional"]
+    assert "工业产品质量监督抽查合格率" in spot["provisional_reason_zh"]
+
+
+def test_zhengzhou_2016_has_no_pace_status_on_a_2015_target(inputs):
+    c = inputs.scorecard("zhengzhou", 2016)
+    past = c.loc[c["target_year"] <= 2016]
+    assert not past["status"].isin(["on_track", "off_track"]).any()
+    pm = _by_indicator(c).loc["zhengzhou_environment_6_b"]  # 78.6: a study's mean, not official
+    assert pm["status"] == "met" and pm["provisional"] and "研究文献" in pm["provisional_reason_zh"]
+
+
+def test_no_copy_site_figure_is_labelled_official(inputs):
+    for city, year in (("zhengzhou", 2020), ("zhuzhou", 2017), ("xinxiang", 2020), ("zhengzhou", 2016)):
+        card = inputs.scorecard(city, year)
+        src = tables.sources_by_credibility(card)
+        copied = card.loc[card["value"].notna() & card["value_source_kind"].isin(["mirror", "aggregator"])]
+        for name in copied["name_zh"]:
+            assert (src.loc[src["指标"] == name, "来源类别"] == "四、转载（非发布机构，待核实）").all(), (city, name)
+        judged = copied.loc[copied["status"].isin(["met", "not_met", "on_track", "off_track"])]
+        assert judged["provisional"].all()
+        assert not src["来源"].str.contains(r"seeds/|public_facts|\.txt").any()
+
+
+def test_the_published_64_2_percent_cut_is_flagged(inputs):
+    checks = reported_changes(inputs.observations, inputs.catalog.indicators, "zhengzhou", until=2013)
+    cut = checks.set_index("indicator_id").loc["admin_approval_items_change_pct"]
+    assert (cut["base_value"], cut["value"], cut["reported"]) == (363.0, 141.0, -64.2)
+    assert round(cut["computed"], 1) == -61.2 and not cut["consistent"]
+    shown = tables.change_checks_table(checks, {"admin_approval_items": "行政审批事项"})
+    assert "不一致：按数值计算为-61.2%" in shown["核对结果"].tolist()
+
+
+def test_every_reported_change_in_the_registry_names_its_levels(inputs):
+    reg = inputs.catalog.indicators
+    changes = reg.loc[reg["indicator_id"].str.contains(r"_change") & reg["unit"].isin(["%", "pp", "days"])]
+    # the two approval-reform figures have no published levels; everything else is checkable
+    unchecked = set(changes.loc[changes["change_of"] == "", "indicator_id"])
+    assert unchecked == {"admin_approval_steps_change_pct", "admin_approval_time_limit_change_pct"}
+
+
+def test_partial_year_and_period_figures_are_never_a_years_value(inputs):
+    ind = inputs.catalog.indicators
+    xx = tables.observations_table(inputs.observations, ind, "xinxiang", 2017)
+    assert not xx["数值"].isin(["119", "18"]).any()
+    apart = tables.not_a_year_table(inputs.observations, ind, "xinxiang", 2017)
+    assert set(apart["覆盖时段"]) == {"部分年度（1–2月）"}
+    qhd = tables.observations_table(inputs.observations, ind, "qinhuangdao", 2010)
+    assert "5000" not in qhd["数值"].tolist()
+    assert "多年合计（2006–2010年）" in set(
+        tables.not_a_year_table(inputs.observations, ind, "qinhuangdao", 2010)["覆盖时段"]
+    )
+
+
+# ---- the generated text states only what the scorecard holds -----------------------------
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+def _held(card: pd.DataFrame) -> set[str]:
+    held = {str(n) for n in range(len(card) + 1)}
+    for col in (
+        "value",
+        "target_value",
+        "gap",
+        "gap_per_year",
+        "base_value",
+        "year_assessed",
+        "target_year",
+        "base_year",
+    ):
+        for v in pd.to_numeric(card[col], errors="coerce").dropna():
+            held.add(narrative.format_number(abs(v)))
+    return held | {"2.5", "10"}  # PM2.5 and PM10 in indicator names
+
+
+@pytest.mark.parametrize(
+    ("city", "year"), [("zhengzhou", 2013), ("zhengzhou", 2015), ("zhuzhou", 2017), ("xinxiang", 2020)]
+)
+def test_headline_problems_and_next_steps_hold_only_scorecard_numbers(inputs, city, year):
+    card = inputs.scorecard(city, year)
+    rows = card.to_dict("records")
+    name = inputs.city_name(city)
+    text = narrative.headline(rows, city_name_zh=name, year=year)
+    text += "".join(narrative.problem_sentence(r, year) for r in tables.problem_rows(card).to_dict("records"))
+    text += "".join(narrative.next_steps(rows, year=year))
+    names = "".join(str(n) for n in card["name_zh"])
+    stray = _numbers(text) - _held(card) - _numbers(names) - {str(year)}
+    assert not stray, stray
+
+
+def test_missing_targets_are_named_once(inputs):
+    card = inputs.scorecard("zhengzhou", 2015)
+    gaps = tables.gaps_table(card)
+    named = "；".join(gaps["目标指标"]).split("；")
+    assert len(named) == len(set(named)) == int(gaps["无法判断的目标数"].sum())
+    paragraphs = "".join(
+        narrative.domain_paragraph(
+            card.loc[card["domain"] == d].to_dict("records"), domain=d, city_name_zh="郑州市", year=2015
+        )
+        for d in card["domain"].unique()
+    )
+    unjudged = card.loc[~tables.judged_mask(card) & card["value"].isna(), "name_zh"]
+    assert not [n for n in unjudged if n in paragraphs]  # counted in the domain text, named in 数据缺口 only
+
+
+# ---- the rendered reports -------------------------------------------------------------------
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    from qclib.batch.runner import load_run_config, run_reports
+
+    out = tmp_path_factory.mktemp("reports")
+    summary = run_reports(
+        "zhengzhou",
+        "2013,2016",
+        run_config=load_run_config(),
+        comparison=False,
+        out_dir=out / "r",
+        processed_dir=out / "p",
+        stream=open(os.devnull, "w"),
+    )
+    assert [r.status for r in summary.results] == ["ok", "ok"], summary.results
+    return out / "r"
+
+
+def _visible(path) -> str:
+    p = _Text()
+    p.feed(path.read_text(encoding="utf-8"))
+    return "".join(p.parts)
+
+
+def test_rendered_report_reads_as_a_report(rendered, inputs):
+    text = _visible(rendered / "zhengzhou" / "2013" / "city_report.html")
+    assert text.lstrip().startswith("郑州市2013年质量分析报告")
+    for heading in ("综述", "存在问题", "下一步工作建议", "数据缺口", "附录：数据来源"):
+        assert heading in text
+    for banned in ("qc run", "papermill", "qclib", ".ipynb", ".csv", "seeds/"):
+        assert banned not in text
+    n_missing = int((inputs.scorecard("zhengzhou", 2013)["status"] == "no_data").sum())
+    assert text.count("无数据") <= n_missing // 4 + 3  # said once per gap list, not per target per section
+    assert "不一致：按数值计算为-61.2%" in text
+
+
+def test_data_request_sheet_is_written_and_loads_back(rendered, tmp_path):
+    from openpyxl import load_workbook
+
+    import qclib
+
+    sheet = rendered / "zhengzhou" / "2013" / "zhengzhou_2013_数据需求清单.xlsx"
+    wb = load_workbook(sheet)
+    ws = wb["observations"]
+    header = [c.value for c in ws[1]]
+    assert {"indicator_id", "year", "value", "plan_clause", "responsible_department"} <= set(header)
+    assert ws.max_row - 1 >= 20  # Zhengzhou 2013 misses most of its figures
+    ws.cell(row=2, column=header.index("value") + 1, value=1)
+    ws.cell(row=2, column=header.index("source") + 1, value="本单位统计")
+    filled = tmp_path / "filled.xlsx"
+    wb.save(filled)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", QclibWarning)
+        obs = qclib.load_observations([filled], include_shipped=False)
+    assert len(obs) == 1 and obs.iloc[0]["source_kind"] == "analyst"
