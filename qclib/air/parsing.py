@@ -278,8 +278,9 @@ def parse_datetimes(
     codes, uniq = pd.factorize(np.where(texts == "", None, texts))
     text = pd.Series(np.asarray(uniq, dtype=object), dtype=object)
     values, problem, fmt = _parse_unique(_normalise(text.astype(str)), dayfirst)
-    result = pd.Series(values[codes] if len(values) else np.array([], "datetime64[ns]"), dtype="datetime64[ns]")
-    result[codes < 0] = pd.NaT
+    out = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[codes >= 0] = values[codes[codes >= 0]]
+    result = pd.Series(out, dtype="datetime64[ns]")
     _report(raw, codes, values, problem, fmt, fname, column, rows, issues)
     return result
 

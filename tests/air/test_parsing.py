@@ -169,3 +169,10 @@ def test_year_month_day_with_a_time_of_day_column(tmp_path):
     p = _write(tmp_path, "city,年,月,日,时间,PM2.5\nx,2021,3,1,05:00,40\nx,2021,3,1,06:00,41\n")
     kind, f = read_monitoring_file(p)
     assert kind == "hourly" and f["datetime"].dt.hour.tolist() == [5, 6]
+
+
+def test_a_date_column_without_any_value_is_refused_row_by_row(tmp_path):
+    p = _write(tmp_path, "city,date,pm25\nx,,40\nx,,41\n")
+    with pytest.raises(DataValidationError) as exc:
+        read_monitoring_file(p)
+    assert [(i.row, i.message) for i in exc.value.issues] == [(2, "empty date"), (3, "empty date")]
