@@ -53,7 +53,12 @@ from qclib.air.columns import (
 )
 from qclib.air.flags import SENTINELS, resolve_duplicates
 from qclib.air.parsing import cell_text, dates_from_parts, hours_of, parse_datetimes, parse_numbers, seconds_of_day
-from qclib.air.stations import city_daily_from_station_daily, city_daily_from_station_hourly, station_summary
+from qclib.air.stations import (
+    DAILY_O3_NOTE,
+    city_daily_from_station_daily,
+    city_daily_from_station_hourly,
+    station_summary,
+)
 from qclib.air.units import check_unit, parse_unit
 from qclib.air.validity import daily_from_hourly, group_codes
 from qclib.atomic import atomic_path
@@ -497,7 +502,10 @@ def read_daily(
         if flags
         else pd.DataFrame(columns=["city", "year", "pollutant", "n_negative", "n_sentinel"])
     )
-    daily.attrs["notes"] = [_ignored_note(why, counts) for why, counts in ignored.items() if len(counts) > 1]
+    notes = [_ignored_note(why, counts) for why, counts in ignored.items() if len(counts) > 1]
+    if any(set(f.columns) & {"o3_8h", "o3_1h"} for f in parts.get(("daily", True), [])):
+        notes.append(DAILY_O3_NOTE)
+    daily.attrs["notes"] = notes
     return daily, hourly_flags
 
 

@@ -18,7 +18,10 @@ number is not verified]:
    that city hourly series.  ``stations_o3_8h`` counts the stations with at
    least one hourly O3 value that day.
 4. **Daily station files** (no hours): the city daily value is the mean of the
-   station daily values given (each assumed valid as published).
+   station daily values given (each assumed valid as published).  For O3 this
+   is the mean of the stations' daily maxima (:data:`DAILY_O3_NOTE`), which can
+   exceed the daily maximum of the city's 8-h means that rule 3 computes from
+   hourly values: an approximation, said to the user.
 
 A day with no valid station has no city value (NaN); it counts as missing for
 the annual validity rules (324 days, 27 per month).  One valid station is
@@ -33,6 +36,12 @@ import numpy as np
 import pandas as pd
 
 from qclib.air.validity import daily_from_hourly, group_codes, split_hours
+
+#: What the user is told when O3 comes from daily station values (rule 4).
+DAILY_O3_NOTE: str = (
+    "O3 from daily station values: the city value is the mean of the stations' daily maxima, which can "
+    "exceed the HJ 663 value from hourly data (give hourly station files for the exact rule)"
+)
 
 #: Pollutants averaged over stations as daily means (rule 2).
 DAILY_MEAN_POLLUTANTS: tuple[str, ...] = ("pm25", "pm10", "so2", "no2", "co")

@@ -207,3 +207,15 @@ def test_city_value_is_order_free_and_between_the_valid_stations(series, rnd):
         assert min(valid) - 1e-9 <= a["pm25"] <= max(valid) + 1e-9 and np.isclose(a["pm25"], b["pm25"])
     else:
         assert np.isnan(a["pm25"]) and np.isnan(b["pm25"])
+
+
+def test_daily_station_o3_is_said_to_be_an_approximation(tmp_path):
+    from qclib.air.stations import DAILY_O3_NOTE
+
+    p = tmp_path / "s.csv"
+    p.write_text("city,station,date,O3_8h\nx,a,2021-07-01,150\nx,b,2021-07-01,170\n", encoding="utf-8")
+    daily, _ = read_daily(p)
+    assert daily.loc[0, "o3_8h"] == 160.0 and DAILY_O3_NOTE in daily.attrs["notes"]
+    q = tmp_path / "h.csv"
+    q.write_text("city,station,date,PM2.5\nx,a,2021-07-01,15\n", encoding="utf-8")
+    assert read_daily(q)[0].attrs["notes"] == []
