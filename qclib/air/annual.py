@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from qclib.air.aqi import daily_aqi
-from qclib.air.flags import FLAG_COLUMNS, ZERO_SHARE_SUSPECT, apply_flag_rules, quality_flags, resolve_duplicates
+from qclib.air.flags import FLAG_COLUMNS, apply_flag_rules, quality_flags, resolve_duplicates, suspect_marks
 from qclib.air.standards import (
     AIR_INDICATORS,
     AQI_CATEGORY_IDS,
@@ -533,22 +533,57 @@ def annual_air_quality(daily: pd.DataFrame, *, standard: str | int | None = None
     # city-year-level counts apply to every row of the city-year (the AQI row too)
     for c in ("n_missing_dates", "n_duplicate_dates"):
         quality[c] = quality.groupby(["city", "year"])[c].transform("max").astype(int)
-    # suspect: share of exact zeros above ZERO_SHARE_SUSPECT (flags module)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = quality["n_zero"].to_numpy(float) / quality["n_days"].to_numpy(float)
-    share = np.where(quality["n_days"].to_numpy() > 0, share, 0.0)
-    quality["suspect"] = share > ZERO_SHARE_SUSPECT
-    quality["suspect_reason"] = [
-        f"{s * 100:.1f} % exact zeros (> {ZERO_SHARE_SUSPECT * 100:g} %): provisional (待核实)"
-        if s > ZERO_SHARE_SUSPECT
-        else ""
-        for s in share
-    ]
+    # suspect pollutant-years, and city-years (rules in qclib.air.flags)
+    suspect, reasons = suspect_marks(quality)
+    quality["suspect"] = suspect
+    quality["suspect_reason"] = reasons
+    quality["city_year_suspect"] = quality.groupby(["city", "year"])["suspect"].transform("any").astype(bool)
     return stats, quality
 
 
+#: Note marker of statistics from a suspect city-year (provisional, 待核实; see
+#: :func:`qclib.air.flags.suspect_marks`).  It follows the ``NOT VALID`` prefix
+#: when both apply, so a note starting with ``NOT VALID`` still says invalid.
+SUSPECT_NOTE: str = "SUSPECT data, provisional (待核实)"
+
+
+def suspect_city_years(quality: pd.DataFrame) -> pd.DataFrame:
+    """One row per suspect city-year, with the reasons of its pollutants.
+
+    Parameters
+    ----------
+    quality : pandas.DataFrame
+        Quality table of :func:`annual_air_quality` (``suspect``,
+        ``suspect_reason``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``city, year, reason`` (``"pm25: 23.0 % exact zeros (> 5 %)"``, several
+        pollutants joined by `` | ``).
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"city": "x", "year": 2015, "pollutant": ["pm25", "pm10"], "suspect": [True, False],
+    ...                   "suspect_reason": ["23.0 % exact zeros (> 5 %)", ""]})
+    >>> suspect_city_years(q).to_dict("records")
+    [{'city': 'x', 'year': 2015, 'reason': 'pm25: 23.0 % exact zeros (> 5 %)'}]
+    """
+    if "suspect" not in quality.columns:
+        return pd.DataFrame(columns=["city", "year", "reason"])
+    s = quality.loc[quality["suspect"].astype(bool)]
+    text = s["pollutant"].astype(str) + ": " + s["suspect_reason"].astype(str)
+    out = text.groupby([s["city"], s["year"]]).agg(" | ".join).rename("reason").reset_index()
+    return out
+
+
 def to_observations(
-    stats: pd.DataFrame, *, source: str, exclude_invalid: bool = False, cities: Mapping[str, str] | None = None
+    stats: pd.DataFrame,
+    *,
+    source: str,
+    exclude_invalid: bool = False,
+    cities: Mapping[str, str] | None = None,
+    quality: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Convert :func:`annual_statistics` output to the observation format.
 
@@ -568,6 +603,10 @@ def to_observations(
         Drop rows whose city-year is not valid (default keeps them, marked).
     cities : mapping, optional
         Extra ``{name: city_id}`` renames applied to ``city``.
+    quality : pandas.DataFrame, optional
+        Quality table; statistics of its suspect city-years get
+        :data:`SUSPECT_NOTE` and the reasons in ``note`` (provisional, never
+        official).
 
     Returns
     -------
@@ -587,9 +626,13 @@ def to_observations(
     s = stats.loc[stats["value"].notna()]
     if exclude_invalid:
         s = s.loc[s["valid"].astype(bool)]
+    flagged = suspect_city_years(quality) if quality is not None else pd.DataFrame(columns=["city", "year", "reason"])
+    why = s[["city", "year"]].merge(flagged, on=["city", "year"], how="left")["reason"].fillna("").to_numpy()
     note = [
-        ("" if ok else "NOT VALID (GB 3095-2012 data validity not met); ") + f"unrounded {x:.6g}"
-        for ok, x in zip(s["valid"].astype(bool), s["value_unrounded"].astype(float))
+        ("" if ok else "NOT VALID (GB 3095-2012 data validity not met); ")
+        + (f"{SUSPECT_NOTE}: {w}; " if w else "")
+        + f"unrounded {x:.6g}"
+        for ok, w, x in zip(s["valid"].astype(bool), why, s["value_unrounded"].astype(float))
     ]
     out = pd.DataFrame(
         {

@@ -27,6 +27,22 @@ Everything else is reported only:
   measurement error) -- on the ``pm25`` row.
 - ``n_missing_dates``: calendar days of the year without a row.
 - ``n_duplicate_dates``: identical duplicate rows removed.
+
+Suspect years (:func:`suspect_marks`, qclib convention, documented thresholds
+on the counts above): a pollutant-year is ``suspect`` when
+
+- exact zeros exceed :data:`ZERO_SHARE_SUSPECT` (5 %) of its valid days
+  (zeros are rare in real concentrations after rounding: fill values or a
+  dead analyser), or
+- for PM2.5, PM10, NO2 and O3 (:data:`RUN_POLLUTANTS`; SO2 and CO sit near
+  their rounding step in clean air, where repeats are normal) days inside runs
+  of >= 5 identical values exceed :data:`RUN_SHARE_SUSPECT` (5 %) of its
+  valid days (a stuck analyser or filled gaps), or the year's maximum
+  occurs on >= :data:`CAP_REPEATS` (3) days (a capped series).
+
+A city-year with a suspect pollutant is suspect as a whole (its AQI and
+good days use every pollutant): its statistics are provisional (待核实),
+never official.
 """
 
 from __future__ import annotations
@@ -48,6 +64,10 @@ CAP_REPEATS: int = 3
 #: valid days is marked ``suspect`` (qclib convention: zeros are rare in real
 #: concentrations after rounding; > 5 % points to fill values or a dead analyser).
 ZERO_SHARE_SUSPECT: float = 0.05
+#: Share of valid days inside identical-value runs above which a pollutant-year is suspect.
+RUN_SHARE_SUSPECT: float = 0.05
+#: Pollutants whose runs and capped maxima mark a year suspect.
+RUN_POLLUTANTS: tuple[str, ...] = ("pm25", "pm10", "no2", "o3_8h")
 
 FLAG_COLUMNS: tuple[str, ...] = (
     "n_negative",
@@ -75,7 +95,8 @@ def resolve_duplicates(frame: pd.DataFrame, *, key: Sequence[str] = ("city", "da
     frame : pandas.DataFrame
         Daily (key ``city, date``) or hourly (key ``city, datetime``) table.
     key : sequence of str
-        Columns identifying one observation.
+        Columns identifying one observation, ``city`` first and the time last
+        (``city, station, datetime`` for station data).
 
     Returns
     -------
@@ -105,7 +126,7 @@ def resolve_duplicates(frame: pd.DataFrame, *, key: Sequence[str] = ("city", "da
     key = list(key)
     value_cols = [c for c in frame.columns if c not in key and not c.startswith("_")]
     dup_any = frame.duplicated(subset=key, keep=False)
-    when = pd.to_datetime(frame[key[1]])
+    when = pd.to_datetime(frame[key[-1]])
     empty = pd.Series(dtype="int64", index=pd.MultiIndex.from_arrays([[], []], names=["city", "year"]))
     if not dup_any.any():
         return frame.copy(), empty
@@ -120,11 +141,11 @@ def resolve_duplicates(frame: pd.DataFrame, *, key: Sequence[str] = ("city", "da
                 Issue(
                     file=str(row.get("_file", "")),
                     row=int(row["_row"]) if "_row" in row and pd.notna(row["_row"]) else int(idx) + 2,
-                    column=key[1],
-                    value=_fmt_time(row[key[1]]),
+                    column=key[-1],
+                    value=_fmt_time(row[key[-1]]),
                     message=f"duplicated {' and '.join(key)} with different values "
                     f"({', '.join(f'{c}={row[c]}' for c in value_cols)})",
-                    allowed="one row per city and date, or exact copies",
+                    allowed=f"one row per {', '.join(key[:-1])} and {key[-1]}, or exact copies",
                 )
             )
         raise DataValidationError(issues)
@@ -261,3 +282,46 @@ def quality_flags(
     if not frames:
         return pd.DataFrame(columns=["city", "year", "pollutant", *FLAG_COLUMNS[:-1]])
     return pd.concat(frames, ignore_index=True)
+
+
+def suspect_marks(quality: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Which pollutant-years are suspect, and why (rules in the module docstring).
+
+    Parameters
+    ----------
+    quality : pandas.DataFrame
+        ``pollutant``, ``n_days`` and the flag counts ``n_zero``,
+        ``n_repeat_run_days``, ``n_at_max_repeated``.
+
+    Returns
+    -------
+    suspect : numpy.ndarray of bool
+    reasons : list of str
+        ``""`` for rows that are not suspect.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"pollutant": ["pm25", "so2", "pm10"], "n_days": [300, 300, 300],
+    ...                   "n_zero": [69, 0, 0], "n_repeat_run_days": [0, 40, 30], "n_at_max_repeated": [0, 3, 0]})
+    >>> suspect_marks(q)
+    (array([ True, False,  True]), ['23.0 % exact zeros (> 5 %)', '', '10.0 % of days in runs of >= 5 identical values (> 5 %)'])
+    """
+    n = quality["n_days"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        zero = np.where(n > 0, quality["n_zero"].to_numpy(float) / n, 0.0)
+        run = np.where(n > 0, quality["n_repeat_run_days"].to_numpy(float) / n, 0.0)
+    applies = quality["pollutant"].isin(RUN_POLLUTANTS).to_numpy()
+    capped = applies & (quality["n_at_max_repeated"].to_numpy() >= CAP_REPEATS)
+    run_bad = applies & (run > RUN_SHARE_SUSPECT)
+    zero_bad = zero > ZERO_SHARE_SUSPECT
+    reasons = []
+    for z, zb, r, rb, c, cn in zip(zero, zero_bad, run, run_bad, capped, quality["n_at_max_repeated"]):
+        parts = [f"{z * 100:.1f} % exact zeros (> {ZERO_SHARE_SUSPECT * 100:g} %)"] if zb else []
+        if rb:
+            parts.append(
+                f"{r * 100:.1f} % of days in runs of >= {RUN_LENGTH} identical values (> {RUN_SHARE_SUSPECT * 100:g} %)"
+            )
+        if c:
+            parts.append(f"the maximum on {int(cn)} days (capped series?)")
+        reasons.append("; ".join(parts))
+    return zero_bad | run_bad | capped, reasons

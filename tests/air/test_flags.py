@@ -100,11 +100,51 @@ def test_share_of_exact_zeros_marks_suspect(tmp_path, capsys):
 
     dates = pd.date_range("2021-01-01", "2021-12-31")
     pm = np.where(np.arange(len(dates)) % 4 == 0, 0.0, 40.0)  # 25 % zeros
-    _, q = annual_air_quality(pd.DataFrame({"city": "x", "date": dates, "pm25": pm, "pm10": 80.0}))
+    pm10 = np.random.default_rng(0).uniform(50, 150, len(dates)).round(1)  # no runs, no capped maximum
+    _, q = annual_air_quality(pd.DataFrame({"city": "x", "date": dates, "pm25": pm, "pm10": pm10}))
     q = q.set_index("pollutant")
     assert bool(q.loc["pm25", "suspect"]) and "exact zeros" in q.loc["pm25", "suspect_reason"]
     assert not bool(q.loc["pm10", "suspect"])
     p = tmp_path / "d.csv"
     pd.DataFrame({"city": "x", "date": dates.strftime("%Y-%m-%d"), "pm25": pm}).to_csv(p, index=False)
     assert main(["air", "annual", str(p), "--out", str(tmp_path / "o.csv")]) == 0
-    assert "WARNING suspect data: x 2021 pm25" in capsys.readouterr().out
+    assert "WARNING suspect data: x 2021: pm25: 25.2 % exact zeros" in capsys.readouterr().out
+
+
+def test_suspect_rules_runs_and_capped_maxima_only_for_pm_no2_o3():
+    from qclib.air.flags import suspect_marks
+
+    q = pd.DataFrame(
+        {
+            "pollutant": ["pm25", "so2", "o3_8h", "co", "pm10"],
+            "n_days": 365,
+            "n_zero": [0, 0, 0, 0, 18],
+            "n_repeat_run_days": [40, 40, 0, 0, 18],
+            "n_at_max_repeated": [0, 5, 4, 9, 0],
+        }
+    )
+    suspect, reasons = suspect_marks(q)
+    assert suspect.tolist() == [True, False, True, False, False]  # 18/365 = 4.9 %: not above 5 %
+    assert "runs of >= 5" in reasons[0] and "maximum on 4 days" in reasons[2] and reasons[1] == ""
+
+
+def test_suspect_city_year_marks_every_statistic_provisional():
+    from qclib.air.annual import SUSPECT_NOTE, annual_air_quality, to_observations
+
+    dates = pd.date_range("2015-01-01", "2015-12-31")
+    rng = np.random.default_rng(1)
+    pm = rng.uniform(20, 90, len(dates)).round(1)
+    pm[:84] = 0.0  # 23 % exact zeros, as in the issue
+    d = pd.concat(
+        [
+            pd.DataFrame({"city": "x", "date": dates, "pm25": pm}),
+            pd.DataFrame({"city": "y", "date": dates, "pm25": rng.uniform(20, 90, len(dates)).round(1)}),
+        ]
+    )
+    stats, quality = annual_air_quality(d)
+    q = quality.set_index("city")
+    assert bool(q.loc["x", "city_year_suspect"]) and not bool(q.loc["y", "city_year_suspect"])
+    obs = to_observations(stats, source="s", quality=quality)
+    assert obs.loc[obs.city == "x", "note"].str.contains(SUSPECT_NOTE, regex=False).all()
+    assert obs.loc[obs.city == "x", "note"].str.contains("23.0 % exact zeros").all()
+    assert not obs.loc[obs.city == "y", "note"].str.contains("SUSPECT").any()

@@ -81,7 +81,8 @@ def test_unknown_column_lists_accepted_names():
     with pytest.raises(DataValidationError) as exc:
         read_monitoring_file(DATA / "bad_unknown_column.csv")
     issue = exc.value.issues[0]
-    assert issue.column == "visibility" and issue.file == "bad_unknown_column.csv"
+    assert issue.column == "NH3" and issue.file == "bad_unknown_column.csv"
+    assert "looks like a pollutant" in issue.message
     assert "细颗粒物" in issue.allowed and "o3_8h" in issue.allowed
 
 
@@ -186,3 +187,47 @@ def test_separate_date_and_time_of_day_columns(tmp_path):
     assert f["datetime"].dt.hour.tolist() == list(range(24))
     assert kind == "hourly" and f["datetime"].iloc[5] == pd.Timestamp("2021-01-01 05:00")
     assert f["datetime"].dt.date.nunique() == 1
+
+
+def test_columns_that_are_not_pollutants_are_ignored_and_listed(tmp_path):
+    p = tmp_path / "m.csv"
+    p.write_text("No,city,date,PM2.5,TEMP,PRES,DEWP,RAIN,wd,WSPM,湿度,AQI\n1,x,2021-01-01,40,3,1020,-9,0,NW,2,40,55\n")
+    kind, f = read_monitoring_file(p)
+    assert f.attrs["ignored"] == ["No", "TEMP", "PRES", "DEWP", "RAIN", "wd", "WSPM", "湿度", "AQI"]
+    assert not {"TEMP", "temp", "wd", "No"} & set(f.columns)
+
+
+@pytest.mark.parametrize("column", ["NO", "NH3", "PM1", "NOx", "氨气", "TSP"])
+def test_unknown_pollutant_looking_column_is_refused(tmp_path, column):
+    p = tmp_path / "m.csv"
+    p.write_text(f"No,city,date,PM2.5,{column}\n1,x,2021-01-01,40,3\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as exc:
+        read_monitoring_file(p)
+    (issue,) = exc.value.issues
+    assert issue.column == column and "looks like a pollutant" in issue.message
+
+
+def test_unknown_other_column_is_refused_with_the_ignorable_names(tmp_path):
+    p = tmp_path / "m.csv"
+    p.write_text("city,date,PM2.5,operator\nx,2021-01-01,40,bob\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as exc:
+        read_monitoring_file(p)
+    (issue,) = exc.value.issues
+    assert issue.message == "unknown column" and "wspm" in issue.allowed
+
+
+def test_city_option_only_for_files_without_a_city_column(tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("date,PM2.5\n2021-01-01,40\n", encoding="utf-8")
+    b = tmp_path / "b.csv"
+    b.write_text("city,date,PM2.5\n新乡,2021-01-01,50\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="--city"):
+        read_monitoring_file(a)
+    daily, _ = read_daily([a, b], city="Kaifeng")
+    assert sorted(daily["city"]) == ["kaifeng", "xinxiang"]
+
+
+def test_empty_folder_refused(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataValidationError, match="folder without CSV"):
+        read_daily([tmp_path / "empty"])

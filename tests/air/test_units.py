@@ -77,3 +77,21 @@ def test_cli_unit_flag(tmp_path, capsys):
     assert main(["air", "annual", str(p), "--out", str(out), "--unit", "co=ug/m3"]) == 0
     assert main(["air", "annual", str(p), "--out", str(out), "--co-unit", "ug/m3"]) == 0
     assert main(["air", "annual", str(p), "--out", str(out), "--unit", "co=ppm"]) == 1
+
+
+def test_single_implausible_co_daily_mean_is_refused_naming_the_row(tmp_path):
+    rows = [f"x,2021-01-{d:02d},{0.8 if d != 3 else 62}" for d in range(1, 11)]
+    p = tmp_path / "co.csv"
+    p.write_text("city,date,co\n" + "\n".join(rows), encoding="utf-8")
+    with pytest.raises(DataValidationError) as exc:
+        read_monitoring_file(p)
+    (issue,) = exc.value.issues
+    assert (issue.row, issue.column, issue.value) == (4, "co", 62.0) and "above 50 mg/m3" in issue.message
+
+
+def test_hourly_co_up_to_the_top_of_the_scale_is_kept(tmp_path):
+    rows = [f"x,2021-01-01 {h:02d}:00,{1.0 if h != 5 else 60}" for h in range(24)]
+    p = tmp_path / "co.csv"
+    p.write_text("city,datetime,co\n" + "\n".join(rows), encoding="utf-8")
+    kind, f = read_monitoring_file(p)
+    assert kind == "hourly" and f["co"].max() == 60.0
