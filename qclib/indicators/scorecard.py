@@ -68,6 +68,11 @@ from qclib.indicators.trend import TREND_ALPHA, trend_matrix
 #: under GB 3095-2012 (see :mod:`qclib.air.annual`); such rows are ignored.
 INVALID_NOTE_PREFIX: str = "NOT VALID"
 
+#: Marker in the note of computed observations from a suspect city-year
+#: (:data:`qclib.air.annual.SUSPECT_NOTE`: too many exact zeros, long runs of one
+#: value, a capped maximum); a status resting on them says so.
+SUSPECT_NOTE_MARK: str = "SUSPECT data"
+
 VALUE_BASIS_RANK: dict[str, int] = {"official": 0, "computed": 1, "derived": 2, "research": 4, "proxy": 5}
 
 #: Preference of bases for a base value; the catalog's base_value ranks 3.5.
@@ -722,6 +727,16 @@ def _basis_text(obs: _Obs, rows: np.ndarray) -> np.ndarray:
     return np.where(okr, txt, "").astype(object)
 
 
+def _note_has(ob: pd.DataFrame, obs: _Obs, rows: np.ndarray, mark: str) -> np.ndarray:
+    """Whether the note of each kept-observation row holds ``mark`` (False for -1)."""
+    if obs.keep.size == 0 or "note" not in ob:
+        return np.zeros(rows.size, dtype=bool)
+    okr = rows >= 0
+    notes = _text(ob["note"].iloc[obs.keep[np.where(okr, rows, 0)]])
+    found: np.ndarray = okr & np.array([mark in n for n in notes], dtype=bool)
+    return found
+
+
 def _kind_of(obs: _Obs, rows: np.ndarray) -> np.ndarray:
     """``source_kind`` of kept-observation rows ('' for -1)."""
     if obs.keep.size == 0:
@@ -1002,6 +1017,11 @@ def _assemble(
     """
     yoy_pp, yoy_pct, red = _changes(t.measure, a.value, a.prev, base["value"])
     provisional = _provisional(res["status"], t.kind, base["value_basis"], base["value_source_kind"], base)
+    suspect = base["suspect"] & np.isin(res["status"], ("met", "not_met", "on_track", "off_track"))
+    provisional = (
+        provisional[0] | suspect,
+        np.where(suspect, "监测数据存疑（零值过多、长期不变或封顶），待核实", provisional[1]).astype(object),
+    )
     prog_cat, ror, prog_by = progress
     out = pd.DataFrame(
         {
@@ -1207,5 +1227,6 @@ def scorecard(
     progress = _progress(t.kind, t.cmp, t.target_value, t.target_year, t.base_year, base[0], res["status"], points)
     trend = _trend(V.vals, k, a.has, min(max(ask_col, -1), obs.m - 1), obs.ymin)
     prov = _provenance(ob, obs, tg, a, base)
+    prov["suspect"] = _note_has(ob, obs, a.vrow, SUSPECT_NOTE_MARK)
     prov["scope_note"] = _scope_note(t, _text(tg["scope"]), switched & a.has)
     return _assemble(tg, t, a, prov, res, progress, trend)

@@ -217,3 +217,25 @@ def test_gap_per_year_for_a_target_behind(threshold_2015, observations_frame):
     obs = observations_frame([dict(city="c", indicator_id="rate", year=2013, value=85.0, unit="%")])
     r = _row(scorecard(threshold_2015, obs, year=2013))
     assert r["status"] == "off_track" and r["gap"] == 5.0 and r["gap_per_year"] == 2.5
+
+
+def test_a_suspect_city_year_is_provisional_and_says_why(threshold_2015, observations_frame):
+    from qclib.air.annual import SUSPECT_NOTE
+    from qclib.indicators.scorecard import SUSPECT_NOTE_MARK
+
+    assert SUSPECT_NOTE_MARK in SUSPECT_NOTE  # the air statistics write what the scorecard looks for
+    obs = observations_frame(
+        [
+            dict(
+                city="c",
+                indicator_id="rate",
+                year=2015,
+                value=92.0,
+                unit="%",
+                basis="official",
+                note=f"{SUSPECT_NOTE}: 23 % exact zeros; ",
+            )
+        ]
+    )
+    r = _row(scorecard(threshold_2015, obs, year=2015))
+    assert r["status"] == "met" and r["provisional"] and "监测数据存疑" in r["provisional_reason_zh"]
