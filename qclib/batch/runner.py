@@ -520,6 +520,17 @@ class ReportSpec:
         return int(self.parameters["year"])
 
 
+def _check_output_folder(folder: Path) -> None:
+    """Refuse an output folder that is a file or lies below one, before anything runs (a dry run too)."""
+    from qclib.exceptions import OutputPathError
+
+    for p in (folder, *folder.absolute().parents):
+        if p.exists():
+            if not p.is_dir():
+                raise OutputPathError(f"cannot write reports to {folder}: {p} is a file; choose a folder")
+            return
+
+
 def plan_reports(
     cities: str | Sequence[str] | None = None,
     years: str | int | Sequence[int] | None = None,
@@ -563,6 +574,8 @@ def plan_reports(
         understood.
     DataValidationError
         A data file that does not exist.
+    OutputPathError
+        An output folder that cannot be one (it, or a folder above it, is a file).
 
     Examples
     --------
@@ -597,6 +610,7 @@ def plan_reports(
                 for p in missing
             ]
         )
+    _check_output_folder(Path(out_dir))
     root = Path(out_dir)
     pdir = "" if params_dir in (None, "") else str(Path(params_dir).absolute())
     specs: list[ReportSpec] = []
