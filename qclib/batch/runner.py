@@ -254,7 +254,13 @@ class _RunConfigReader:
         for city, spec in cities_doc.items():
             where = f"cities.{city}"
             if city not in known:
-                self.add(_line_of(cities_doc, city), where, city, "no params file for this city", ", ".join(known))
+                self.add(
+                    _line_of(cities_doc, city),
+                    where,
+                    city,
+                    f"no params file for this city in {params} (a catalog elsewhere: give --params-dir)",
+                    ", ".join(known),
+                )
             if not isinstance(spec, dict):
                 self.add(_line_of(cities_doc, city), where, spec, "must be a mapping with 'years'", "{years: [...]}")
                 continue
@@ -1494,7 +1500,11 @@ def run_reports(
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InvalidChoiceError("jobs", jobs, ("a positive integer",))
     fmts = parse_formats(formats)
-    config = run_config if isinstance(run_config, RunConfig) else load_run_config(run_config)
+    config = (
+        run_config
+        if isinstance(run_config, RunConfig)
+        else load_run_config(run_config, params_dir=_params_folder(params_dir))
+    )
     root = Path(out_dir) if out_dir is not None else REPORTS_DIR
     processed = Path(processed_dir) if processed_dir is not None else PROCESSED_DATA_DIR
     specs = plan_reports(

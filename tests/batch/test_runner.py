@@ -595,3 +595,33 @@ def test_index_rows_lead_with_the_headline_not_the_run(tmp_path, fake):
         assert word in index
     for gone in ("notebook", "运行状态", "未变化（沿用）"):
         assert gone not in index
+
+
+def test_a_run_definition_outside_params_uses_the_given_catalog(tmp_path):
+    import shutil
+
+    from qclib.paths import PARAMS_DIR
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(PARAMS_DIR, catalog)
+    (tmp_path / "run.yml").write_text((PARAMS_DIR / "run.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    summary = run_reports(
+        "zhuzhou",
+        "2017",
+        run_config=tmp_path / "run.yml",
+        params_dir=catalog,
+        dry_run=True,
+        out_dir=tmp_path / "reports",
+        processed_dir=tmp_path / "processed",
+        stream=open(os.devnull, "w"),
+    )
+    assert [(r.key, r.status) for r in summary.results] == [("zhuzhou/2017", "planned")]
+    with pytest.raises(DataValidationError, match="give --params-dir"):
+        run_reports(
+            "zhuzhou",
+            "2017",
+            run_config=tmp_path / "run.yml",
+            dry_run=True,
+            out_dir=tmp_path / "r",
+            stream=open(os.devnull, "w"),
+        )
