@@ -596,7 +596,7 @@ def sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
                 "目标出处": target_src,
                 "数值": _fmt(r.get("value")) + (f"（{int(ya)}年）" if has_value and not math.isnan(ya) else ""),
                 "数值来源": (r.get("value_source") or "—") if has_value else STATUS_NAMES_ZH["no_data"],
-                "数据性质": BASIS_NAMES_ZH.get(r.get("value_basis"), r.get("value_basis"))
+                "数据性质": basis_label(r.get("value_basis"), r.get("value_source_kind"))
                 if has_value and r.get("value_basis")
                 else "—",
                 "基期值及来源": _base_text(r),
@@ -605,13 +605,31 @@ def sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["指标", "目标出处", "数值", "数值来源", "数据性质", "基期值及来源"])
 
 
+def basis_label(basis: Any, kind: Any = "") -> str:
+    """What a figure is, in the words of the report: never 官方 for a figure found on a copy site.
+
+    Examples
+    --------
+    >>> basis_label("official", "official_site"), basis_label("official", "mirror")
+    ('官方数据', '转载数据（非发布机构，待核实）')
+    >>> basis_label("research", "academic")
+    '研究值（非官方）'
+    """
+    from qclib.constants import REPRODUCED_SOURCE_KINDS
+
+    b = str(basis or "")
+    if b == "official" and kind in REPRODUCED_SOURCE_KINDS:
+        return "转载数据（非发布机构，待核实）"
+    return BASIS_NAMES_ZH.get(b, b) or "—"
+
+
 def _base_text(r: Mapping[str, Any]) -> str:
     """The base value a relative target or a path starts from, with its source."""
     bv, by = _num(r.get("base_value")), _num(r.get("base_year"))
     if math.isnan(bv):
         return "—" if math.isnan(by) else f"{int(by)}年：{STATUS_NAMES_ZH['no_data']}"
     raw_basis = str(r.get("base_value_basis") or "")
-    basis = BASIS_NAMES_ZH.get(raw_basis, raw_basis)
+    basis = basis_label(raw_basis, r.get("base_value_source_kind"))
     src = r.get("base_value_source") or ""
     if not src and r.get("base_value_basis") == "plan_text":
         src = "规划文本（见目标出处）"
@@ -676,7 +694,7 @@ def observations_table(
                 "指标": name + (f"（{scope}）" if scope else ""),
                 "数值": _fmt(r["value"]),
                 "单位": unit_label(r.get("unit", "")),
-                "数据性质": BASIS_NAMES_ZH.get(r.get("basis", ""), r.get("basis", "")),
+                "数据性质": basis_label(r.get("basis", ""), r.get("source_kind", "")),
                 "来源": source_label(r.get("source", ""), r.get("source_kind", "")),
             }
         )
@@ -1058,7 +1076,7 @@ def histories_sources_table(series: Mapping[str, Mapping[str, pd.DataFrame]]) ->
             "地区": who,
             "年份": int(x["year"]),
             "数值": _fmt(x["value"]),
-            "数据性质": BASIS_NAMES_ZH.get(x.get("basis"), x.get("basis") or ""),
+            "数据性质": basis_label(x.get("basis"), x.get("source_kind")),
             "来源": source_label(x.get("source"), x.get("source_kind")),
         }
         for label, by_area in series.items()
@@ -1446,7 +1464,7 @@ def sources_by_credibility(scorecard: pd.DataFrame) -> pd.DataFrame:
                 "来源类别": credibility_group(kind),
                 "指标": r.get("name_zh") or r.get("indicator_id"),
                 "数值": _fmt(r.get("value")) + (f"（{int(ya)}年）" if not math.isnan(ya) else ""),
-                "数据性质": BASIS_NAMES_ZH.get(r.get("value_basis"), r.get("value_basis") or "—"),
+                "数据性质": basis_label(r.get("value_basis"), kind),
                 "来源": source_label(str(r.get("value_source") or "").split(" | ")[0], kind),
             }
         )

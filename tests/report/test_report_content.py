@@ -62,6 +62,11 @@ def test_no_copy_site_figure_is_labelled_official(inputs):
         judged = copied.loc[copied["status"].isin(["met", "not_met", "on_track", "off_track"])]
         assert judged["provisional"].all()
         assert not src["来源"].str.contains(r"seeds/|public_facts|\.txt").any()
+        assert not src.loc[src["来源类别"].str.startswith("四"), "数据性质"].eq("官方数据").any()
+    for city, year in (("zhuzhou", 2017), ("zhengzhou", 2020)):
+        shown = tables.observations_table(inputs.observations, inputs.catalog.indicators, city, year)
+        copied = shown["来源"].str.startswith("转载")
+        assert not shown.loc[copied, "数据性质"].eq("官方数据").any(), (city, year)
 
 
 def test_the_published_64_2_percent_cut_is_flagged(inputs):
