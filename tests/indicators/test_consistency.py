@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from qclib.exceptions import DataValidationError, InvalidChoiceError, ZeroBaseError
-from qclib.indicators.consistency import check_reported_change, implied_value
+from qclib.indicators.consistency import check_reported_change, implied_value, reported_changes
 
 
 @pytest.mark.parametrize(
@@ -83,3 +84,60 @@ def test_implied_then_checked_is_consistent(prev, change):
     assert check_reported_change(prev, cur, change, sense="change", tolerance=1e-6).consistent
     back = implied_value(cur, change, known_is="current").value
     assert back == pytest.approx(prev, rel=1e-9)
+
+
+# ---- reported_changes: every published change against its two levels (issue 9) -----------
+@pytest.fixture
+def change_registry():
+    """Three reported changes: year on year (%), since 2015 (%), in percentage points."""
+    return pd.DataFrame(
+        {
+            "indicator_id": ["pm25", "pm25_yoy_change_pct", "pm25_change_vs2015_pct", "rate", "rate_change_pp"],
+            "unit": ["ug/m3", "%", "%", "%", "pp"],
+            "change_of": ["", "pm25", "pm25", "", "rate"],
+            "change_base": ["", "previous_year", "2015", "", "previous_value"],
+        }
+    )
+
+
+def _obs(rows):
+    return pd.DataFrame(
+        [dict(city="z", basis="official") | dict(zip(("indicator_id", "year", "value"), r)) for r in rows]
+    )
+
+
+def test_each_change_base_is_read_as_published(change_registry):
+    obs = _obs(
+        [
+            ("pm25", 2015, 96.0),
+            ("pm25", 2019, 58.0),
+            ("pm25", 2020, 51.0),
+            ("pm25_yoy_change_pct", 2020, -12.1),
+            ("pm25_change_vs2015_pct", 2020, -46.9),
+            ("rate", 2012, 90.9),
+            ("rate", 2013, 93.1),
+            ("rate_change_pp", 2013, 2.2),
+        ]
+    )
+    out = reported_changes(obs, change_registry, "z").set_index("indicator_id")
+    assert out.loc["pm25_yoy_change_pct", "base_year"] == 2019 and bool(out.loc["pm25_yoy_change_pct", "consistent"])
+    assert out.loc["pm25_change_vs2015_pct", "base_year"] == 2015
+    assert out.loc["rate_change_pp", "unit"] == "pp" and out.loc["rate_change_pp", "computed"] == pytest.approx(2.2)
+
+
+def test_a_wrong_published_change_is_flagged(change_registry):
+    obs = _obs([("pm25", 2019, 58.0), ("pm25", 2020, 51.0), ("pm25_yoy_change_pct", 2020, -15.0)])
+    row = reported_changes(obs, change_registry, "z").iloc[0]
+    assert not row["consistent"] and row["computed"] == pytest.approx(-12.069, abs=1e-3)
+
+
+def test_changes_without_both_levels_or_on_research_levels_are_left_out(change_registry):
+    obs = _obs([("pm25", 2020, 51.0), ("pm25_yoy_change_pct", 2020, -12.1)])
+    assert reported_changes(obs, change_registry, "z").empty  # no 2019 level
+    research = pd.concat([obs, _obs([("pm25", 2019, 58.0)]).assign(basis="research")], ignore_index=True)
+    assert reported_changes(research, change_registry, "z").empty  # a study's mean is not the level published
+
+
+def test_until_limits_the_years_checked(change_registry):
+    obs = _obs([("pm25", 2019, 58.0), ("pm25", 2020, 51.0), ("pm25_yoy_change_pct", 2020, -12.1)])
+    assert reported_changes(obs, change_registry, "z", until=2019).empty
