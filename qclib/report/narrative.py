@@ -549,14 +549,17 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
     ...         {"name_zh": "顾客满意度", "status": "no_data", "domain": "service"},
     ...         {"name_zh": "抽检合格率", "status": "met", "domain": "product", "provisional": True}]
     >>> print(headline(rows, city_name_zh="郑州市", year=2015))
-    2015年，郑州市质量强市规划共4项目标，其中3项可以作出判断：已达标1项，进度正常1项，进度滞后1项。已达标或进度正常的有“PM2.5年均浓度”“抽检合格率”。落后于规划要求的有“污水处理率”。1项判断所依据的数据不是官方发布数据，标为“待核实”。其余1项目标缺少可用数据，无法判断，集中在服务质量领域。
+    2015年，郑州市质量强市规划共4项目标，其中3项可以作出判断：已达标1项（其中1项待核实），进度正常1项，进度滞后1项。已达标或进度正常的有“PM2.5年均浓度”“抽检合格率”。落后于规划要求的有“污水处理率”。1项判断所依据的数据不是官方发布数据，标为“待核实”。其余1项目标缺少可用数据，无法判断，集中在服务质量领域。
     """
     rows = list(rows)
     if not rows:
         return f"{year}年，{city_name_zh}没有规划目标。"
     judged = [r for r in rows if r.get("status") in JUDGED_STATUSES]
     counts = [(s, sum(r.get("status") == s for r in judged)) for s in ("met", "not_met", "on_track", "off_track")]
-    detail = "，".join(f"{STATUS_NAMES_ZH[s]}{n}项" for s, n in counts if n)
+    prov_of = {s: sum(r.get("status") == s and _is_provisional(r) for r in judged) for s, _ in counts}
+    detail = "，".join(
+        f"{STATUS_NAMES_ZH[s]}{n}项" + (f"（其中{prov_of[s]}项待核实）" if prov_of[s] else "") for s, n in counts if n
+    )
     if judged:
         out = [f"{year}年，{city_name_zh}质量强市规划共{len(rows)}项目标，其中{len(judged)}项可以作出判断：{detail}。"]
     else:
