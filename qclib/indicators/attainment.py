@@ -17,8 +17,9 @@ rule "a target year already past is assessed up to that year", and A1 the
   ``met`` / ``not_met`` against the target value, never a pace status.  The
   *report* year decides (``report_year``, default the assessed year): a
   report written at or after the target year judges the target on a value
-  of the target year or later; when the latest value is older the status is
-  ``no_data`` ("no value for the target year or later"), not a pace status
+  of the target year (the scorecard judges a due target at its target
+  year); when the latest value is older the status is
+  ``no_data`` ("no value for the target year"), not a pace status
   on an old figure (issue 9: a 2016 report must not call a 2015 target
   进度正常 on a 2013 value);
 - before the target year: ``on_track`` / ``off_track`` against what the plan
@@ -451,8 +452,8 @@ def _no_data(r: _Rows, final: np.ndarray, na: np.ndarray) -> tuple[np.ndarray, n
             (np.isnan(r.value) | np.isnan(r.year), "no value up to the assessed year", "评估年及以前无数据"),
             (
                 final & (r.year < r.T),
-                "no value for the target year or later (the latest is older)",
-                "目标年及以后无数据（最近数据早于目标年）",
+                "no value for the target year (the latest before it is shown)",
+                "目标年无数据（所列为目标年以前的最近数据）",
             ),
             (r.rel & np.isnan(r.bv), "no base-year value", "缺少基年值"),
             (

@@ -439,7 +439,7 @@ class _Assessed:
 
 
 def _pick_value(
-    V: _Grid, last: np.ndarray, k: np.ndarray, kr: np.ndarray, ask_col: int, year: int | None, ymin: int
+    V: _Grid, last: np.ndarray, k: np.ndarray, kr: np.ndarray, ask_col: int | np.ndarray, year: int | None, ymin: int
 ) -> _Assessed:
     """Value of each target in the assessed year, the year before and for its reference.
 
@@ -455,8 +455,9 @@ def _pick_value(
         :func:`_last_valid` of ``V.vals``.
     k, kr : numpy.ndarray
         Series of each target and of its reference entity (K = none).
-    ask_col : int
-        Grid column of the year asked for (may be < 0 or >= m).
+    ask_col : int or numpy.ndarray
+        Grid column of the year asked for (may be < 0 or >= m), one for all
+        targets or one per target (a target judged at its target year).
     year : int or None
         The year asked for (the assessed year of a target without data).
     ymin : int
@@ -467,7 +468,8 @@ def _pick_value(
     _Assessed
     """
     m = V.vals.shape[1]
-    L = np.full(k.size, -1) if ask_col < 0 else last[k, min(ask_col, m - 1)]
+    ask = np.broadcast_to(np.asarray(ask_col, dtype="int64"), k.shape)
+    L = np.where(ask < 0, -1, last[k, np.clip(ask, 0, m - 1)])
     has = L >= 0
     Lc = np.where(has, L, 0)
     year_assessed = np.where(has, ymin + L, np.nan if year is None else float(year))
@@ -483,6 +485,22 @@ def _pick_value(
     prev = np.where(prev_ok & comparable, V.vals[k, before], np.nan)
     ref_value = np.where(has, V.vals[kr, Lc], np.nan)
     return _Assessed(L, has, Lc, year_assessed, value, vrow, prev, ~np.isnan(prev), ref_value)
+
+
+def _judged_columns(target_year: np.ndarray, year: int | None, ask_col: int, ymin: int) -> np.ndarray:
+    """The grid column each target is judged at: its target year once the report year reaches it.
+
+    A report at or after a target's year judges the target on the figure of
+    that year (the latest up to it, which attainment then calls ``no_data``
+    when it is older): a 2016 target in a 2020 report is judged on 2016, not
+    on 2020's figure.  Before the target year, and without a report year, the
+    column asked for.
+    """
+    cols = np.full(target_year.size, ask_col, dtype="int64")
+    if year is None:
+        return cols
+    due = ~np.isnan(target_year) & (target_year <= year)
+    return np.where(due, np.nan_to_num(target_year, nan=0).astype("int64") - ymin, cols)
 
 
 def _pick_base(
@@ -1220,7 +1238,7 @@ def scorecard(
     ask_col = (int(year) if year is not None else obs.ymax) - obs.ymin
     switched, k = _scope_fallback(obs, t, _series_of(obs, t.city, t.ind, t.scope), last, ask_col)
     kr = _series_of(obs, t.reference, t.ind, np.full(len(tg), "", dtype=object))
-    a = _pick_value(V, last, k, kr, ask_col, year, obs.ymin)
+    a = _pick_value(V, last, k, kr, _judged_columns(t.target_year, year, ask_col, obs.ymin), year, obs.ymin)
     base = _pick_base(B, k, t.base_year, t.catalog_base, obs.ymin)
     res = _assess(t, a, base[0], _trend_runs(V.vals, k, a.has, a.Lc), year)
     points = _progress_points(V.vals, last, k, a.L, t.target_year, obs.ymin)

@@ -474,7 +474,7 @@ def old_value_sentence(row: Mapping[str, Any]) -> str:
     >>> old_value_sentence({"name_zh": "保障房工程一次验收合格率", "value": 100, "unit": "%",
     ...     "year_assessed": 2013, "target_year": 2015, "kind": "threshold", "comparator": "==",
     ...     "target_value": 100, "status": "no_data"})
-    '保障房工程一次验收合格率最近数据为2013年的100%，尚无2015年（目标年）及以后的数据，无法判断是否达标。'
+    '保障房工程一次验收合格率最近数据为2013年的100%，尚无2015年（目标年）的数据，无法判断是否达标。'
     """
     name = row.get("name_zh") or row.get("indicator_id") or "该指标"
     ya, ty = _num(row.get("year_assessed")), _num(row.get("target_year"))
@@ -482,7 +482,7 @@ def old_value_sentence(row: Mapping[str, Any]) -> str:
     target_year = f"{int(ty)}年（目标年）" if not math.isnan(ty) else "目标年"
     return (
         f"{name}最近数据为{when}{format_value(row.get('value'), row.get('unit') or '')}{value_caveat(row)}，"
-        f"尚无{target_year}及以后的数据，无法判断是否达标。"
+        f"尚无{target_year}的数据，无法判断是否达标。"
     )
 
 

@@ -53,12 +53,12 @@ def test_at_or_after_the_target_year_an_old_value_is_no_judgement(threshold_2015
     r = _row(scorecard(threshold_2015, only_2013_value, year=year))
     assert r["status"] == "no_data"
     assert r["value"] == 95.0 and r["year_assessed"] == 2013  # shown, not judged
-    assert "目标年及以后无数据" in r["reason_zh"]
+    assert "目标年无数据" in r["reason_zh"]
     assert r["progress_category"] == "not_assessable"
 
 
-def test_after_the_target_year_a_later_value_is_final(threshold_2015, observations_frame):
-    obs = observations_frame([dict(city="c", indicator_id="rate", year=2016, value=89.0, unit="%")])
+def test_after_the_target_year_the_target_years_value_is_final(threshold_2015, observations_frame):
+    obs = observations_frame([dict(city="c", indicator_id="rate", year=2015, value=89.0, unit="%")])
     assert _row(scorecard(threshold_2015, obs, year=2016))["status"] == "not_met"
 
 
@@ -239,3 +239,20 @@ def test_a_suspect_city_year_is_provisional_and_says_why(threshold_2015, observa
     )
     r = _row(scorecard(threshold_2015, obs, year=2015))
     assert r["status"] == "met" and r["provisional"] and "监测数据存疑" in r["provisional_reason_zh"]
+
+
+def test_a_due_target_is_judged_on_its_target_year_not_a_later_one(threshold_2015, observations_frame):
+    obs = observations_frame(
+        [
+            dict(city="c", indicator_id="rate", year=2015, value=85.0, unit="%"),
+            dict(city="c", indicator_id="rate", year=2020, value=95.0, unit="%"),
+        ]
+    )
+    r = _row(scorecard(threshold_2015, obs, year=2020))
+    assert (r["year_assessed"], r["value"], r["status"]) == (2015, 85.0, "not_met")  # 2020's 95 says nothing of 2015
+
+
+def test_a_later_figure_does_not_stand_in_for_a_missing_target_year(threshold_2015, observations_frame):
+    obs = observations_frame([dict(city="c", indicator_id="rate", year=2016, value=95.0, unit="%")])
+    r = _row(scorecard(threshold_2015, obs, year=2016))
+    assert r["status"] == "no_data" and np.isnan(r["value"])
