@@ -525,8 +525,38 @@ def _is_provisional(r: Mapping[str, Any]) -> bool:
     return r.get("provisional") is True or r.get("provisional") == 1
 
 
+#: The overview's buckets, in the order the 综述 states them (a judged status on a figure that is
+#: not official counts as 待核实 only, as in :func:`qclib.report.tables.overview_table`).
+HEADLINE_BUCKETS: tuple[str, ...] = ("已达标", "进度正常", "进度滞后", "未达标", "待核实")
+
+
+def _bucket(r: Mapping[str, Any]) -> str:
+    status = str(r.get("status"))
+    if status not in JUDGED_STATUSES:
+        return "无法判断"
+    return "待核实" if _is_provisional(r) else STATUS_NAMES_ZH[status]
+
+
+def _due_sentence(rows: Sequence[Mapping[str, Any]], year: int) -> str:
+    """For a target year: how many targets fall due and how many are confirmed met, missed or unknown."""
+    due = [r for r in rows if _num(r.get("target_year")) == year]
+    if not due:
+        return ""
+    met = sum(_bucket(r) == "已达标" for r in due)
+    missed = sum(_bucket(r) == "未达标" for r in due)
+    unsure = sum(_bucket(r) == "待核实" for r in due)
+    unknown = len(due) - met - missed - unsure
+    parts = [f"确认已达标{met}项"] + [t for t, n in ((f"未达标{missed}项", missed), (f"待核实{unsure}项", unsure)) if n]
+    tail = f"，{unknown}项缺少{year}年数据，无法确认是否完成" if unknown else ""
+    return f"本年度到期的{len(due)}项目标中，" + "、".join(parts) + tail + "。"
+
+
 def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int) -> str:
     """The 综述: three to five sentences from the scorecard (what is met, what is behind, what cannot be judged).
+
+    The counts are those of the overview table beside it (:data:`HEADLINE_BUCKETS`);
+    in a target year the second sentence says how many of the targets due are
+    confirmed met.
 
     Parameters
     ----------
@@ -544,35 +574,33 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
 
     Examples
     --------
-    >>> rows = [{"name_zh": "PM2.5年均浓度", "status": "on_track", "domain": "environment"},
-    ...         {"name_zh": "污水处理率", "status": "off_track", "domain": "environment"},
-    ...         {"name_zh": "顾客满意度", "status": "no_data", "domain": "service"},
-    ...         {"name_zh": "抽检合格率", "status": "met", "domain": "product", "provisional": True}]
+    >>> rows = [{"name_zh": "PM2.5年均浓度", "status": "on_track", "domain": "environment", "target_year": 2016},
+    ...         {"name_zh": "污水处理率", "status": "off_track", "domain": "environment", "target_year": 2016},
+    ...         {"name_zh": "顾客满意度", "status": "no_data", "domain": "service", "target_year": 2015},
+    ...         {"name_zh": "抽检合格率", "status": "met", "domain": "product", "provisional": True,
+    ...          "target_year": 2015}]
     >>> print(headline(rows, city_name_zh="郑州市", year=2015))
-    2015年，郑州市质量强市规划共4项目标，其中3项可以作出判断：已达标1项（其中1项待核实），进度正常1项，进度滞后1项。已达标或进度正常的有“PM2.5年均浓度”“抽检合格率”。落后于规划要求的有“污水处理率”。1项判断所依据的数据不是官方发布数据，标为“待核实”。其余1项目标缺少可用数据，无法判断，集中在服务质量领域。
+    2015年，郑州市质量强市规划共4项目标，其中3项可以作出判断：进度正常1项，进度滞后1项，待核实1项。本年度到期的2项目标中，确认已达标0项、待核实1项，1项缺少2015年数据，无法确认是否完成。已达标或进度正常的有“PM2.5年均浓度”。落后于规划要求的有“污水处理率”。“待核实”的1项所依据的数据不是官方发布数据，需核实后再作结论。其余1项目标缺少可用数据，无法判断，集中在服务质量领域。
     """
     rows = list(rows)
     if not rows:
         return f"{year}年，{city_name_zh}没有规划目标。"
-    judged = [r for r in rows if r.get("status") in JUDGED_STATUSES]
-    counts = [(s, sum(r.get("status") == s for r in judged)) for s in ("met", "not_met", "on_track", "off_track")]
-    prov_of = {s: sum(r.get("status") == s and _is_provisional(r) for r in judged) for s, _ in counts}
-    detail = "，".join(
-        f"{STATUS_NAMES_ZH[s]}{n}项" + (f"（其中{prov_of[s]}项待核实）" if prov_of[s] else "") for s, n in counts if n
-    )
+    buckets = [_bucket(r) for r in rows]
+    judged = [r for r, b in zip(rows, buckets) if b != "无法判断"]
+    detail = "，".join(f"{b}{buckets.count(b)}项" for b in HEADLINE_BUCKETS if buckets.count(b))
     if judged:
         out = [f"{year}年，{city_name_zh}质量强市规划共{len(rows)}项目标，其中{len(judged)}项可以作出判断：{detail}。"]
     else:
         out = [f"{year}年，{city_name_zh}质量强市规划共{len(rows)}项目标，目前均无法作出判断。"]
-    good = [r for r in judged if r.get("status") in ("met", "on_track")]
-    bad = [r for r in judged if r.get("status") in ("not_met", "off_track")]
+    out.append(_due_sentence(rows, year))
+    good = [r for r, b in zip(rows, buckets) if b in ("已达标", "进度正常")]
+    bad = [r for r, b in zip(rows, buckets) if b in ("未达标", "进度滞后")]
     if good:
         out.append(f"已达标或进度正常的有{_names(good)}。")
     if bad:
         out.append(f"落后于规划要求的有{_names(bad)}。")
-    prov = [r for r in judged if _is_provisional(r)]
-    if prov:
-        out.append(f"{len(prov)}项判断所依据的数据不是官方发布数据，标为“待核实”。")
+    if buckets.count("待核实"):
+        out.append(f"“待核实”的{buckets.count('待核实')}项所依据的数据不是官方发布数据，需核实后再作结论。")
     missing = [r for r in rows if r.get("status") == "no_data"]
     vague = [r for r in rows if r.get("status") == "not_assessable"]
     if missing:
@@ -585,6 +613,30 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
     if vague:
         out.append(f"{len(vague)}项目标未给出可核对的数值或参照，无法评估。")
     return "".join(out)
+
+
+def problems_lead(rows: Iterable[Mapping[str, Any]], n_problems: int) -> str:
+    """The first line of 存在问题: never "no problems" when most targets could not be checked.
+
+    Examples
+    --------
+    >>> problems_lead([{"status": "no_data"}, {"status": "on_track"}], 0)
+    '可以作出判断的1项目标中，没有落后于规划要求的指标；但另有1项目标缺少数据，无法确认是否落后，这本身是当前的主要问题。'
+    >>> problems_lead([{"status": "off_track"}], 1)
+    '以下1项目标落后于规划要求（差距大的在前）：'
+    """
+    rows = list(rows)
+    judged = sum(r.get("status") in JUDGED_STATUSES for r in rows)
+    unknown = len(rows) - judged
+    if n_problems:
+        lead = f"以下{n_problems}项目标落后于规划要求（差距大的在前）："
+        return lead + (f"另有{unknown}项目标缺少数据，无法确认是否落后。" if unknown else "")
+    if unknown:
+        return (
+            f"可以作出判断的{judged}项目标中，没有落后于规划要求的指标；但另有{unknown}项目标缺少数据，"
+            "无法确认是否落后，这本身是当前的主要问题。"
+        )
+    return "所有目标均未落后于规划要求。"
 
 
 def problem_sentence(row: Mapping[str, Any], year: int) -> str:
@@ -633,7 +685,7 @@ def next_steps(rows: Iterable[Mapping[str, Any]], *, year: int) -> list[str]:
     >>> for line in next_steps(rows, year=2015): print(line)
     对落后于规划要求的“污水处理率”，逐项明确年度任务和责任单位，按剩余年限分解差距（见“存在问题”）。
     请统计部门或主管部门提供“PM2.5”的官方数据，替换目前依据的非官方数据后再作最终判断。
-    建立服务质量领域“顾客满意度”的年度统计，按随报告附送的数据需求清单明确责任部门和报送时间。
+    补齐“顾客满意度”的数据，纳入年度统计，按年报送；所需指标、年份和规划条款见随报告附送的数据需求清单，请逐项明确责任部门和报送时间。
     """
     rows = list(rows)
     out = []
@@ -649,11 +701,19 @@ def next_steps(rows: Iterable[Mapping[str, Any]], *, year: int) -> list[str]:
     prov = [r for r in rows if _is_provisional(r) and r.get("status") in JUDGED_STATUSES]
     if prov:
         out.append(f"请统计部门或主管部门提供{_names(prov, 4)}的官方数据，替换目前依据的非官方数据后再作最终判断。")
-    missing = [r for r in rows if r.get("status") not in JUDGED_STATUSES]
-    for d in DOMAIN_NAMES_ZH:
-        in_d = [r for r in missing if r.get("domain") == d]
-        if in_d:
-            out.append(
-                f"建立{DOMAIN_NAMES_ZH[d]}领域{_names(in_d)}的年度统计，按随报告附送的数据需求清单明确责任部门和报送时间。"
-            )
+    missing = [r for r in rows if r.get("status") == "no_data"]
+    if missing:
+        by_domain = [
+            f"{DOMAIN_NAMES_ZH[d]}{n}项" for d in DOMAIN_NAMES_ZH if (n := sum(r.get("domain") == d for r in missing))
+        ]
+        ended = all(_num(r.get("target_year")) < year for r in rows if not math.isnan(_num(r.get("target_year"))))
+        why = "用于规划实施情况的总结和验收" if ended else "纳入年度统计，按年报送"
+        what = _names(missing) if len(missing) <= 3 else f"{len(missing)}项目标（{'、'.join(by_domain)}）"
+        out.append(
+            f"补齐{what}的数据，{why}；"
+            "所需指标、年份和规划条款见随报告附送的数据需求清单，请逐项明确责任部门和报送时间。"
+        )
+    vague = [r for r in rows if r.get("status") == "not_assessable"]
+    if vague:
+        out.append(f"为{_names(vague, 3)}确定可量化的考核口径（数值或参照对象），否则无法评估是否完成。")
     return out
