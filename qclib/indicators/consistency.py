@@ -427,8 +427,9 @@ REPORTED_CHANGE_COLUMNS: tuple[str, ...] = (
     "consistent",
 )
 
-#: Bases whose levels a reported change is checked against (a goal or a part of a year is not a level).
-LEVEL_BASES: tuple[str, ...] = ("official", "computed", "derived")
+#: Bases whose levels a reported change is checked against (a goal or a part of a year is not a level,
+#: and a derived level, often worked back from the very change, would make the check circular).
+LEVEL_BASES: tuple[str, ...] = ("official", "computed")
 
 
 def _levels(observations: Any, city: str, indicator_id: str) -> dict[int, float]:

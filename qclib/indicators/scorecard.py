@@ -445,7 +445,8 @@ def _pick_value(
 
     The assessed column is the latest with a value up to ``ask_col``.  The
     previous value is the one in the column before (never across a gap),
-    and only when both or neither are ``research`` figures.
+    and only when both or neither are ``research`` figures, and both or
+    neither were found on a copy site or an aggregator.
 
     Parameters
     ----------
@@ -482,6 +483,10 @@ def _pick_value(
     research = VALUE_BASIS_RANK["research"]
     before = np.maximum(Lc - 1, 0)
     comparable = (np.floor(V.rank[k, before]) == research) == (np.floor(V.rank[k, Lc]) == research)
+    # nor is a figure found on a copy site or an aggregator (a penalty of 0.3 or more) against a published one
+    copied_before = (V.rank[k, before] - np.floor(V.rank[k, before])) >= 0.3 - 1e-9
+    copied_now = (V.rank[k, Lc] - np.floor(V.rank[k, Lc])) >= 0.3 - 1e-9
+    comparable &= copied_before == copied_now
     prev = np.where(prev_ok & comparable, V.vals[k, before], np.nan)
     ref_value = np.where(has, V.vals[kr, Lc], np.nan)
     return _Assessed(L, has, Lc, year_assessed, value, vrow, prev, ~np.isnan(prev), ref_value)

@@ -255,9 +255,15 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
     unit = row.get("unit") or ""
     parts: list[str] = []
     path = row.get("planned_value")
-    if _present(path) and status in ("on_track", "off_track", "met", "not_met"):
-        better = "优于" if status in ("on_track", "met") else "落后于"
-        parts.append(f"当年规划路径值为{format_value(path, unit)}，实际值{better}规划路径")
+    at_base = _present(row.get("base_year")) and _num(row.get("year_assessed")) == _num(row.get("base_year"))
+    if _present(path) and status in ("on_track", "off_track") and at_base:
+        parts.append(f"{int(_num(row.get('base_year')))}年为规划基期，该值即规划路径的起点")
+    elif _present(path) and status in ("on_track", "off_track"):  # before the target year: against the path
+        same = abs(_num(row.get("value")) - _num(path)) <= 1e-9 * max(1.0, abs(_num(path)))
+        better = "与规划路径持平" if same else ("优于规划路径" if status == "on_track" else "落后于规划路径")
+        parts.append(f"当年规划路径值为{format_value(path, unit)}，实际值{better}")
+    elif _present(path) and status in ("met", "not_met"):  # the target year: against the target itself
+        parts.append(f"{'达到' if status == 'met' else '未达到'}{int(_num(row.get('target_year')))}年目标")
     gap = _num(row.get("gap"))
     if status in ("not_met", "off_track") and not math.isnan(gap) and gap != 0:
         size = format_number(abs(gap))

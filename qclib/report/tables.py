@@ -612,6 +612,8 @@ def basis_label(basis: Any, kind: Any = "") -> str:
     --------
     >>> basis_label("official", "official_site"), basis_label("official", "mirror")
     ('官方数据', '转载数据（非发布机构，待核实）')
+    >>> basis_label("official", "media")
+    '官方数据（新闻媒体报道）'
     >>> basis_label("research", "academic")
     '研究值（非官方）'
     """
@@ -620,6 +622,8 @@ def basis_label(basis: Any, kind: Any = "") -> str:
     b = str(basis or "")
     if b == "official" and kind in REPRODUCED_SOURCE_KINDS:
         return "转载数据（非发布机构，待核实）"
+    if b == "official" and kind == "media":
+        return "官方数据（新闻媒体报道）"
     return BASIS_NAMES_ZH.get(b, b) or "—"
 
 
@@ -1511,7 +1515,7 @@ def not_a_year_table(observations: pd.DataFrame, indicators: pd.DataFrame, city:
     ...     "source_kind": ["media"], "scope": [""]})
     >>> ind = pd.DataFrame({"indicator_id": ["pm25"], "domain": ["environment"], "name_zh": ["PM2.5年均浓度"]})
     >>> not_a_year_table(obs, ind, "x", 2017).iloc[0].tolist()
-    ['PM2.5年均浓度', '119', '微克/立方米', '部分年度（1–2月）', '新闻媒体：a.cn']
+    ['PM2.5平均浓度', '119', '微克/立方米', '部分年度（1–2月）', '新闻媒体：a.cn']
     """
     sel = observations.loc[
         (observations["city"] == city)
@@ -1523,7 +1527,8 @@ def not_a_year_table(observations: pd.DataFrame, indicators: pd.DataFrame, city:
     for r in sel.to_dict("records"):
         rows.append(
             [
-                names.get(r["indicator_id"], r["indicator_id"]),
+                # a two-month mean is not an annual mean: the name drops 年均 (the period column says which)
+                str(names.get(r["indicator_id"], r["indicator_id"])).replace("年均浓度", "平均浓度"),
                 _fmt(r["value"]),
                 unit_label(r.get("unit", "")),
                 _coverage_zh(str(r.get("basis")), str(r.get("note") or "")),
@@ -1624,6 +1629,17 @@ def official_conflicts_table(
         )
         rows.append([names.get(iid, iid), int(y), seen, f"{_fmt(used)}{unit}"])
     return pd.DataFrame(rows, columns=["指标", "年份", "各来源数值", "采用"])
+
+
+def city_warnings(records: Iterable[Any], city: str) -> list[str]:
+    """The recorded warnings that concern one city (its id in the message), others left out.
+
+    Examples
+    --------
+    >>> city_warnings(["a.csv, row 3: a second official figure for zhengzhou r 2020", "b: for xinxiang"], "zhengzhou")
+    ['a.csv, row 3: a second official figure for zhengzhou r 2020']
+    """
+    return [line for line in warning_lines(records) if re.search(rf"\b{re.escape(city)}\b", line)]
 
 
 def warnings_sentence(records: Iterable[Any]) -> str:

@@ -256,3 +256,14 @@ def test_a_later_figure_does_not_stand_in_for_a_missing_target_year(threshold_20
     obs = observations_frame([dict(city="c", indicator_id="rate", year=2016, value=95.0, unit="%")])
     r = _row(scorecard(threshold_2015, obs, year=2016))
     assert r["status"] == "no_data" and np.isnan(r["value"])
+
+
+def test_no_change_is_computed_from_a_copy_site_figure_to_a_published_one(threshold_2015, observations_frame):
+    obs = observations_frame(
+        [
+            dict(city="c", indicator_id="rate", year=2012, value=80.0, unit="%", source_kind="mirror"),
+            dict(city="c", indicator_id="rate", year=2013, value=85.0, unit="%", source_kind="media"),
+        ]
+    )
+    r = _row(scorecard(threshold_2015, obs, year=2013))
+    assert r["value"] == 85.0 and np.isnan(r["previous_value"]) and np.isnan(r["yoy_change_pp"])
