@@ -72,7 +72,15 @@ def _row(kind: str, e: Mapping[str, Any], root: Path, names: Mapping[str, str]) 
         else "、".join(names.get(c, c) for c in p.get("cities", []))
     )
     out = e.get("outputs") or {}
-    links = " ".join(x for x in (_link(out.get("html"), "网页版", root), _link(out.get("docx"), "Word版", root)) if x)
+    sheet = (
+        f"{p.get('city')}/{p.get('year')}/{p.get('city')}_{p.get('year')}_数据需求清单.xlsx" if kind == "city" else None
+    )
+    found = (
+        _link(out.get("html"), "网页版", root),
+        _link(out.get("docx"), "Word版", root),
+        _link(sheet, "数据需求清单", root),
+    )
+    links = " ".join(x for x in found if x)
     status = str(e.get("status", ""))
     if status == "failed":
         links = (
@@ -85,13 +93,30 @@ def _row(kind: str, e: Mapping[str, Any], root: Path, names: Mapping[str, str]) 
     )
 
 
+def _when(stamp: Any) -> str:
+    """'2026年12月2日 13:52（UTC）' from an ISO timestamp (the text itself when it is not one).
+
+    Examples
+    --------
+    >>> _when("2026-12-02T13:52:38+00:00")
+    '2026年12月2日 13:52（UTC）'
+    """
+    from datetime import datetime
+
+    try:
+        t = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp or "")
+    return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}（UTC）"
+
+
 def _footer(manifest: Mapping[str, Any]) -> str:
     """Run details, small: when, which code version, how many reports failed, where the manifest is."""
     run = manifest.get("last_run", {})
     failed = [k for k, e in manifest.get("reports", {}).items() if e.get("status") == "failed"]
     fail = f"；{len(failed)}份报告本次未能生成" if failed else ""
     return (
-        f"<footer>最近一次生成：{html.escape(str(run.get('started_at', '')))}；"
+        f"<footer>最近一次生成：{html.escape(_when(run.get('started_at')))}；"
         f"代码版本：{html.escape(str(run.get('git_commit') or '未知'))}{html.escape(fail)}；"
         f'运行明细见<a href="manifest.json">运行清单</a>。</footer>'
     )

@@ -39,7 +39,31 @@ TEMPLATE_INFO_COLUMNS: tuple[str, ...] = (
     "definition",
     "plan_clause",
     "responsible_department",
+    "due_date",
+    "unit_zh",
 )
+
+#: Chinese column headers a file may use instead of the ids (the 数据需求清单 is written with them,
+#: so a department reads Chinese and the filled sheet still loads).
+HEADER_ALIASES_ZH: dict[str, str] = {
+    "城市": "city",
+    "指标代码": "indicator_id",
+    "指标名称": "name_zh",
+    "口径说明": "definition",
+    "单位": "unit",
+    "单位说明": "unit_zh",
+    "规划目标": "target",
+    "规划条款": "plan_clause",
+    "年份": "year",
+    "数值": "value",
+    "统计范围": "scope",
+    "来源": "source",
+    "出处位置": "source_detail",
+    "数据性质": "basis",
+    "备注": "note",
+    "责任部门": "responsible_department",
+    "报送时间": "due_date",
+}
 
 
 def _expand(paths: Iterable[str | Path]) -> list[Path]:
@@ -107,7 +131,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise DataValidationError(
             [Issue(name, None, "", None, f"cannot read file: {exc}", "a UTF-8 CSV or an .xlsx workbook")]
         ) from exc
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = [HEADER_ALIASES_ZH.get(str(c).strip(), str(c).strip()) for c in df.columns]
     doubled = sorted({c for c in df.columns if list(df.columns).count(c) > 1 and c})
     if doubled:
         raise DataValidationError(

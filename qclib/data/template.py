@@ -16,6 +16,7 @@ import pandas as pd
 from qclib.atomic import atomic_path
 from qclib.cells import neutralise
 from qclib.data.catalog import Catalog, load_catalog
+from qclib.data.observations import HEADER_ALIASES_ZH
 from qclib.exceptions import InvalidChoiceError
 
 #: Column order of the template sheet.
@@ -160,15 +161,15 @@ def make_template(
     return out
 
 
-#: Columns of the data-request sheet (数据需求清单): the template's columns that
-#: load back, plus what a department needs to answer (definition, the plan clause)
-#: and a blank column for the department responsible.
+#: Columns of the data-request sheet (数据需求清单): what loads back, what a department needs
+#: to answer (definition, the plan clause) and blank columns for the department and the date.
 REQUEST_COLUMNS: tuple[str, ...] = (
     "city",
     "indicator_id",
     "name_zh",
     "definition",
     "unit",
+    "unit_zh",
     "target",
     "plan_clause",
     "year",
@@ -176,29 +177,24 @@ REQUEST_COLUMNS: tuple[str, ...] = (
     "scope",
     "source",
     "source_detail",
-    "basis",
     "note",
     "responsible_department",
+    "due_date",
 )
 
-#: Header row of the sheet in Chinese (row 2 of the sheet; the ids in row 1 load back).
-REQUEST_HEADERS_ZH: dict[str, str] = {
-    "city": "城市",
-    "indicator_id": "指标代码",
-    "name_zh": "指标名称",
-    "definition": "口径说明",
-    "unit": "单位",
-    "target": "规划目标",
-    "plan_clause": "规划条款",
-    "year": "所需年份",
-    "value": "数值（请填写）",
-    "scope": "统计范围",
-    "source": "来源（文件名称、文号或网址）",
-    "source_detail": "出处位置",
-    "basis": "数据性质",
-    "note": "备注",
-    "responsible_department": "责任部门（请填写）",
-}
+#: The sheet's Chinese headers (:data:`qclib.data.observations.HEADER_ALIASES_ZH` reads them back).
+REQUEST_HEADERS_ZH: dict[str, str] = {v: k for k, v in HEADER_ALIASES_ZH.items() if v in REQUEST_COLUMNS}
+
+#: How to fill the sheet, in Chinese (the README sheet).
+REQUEST_INSTRUCTIONS: list[tuple[str, str]] = [
+    ("填写说明", ""),
+    ("数值", "填写该年度的数值，单位见“单位”列；没有数据请留空，不要填0"),
+    ("来源", "必填：发布文件的名称、文号或网址"),
+    ("出处位置", "页码、表号或段落"),
+    ("备注", "只覆盖部分月份的数据请注明月份（如1-11月）"),
+    ("责任部门、报送时间", "由牵头部门填写，分解到各责任部门"),
+    ("注意", "请勿修改“城市”“指标代码”“年份”“单位”四列；填好后交回即可导入"),
+]
 
 
 def request_frame(rows: pd.DataFrame) -> pd.DataFrame:
@@ -214,8 +210,8 @@ def request_frame(rows: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`REQUEST_COLUMNS`, ``value``, ``source`` and
-        ``responsible_department`` empty, ``basis`` ``official``; one row per
+        Columns :data:`REQUEST_COLUMNS`, ``value``, ``source``,
+        ``responsible_department`` and ``due_date`` empty; one row per
         city, indicator, scope and year.  Filled in and passed to
         ``qc validate`` it loads like any observation file.
 
@@ -223,13 +219,13 @@ def request_frame(rows: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> f = request_frame(pd.DataFrame({"city": ["zhengzhou"], "indicator_id": ["consumer_service_satisfaction"],
     ...     "name_zh": ["消费性服务业顾客满意度"], "unit": ["score"], "scope": [""], "year": [2015]}))
-    >>> f.loc[0, ["year", "value", "basis", "responsible_department"]].astype(str).tolist()
-    ['2015', '', 'official', '']
+    >>> f.loc[0, ["year", "value", "responsible_department"]].astype(str).tolist()
+    ['2015', '', '']
     """
     out = rows.copy()
     for col in REQUEST_COLUMNS:
         if col not in out:
-            out[col] = "official" if col == "basis" else ""
+            out[col] = ""
     out["year"] = pd.to_numeric(out["year"]).astype(int)
     out = out.drop_duplicates(subset=["city", "indicator_id", "scope", "year"])
     return out.loc[:, list(REQUEST_COLUMNS)].reset_index(drop=True)
@@ -238,9 +234,8 @@ def request_frame(rows: pd.DataFrame) -> pd.DataFrame:
 def write_request(frame: pd.DataFrame, out: str | Path) -> Path:
     """Write :func:`request_frame` as an Excel sheet (atomically, formula cells neutralised).
 
-    The header row holds the column ids (what ``qc validate`` reads), each
-    with its Chinese name as a cell comment; the README sheet lists the
-    Chinese names and says how to fill the sheet.
+    The headers are Chinese (:data:`REQUEST_HEADERS_ZH`; the reader maps them
+    back to the column ids), and a second sheet says in Chinese how to fill it.
 
     Examples
     --------
@@ -248,22 +243,19 @@ def write_request(frame: pd.DataFrame, out: str | Path) -> Path:
     >>> f = request_frame(pd.DataFrame({"city": ["zhengzhou"], "indicator_id": ["road_traffic_noise"],
     ...     "name_zh": ["道路交通噪声"], "unit": ["dB(A)"], "scope": [""], "year": [2015]}))
     >>> p = write_request(f, os.path.join(tempfile.mkdtemp(), "r.xlsx"))
-    >>> pd.read_excel(p, sheet_name="observations").loc[0, ["indicator_id", "year"]].astype(str).tolist()
+    >>> pd.read_excel(p, sheet_name="数据需求清单").loc[0, ["指标代码", "年份"]].astype(str).tolist()
     ['road_traffic_noise', '2015']
     """
-    from openpyxl.comments import Comment
-
     out = Path(out)
-    names = [(c, REQUEST_HEADERS_ZH[c]) for c in REQUEST_COLUMNS]
+    sheet = frame.loc[:, list(REQUEST_COLUMNS)].rename(columns=REQUEST_HEADERS_ZH)
     with atomic_path(out, force=True) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            neutralise(frame).to_excel(xw, sheet_name="observations", index=False)
-            readme = pd.DataFrame(names + _INSTRUCTIONS, columns=["field", "how"])
-            readme.to_excel(xw, sheet_name="README", index=False)
-            ws = xw.sheets["observations"]
-            for i, (_, zh) in enumerate(names):
-                ws.cell(row=1, column=i + 1).comment = Comment(zh, "qclib")
-            for i, width in enumerate((10, 30, 28, 30, 9, 26, 30, 9, 12, 10, 30, 16, 10, 16, 18)):
+            neutralise(sheet).to_excel(xw, sheet_name="数据需求清单", index=False)
+            pd.DataFrame(REQUEST_INSTRUCTIONS, columns=["项目", "说明"]).to_excel(
+                xw, sheet_name="填写说明", index=False
+            )
+            ws = xw.sheets["数据需求清单"]
+            for i, width in enumerate((10, 30, 28, 24, 9, 12, 26, 40, 8, 12, 10, 30, 16, 16, 18, 12)):
                 ws.column_dimensions[chr(ord("A") + i)].width = width
-            ws.freeze_panes = "D3"
+            ws.freeze_panes = "D2"
     return out

@@ -36,7 +36,7 @@ from qclib.report.style import STATUS_BACKGROUNDS, unit_label
 #: Report languages (the reports are written in Chinese).
 LANGS: tuple[str, ...] = ("zh",)
 
-_COMPARATOR_TEXT: dict[str, str] = {">": "＞", ">=": "≥", "<=": "≤", "<": "＜", "==": "="}
+_COMPARATOR_TEXT: dict[str, str] = {">": "＞", ">=": "≥", "<=": "≤", "<": "＜", "==": "为"}
 _KIND_ZH: dict[str, str] = {
     "threshold": "达到数值",
     "count": "数量",
@@ -578,16 +578,7 @@ def sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for r in scorecard.to_dict("records"):
-        doc = f"《{r.get('plan_title')}》" if r.get("plan_title") else ""
-        if r.get("doc_number"):
-            doc += f"（{r.get('doc_number')}）"
-        item = f"第{r.get('source_item')}项" if r.get("source_item") not in (None, "") else ""
-        clause = " ".join(
-            str(x)
-            for x in (r.get("source_section"), item, r.get("source_clause"))
-            if x not in (None, "") and not (isinstance(x, float) and math.isnan(x))
-        )
-        target_src = (doc + clause) if (doc or clause) else (r.get("target_source") or "—")
+        target_src = target_clause(r)
         has_value = not math.isnan(_num(r.get("value")))
         ya = _num(r.get("year_assessed"))
         rows.append(
@@ -603,6 +594,27 @@ def sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["指标", "目标出处", "数值", "数值来源", "数据性质", "基期值及来源"])
+
+
+def target_clause(r: Mapping[str, Any]) -> str:
+    """《plan title》（doc number）section, item, clause of a target: how a reader cites it (no file names).
+
+    Examples
+    --------
+    >>> target_clause({"plan_title": "工作方案", "doc_number": "郑政〔2014〕17号", "source_section": "三、（一）",
+    ...                "source_item": "1", "source_clause": "表内第1项"})
+    '《工作方案》（郑政〔2014〕17号）三、（一） 第1项 表内第1项'
+    """
+    doc = f"《{r.get('plan_title')}》" if r.get("plan_title") else ""
+    if r.get("doc_number"):
+        doc += f"（{r.get('doc_number')}）"
+    item = f"第{r.get('source_item')}项" if r.get("source_item") not in (None, "") else ""
+    clause = " ".join(
+        str(x)
+        for x in (r.get("source_section"), item, r.get("source_clause"))
+        if x not in (None, "") and not (isinstance(x, float) and math.isnan(x))
+    )
+    return (doc + clause) if (doc or clause) else "—"
 
 
 def basis_label(basis: Any, kind: Any = "") -> str:
@@ -1345,52 +1357,69 @@ def problem_rows(scorecard: pd.DataFrame) -> pd.DataFrame:
     return behind.sort_values("_rel", ascending=False, kind="stable").drop(columns="_rel").reset_index(drop=True)
 
 
-def data_request_rows(scorecard: pd.DataFrame, indicators: pd.DataFrame, year: int) -> pd.DataFrame:
+def data_request_rows(
+    scorecard: pd.DataFrame, indicators: pd.DataFrame, year: int, city_name: str | None = None
+) -> pd.DataFrame:
     """The figures the report needed and did not have, as rows for the 数据需求清单.
 
-    Per target without a usable figure (``no_data``): the year it needs (the report year, or
-    the target year when that is earlier), and the base year when a relative
-    target or a path lacks its base value.  Input for
-    :func:`qclib.data.template.request_frame`.
+    Per target without a usable figure (``no_data``): the year it needs (the
+    report year, or the target year when that is earlier), and the base year
+    when a relative target or a path lacks its base value.  Per target judged
+    on a figure that is not official (待核实): the official figure of that
+    year.  Input for :func:`qclib.data.template.request_frame`.
 
     Examples
     --------
     >>> sc = pd.DataFrame({"city": ["z"], "indicator_id": ["x"], "name_zh": ["排放削减"], "unit": ["%"],
     ...     "scope": [""], "status": ["no_data"], "kind": ["reduction_vs_base"], "comparator": [">="],
     ...     "target_value": [14.8], "target_year": [2015], "base_year": [2010], "base_value": [float("nan")],
-    ...     "target_source": ["《方案》"]})
+    ...     "plan_title": ["方案"]})
     >>> ind = pd.DataFrame({"indicator_id": ["x"], "unit": ["t"], "name_zh": ["化学需氧量排放总量"], "note": [""]})
-    >>> data_request_rows(sc, ind, 2016)[["year", "unit"]].values.tolist()
-    [[2015, 't'], [2010, 't']]
+    >>> data_request_rows(sc, ind, 2016, "郑州市")[["city", "year", "unit", "unit_zh"]].values.tolist()
+    [['郑州市', 2015, 't', '吨'], ['郑州市', 2010, 't', '吨']]
     """
     reg = indicators.set_index("indicator_id")
     rows = []
     for r in scorecard.to_dict("records"):
-        if r.get("status") != "no_data":  # a target with nothing to check needs a clearer target, not data
+        years = _years_needed(r, year)
+        if not years:
             continue
         iid = r["indicator_id"]
         unit = reg["unit"].get(iid, r.get("unit")) if iid in reg.index else r.get("unit")
-        ty = _num(r.get("target_year"))
-        years = [int(min(year, ty)) if not math.isnan(ty) else int(year)]
-        by = _num(r.get("base_year"))
-        if not math.isnan(by) and math.isnan(_num(r.get("base_value"))):
-            years.append(int(by))
+        note = "请提供官方发布的数值（报告目前依据非官方数据，待核实）" if _provisional_flag(r) else ""
         for y in years:
             rows.append(
                 {
-                    "city": r["city"],
+                    "city": city_name or r["city"],
                     "indicator_id": iid,
                     "name_zh": r.get("name_zh") or iid,
                     "definition": reg["name_zh"].get(iid, "") if iid in reg.index else "",
                     "unit": unit,
+                    "unit_zh": unit_label(unit),
                     "target": target_text(r),
-                    "plan_clause": r.get("target_source") or "",
+                    "plan_clause": target_clause(r),
                     "scope": r.get("scope") or "",
                     "year": y,
+                    "note": note,
                 }
             )
-    cols = ["city", "indicator_id", "name_zh", "definition", "unit", "target", "plan_clause", "scope", "year"]
-    return pd.DataFrame(rows, columns=cols)
+    cols = ["city", "indicator_id", "name_zh", "definition", "unit", "unit_zh", "target", "plan_clause"]
+    return pd.DataFrame(rows, columns=[*cols, "scope", "year", "note"])
+
+
+def _years_needed(r: Mapping[str, Any], year: int) -> list[int]:
+    """The years of official figures a target needs (none when it is judged on official figures)."""
+    if _provisional_flag(r):
+        ya = _num(r.get("year_assessed"))
+        return [int(ya)] if not math.isnan(ya) else []
+    if r.get("status") != "no_data":  # judged, or nothing to check against: not a data question
+        return []
+    ty = _num(r.get("target_year"))
+    years = [int(min(year, ty)) if not math.isnan(ty) else int(year)]
+    by = _num(r.get("base_year"))
+    if not math.isnan(by) and math.isnan(_num(r.get("base_value"))):
+        years.append(int(by))
+    return years
 
 
 # --------------------------------------------------------------------------- sources, readable

@@ -212,15 +212,23 @@ def test_data_request_sheet_is_written_and_loads_back(rendered, tmp_path):
 
     sheet = rendered / "zhengzhou" / "2013" / "zhengzhou_2013_数据需求清单.xlsx"
     wb = load_workbook(sheet)
-    ws = wb["observations"]
+    assert wb.sheetnames == ["数据需求清单", "填写说明"]
+    ws = wb["数据需求清单"]
     header = [c.value for c in ws[1]]
-    assert {"indicator_id", "year", "value", "plan_clause", "responsible_department"} <= set(header)
-    assert ws.max_row - 1 >= 20  # Zhengzhou 2013 misses most of its figures
-    ws.cell(row=2, column=header.index("value") + 1, value=1)
-    ws.cell(row=2, column=header.index("source") + 1, value="本单位统计")
+    assert {"城市", "指标代码", "年份", "数值", "规划条款", "责任部门", "报送时间"} <= set(header)
+    body = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert len(body) >= 20  # Zhengzhou 2013 misses most of its figures
+    text = " ".join(str(v) for row in body for v in row if v is not None)
+    assert ".txt" not in text and "qc " not in text and "'=" not in text
+    assert body[0][header.index("城市")] == "郑州市"
+    # the 待核实 proxy figure asks for the official one
+    spot = [r for r in body if r[header.index("指标代码")] == "enterprise_product_supervision_pass_rate"]
+    assert spot and "官方" in str(spot[0][header.index("备注")])
+    ws.cell(row=2, column=header.index("数值") + 1, value=1)
+    ws.cell(row=2, column=header.index("来源") + 1, value="本单位统计")
     filled = tmp_path / "filled.xlsx"
     wb.save(filled)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QclibWarning)
         obs = qclib.load_observations([filled], include_shipped=False)
-    assert len(obs) == 1 and obs.iloc[0]["source_kind"] == "analyst"
+    assert len(obs) == 1 and obs.iloc[0]["source_kind"] == "analyst" and obs.iloc[0]["city"] == "zhengzhou"
