@@ -387,7 +387,7 @@ def _setup(doc: Any, title: str, executed_at: Any) -> None:
     _register_fallback_font(doc)
     _page_numbers(section)
     cp = doc.core_properties
-    cp.title, cp.language, cp.subject, cp.author = clean_text(title), LANGUAGE, "质量分析报告", "qclib"
+    cp.title, cp.language, cp.subject, cp.author = clean_text(title), LANGUAGE, "质量分析报告", ""
     cp.keywords, cp.comments, cp.category = "质量强市", "", "质量分析报告"
     cp.last_modified_by = "qclib"
     when = _parse_time(executed_at)

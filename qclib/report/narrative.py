@@ -723,3 +723,35 @@ def next_steps(rows: Iterable[Mapping[str, Any]], *, year: int) -> list[str]:
     if vague:
         out.append(f"为{_names(vague, 3)}确定可量化的考核口径（数值或参照对象），否则无法评估是否完成。")
     return out
+
+
+def comparison_headline(card: Any, names: Mapping[str, str], year: int) -> str:
+    """One comparative sentence for the comparison report: judged targets and confirmed results per city.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> card = pd.DataFrame({"city": ["a", "a", "b"], "status": ["met", "no_data", "off_track"],
+    ...                      "provisional": [False, False, False]})
+    >>> comparison_headline(card, {"a": "甲市", "b": "乙市"}, 2015)
+    '2015年，各市可作出判断的目标数：甲市1项（共2项）、乙市1项（共1项）；确认已达标或进度正常的：甲市1项、乙市0项；落后于规划要求的：甲市0项、乙市1项。可判断的目标比例最高的是乙市。'
+    """
+    rows = card.to_dict("records")
+    judged, good, bad, total = {}, {}, {}, {}
+    for c, label in names.items():
+        mine = [r for r in rows if r.get("city") == c]
+        buckets = [_bucket(r) for r in mine]
+        total[label] = len(mine)
+        judged[label] = sum(b != "无法判断" for b in buckets)
+        good[label] = sum(b in ("已达标", "进度正常") for b in buckets)
+        bad[label] = sum(b in ("未达标", "进度滞后") for b in buckets)
+    best = max(names.values(), key=lambda k: judged[k] / total[k] if total[k] else 0)
+    return (
+        f"{year}年，各市可作出判断的目标数："
+        + "、".join(f"{k}{judged[k]}项（共{total[k]}项）" for k in names.values())
+        + "；确认已达标或进度正常的："
+        + "、".join(f"{k}{good[k]}项" for k in names.values())
+        + "；落后于规划要求的："
+        + "、".join(f"{k}{bad[k]}项" for k in names.values())
+        + (f"。可判断的目标比例最高的是{best}。" if any(judged.values()) else "。各市目前均无法作出判断。")
+    )

@@ -237,8 +237,11 @@ def target_text(row: Mapping[str, Any]) -> str:
     if kind == "trajectory":
         return f"{int(by) if not math.isnan(by) else '?'}年{_fmt(row.get('base_value'))}→{_fmt(tv)}{sep}{unit}{when}"
     if kind in ("reduction_vs_base", "change_vs_base"):
+        base = f"{int(by)}年" if not math.isnan(by) else "基准年"
+        if kind == "change_vs_base" and _num(tv) == 0 and row.get("comparator") in (">", "<"):
+            return f"{'高于' if row.get('comparator') == '>' else '低于'}{base}{when}"
         word = "下降" if kind == "reduction_vs_base" else "变化"
-        return f"较{int(by) if not math.isnan(by) else '基准'}年{word}{comp}{_fmt(tv)}%{when}"
+        return f"较{base}{word}{comp}{_fmt(tv)}%{when}"
     if kind == "trend":
         n = _num(row.get("n_years"))
         way = "下降" if row.get("comparator") in ("<", "<=") else "上升"
@@ -256,6 +259,8 @@ def target_text(row: Mapping[str, Any]) -> str:
         return f"排名{comp}第{_fmt(tv)}位{when}"
     if math.isnan(_num(tv)):
         return f"定性目标{when}"
+    if unit == "%" and _num(tv) == 100 and row.get("comparator") in (">=", "=="):
+        return f"100%{when}"  # ≥100% reads oddly: a rate cannot exceed it
     return f"{comp}{_fmt(tv)}{sep}{unit}{when}"
 
 
@@ -354,10 +359,10 @@ def timeline_sentence(meta: Mapping[str, Any], targets: pd.DataFrame, year: int)
     >>> meta = {"city": {"name_zh": "郑州市"}, "plan": {"title_zh": "工作方案", "date": "2014-05-08"}}
     >>> t = pd.DataFrame({"target_year": [2015, 2015, 2016]})
     >>> timeline_sentence(meta, t, 2015)
-    '郑州市《工作方案》于2014年发布，目标年份为2015、2016年；2015年为目标年份，共有2项目标在本年度到期，1项目标年份在后。'
+    '郑州市的创建规划《工作方案》于2014年发布，目标年份为2015、2016年；2015年为目标年份，共有2项目标在本年度到期，另有1项目标在以后年份到期。'
     >>> timeline_sentence({"city": {"name_zh": "株洲市"}, "plan": {"title_zh": "创建方案", "date": ""}},
     ...                   t.assign(target_year=2017), 2017)
-    '株洲市《创建方案》（文件未载明发布日期），目标年份为2017年；2017年为目标年份，共有3项目标在本年度到期。'
+    '株洲市的创建规划《创建方案》（文件未载明发布日期），目标年份为2017年；2017年为目标年份，共有3项目标在本年度到期。'
     >>> timeline_sentence({"city": {"name_zh": "秦皇岛市"}, "plan": None}, t.iloc[:0], 2010)
     '秦皇岛市没有创建质量强市示范城市的规划目标，本报告列示2010年的基准数据。'
     """
@@ -366,15 +371,23 @@ def timeline_sentence(meta: Mapping[str, Any], targets: pd.DataFrame, year: int)
     if not plan or targets.empty:
         return f"{city}没有创建质量强市示范城市的规划目标，本报告列示{year}年的基准数据。"
     issued = _year_of(plan.get("date"))
+    if issued is None:  # no printed date: the plan's first phase says when it started
+        starts = [_year_of(ph.get("start")) for ph in meta.get("phases") or []]
+        issued = min((y for y in starts if y is not None), default=None)
     tys = sorted({int(y) for y in targets["target_year"].dropna()})
     years_text = "、".join(str(y) for y in tys)
-    issued_text = f"于{issued}年发布" if issued is not None else "（文件未载明发布日期）"
-    head = f"{city}《{plan.get('title_zh', '')}》{issued_text}，目标年份为{years_text}年；"
+    dated = _year_of(plan.get("date")) is not None
+    issued_text = (
+        f"于{issued}年发布"
+        if dated
+        else (f"于{issued}年启动（文件未载明发布日期）" if issued else "（文件未载明发布日期）")
+    )
+    head = f"{city}的创建规划《{plan.get('title_zh', '')}》{issued_text}，目标年份为{years_text}年；"
     due = int((targets["target_year"] == year).sum())
     before = int((targets["target_year"] < year).sum())
     after = int((targets["target_year"] > year).sum())
     if issued is not None and year < issued:
-        pos = f"{year}年在规划发布之前，为基期数据"
+        pos = f"{year}年在规划实施之前，本报告为基期情况"
     elif due:
         pos = f"{year}年为目标年份，共有{due}项目标在本年度到期"
     elif after and not before:
@@ -383,7 +396,7 @@ def timeline_sentence(meta: Mapping[str, Any], targets: pd.DataFrame, year: int)
         pos = f"{year}年在目标年份之后"
     tail = []
     if due and after:
-        tail.append(f"{after}项目标年份在后")
+        tail.append(f"另有{after}项目标在以后年份到期")
     if due and before:
         tail.append(f"{before}项目标已于此前到期")
     return head + pos + ("，" + "，".join(tail) if tail else "") + "。"
@@ -486,7 +499,7 @@ def scorecard_table(scorecard: pd.DataFrame) -> pd.DataFrame:
                 "实际值": _fmt(r.get("value")),
                 "比上年": change(r),
                 "路径值": _fmt(r.get("planned_value")),
-                "差距": _fmt(r.get("gap")),
+                "差距": _fmt(r.get("gap")) if _num(r.get("gap")) > 0 else "—",  # what is still missing
                 "状态": STATUS_NAMES_ZH.get(status, status) + ("（待核实）" if prov else ""),
                 "较基期": pace,
                 "说明": "；".join(notes) or "—",
@@ -1247,6 +1260,13 @@ OVERVIEW_COLUMNS: tuple[str, ...] = (
     "变化方向",
 )
 
+#: The note under every overview table: what the columns and arrows mean.
+OVERVIEW_LEGEND: str = (
+    "注：表中数字为目标个数。已达标、进度正常、进度滞后、未达标均依据官方数据（含新闻媒体报道的官方数据）；"
+    "依据研究文献、推算或转载网站数据的判断计入“待核实”；缺少数据或目标无可核对数值的计入“无法判断”。"
+    "变化方向为较基期的变化：↑ 改善，↗ 小幅改善，↓ 变差。"
+)
+
 _BUCKET_OF: dict[str, str] = {"met": "已达标", "on_track": "进度正常", "off_track": "进度滞后", "not_met": "未达标"}
 
 
@@ -1777,7 +1797,7 @@ def figure_cards(rows: pd.DataFrame, observations: pd.DataFrame, city: str, year
     >>> obs = pd.DataFrame({"city": ["z"], "indicator_id": ["x"], "year": [2013], "value": [100.0],
     ...     "basis": ["official"], "scope": [""]})
     >>> figure_cards(rows, obs, "z", 2015)
-    ['**保障房一次验收合格率**　2013年：100%　｜　目标：≥100%（2015）　｜　进度正常']
+    ['**保障房一次验收合格率**　2013年：100%　｜　目标：100%（2015）　｜　进度正常']
     """
     from qclib.report.escape import md_text
     from qclib.report.narrative import format_value, status_label
