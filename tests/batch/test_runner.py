@@ -1,9 +1,11 @@
 """Tests of qclib.batch.runner (the batch runner), qclib.batch.manifest, qclib.batch.index and the ``qc run`` CLI.
 
-Most tests replace the per-report execution (``execute_in_subprocess``) with a
-fake that writes outputs the way the real one does, so no kernel starts; the
+Most tests run on the inline engine and replace the worker function
+(``render_report``) with a fake that returns outputs the way the real one does,
+so no kernel and no cluster starts (the client still writes every file); the
 tests marked ``slow`` execute tiny fixture notebooks (tests/fixtures/notebooks/) with
-papermill, and one executes the real city report.
+papermill, and one executes the real city report.  The Dask engine itself is
+tested in test_engine.py.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 import pytest
 
 from qclib.batch import runner
+from qclib.batch.engine import InlineEngine
 from qclib.batch.manifest import read_manifest
 from qclib.batch.runner import ReportSpec, RunConfig, load_run_config, plan_reports, run_reports
 from qclib.cli.main import main as qc_main
@@ -37,16 +40,19 @@ def make_config(city_nb: str = "echo.ipynb", comparison_nb: str = "echo.ipynb", 
 
 
 def fake_execute(calls: list):
-    """A stand-in for execute_in_subprocess: writes outputs with the cache record, no kernel."""
+    """A stand-in for render_report: returns the outputs (notebook with the cache record, HTML), no kernel."""
 
-    def run(task):
+    def run(task, shared=None):
         calls.append(task)
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"{task['parameters']}")])
-        nb.metadata["qclib"] = dict(task["cache"])
-        Path(task["ipynb"]).parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, task["ipynb"])
-        Path(task["html"]).write_text("<html>ok</html>", encoding="utf-8")
-        return {"status": "ok", "started_at": "2026-01-01T00:00:00+00:00", "duration_s": 0.01}
+        stem = task["stem"]
+        nb.metadata["qclib"] = {**task["cache"], "outputs": [f"{stem}.html", f"{stem}.ipynb"]}
+        return {
+            "status": "ok",
+            "started_at": "2026-01-01T00:00:00+00:00",
+            "duration_s": 0.01,
+            "outputs": {f"{stem}.ipynb": nbformat.writes(nb).encode(), f"{stem}.html": b"<html>ok</html>"},
+        }
 
     return run
 
@@ -54,7 +60,7 @@ def fake_execute(calls: list):
 @pytest.fixture
 def fake(monkeypatch):
     calls: list = []
-    monkeypatch.setattr(runner, "execute_in_subprocess", fake_execute(calls))
+    monkeypatch.setattr(runner, "render_report", fake_execute(calls))
     return calls
 
 
@@ -65,6 +71,7 @@ def run_kw(tmp_path: Path, **kw):
         processed_dir=tmp_path / "processed",
         scorecards=False,
         stream=open(os.devnull, "w"),
+        engine=InlineEngine(),
     )
     base.update(kw)
     return base
@@ -262,7 +269,7 @@ def test_scorecards_exported_with_counts_in_index(tmp_path, fake):
 def failing_for(city: str, calls: list):
     ok = fake_execute(calls)
 
-    def run(task):
+    def run(task, shared=None):
         if task["parameters"].get("city") == city:
             calls.append(task)
             return {
@@ -270,6 +277,7 @@ def failing_for(city: str, calls: list):
                 "started_at": "t",
                 "duration_s": 0.1,
                 "error": {"stage": "execute", "ename": "KeyError", "evalue": "'boom'", "cell": 3},
+                "failed_notebook": b"{}",
             }
         return ok(task)
 
@@ -278,7 +286,7 @@ def failing_for(city: str, calls: list):
 
 def test_keep_going_then_fail_and_rerun_only_what_failed(tmp_path, monkeypatch, capsys):
     calls: list = []
-    monkeypatch.setattr(runner, "execute_in_subprocess", failing_for("xinxiang", calls))
+    monkeypatch.setattr(runner, "render_report", failing_for("xinxiang", calls))
     summary = run_reports(**run_kw(tmp_path))
     assert summary.exit_code == 1
     assert {r.key: r.status for r in summary.results}["xinxiang/2015"] == "failed"
@@ -286,8 +294,9 @@ def test_keep_going_then_fail_and_rerun_only_what_failed(tmp_path, monkeypatch, 
     assert "xinxiang/2015    failed" in summary.table() and "In [3]: KeyError: 'boom'" in summary.table()
     m = read_manifest(tmp_path / "reports/manifest.json")
     assert m["reports"]["xinxiang/2015"]["error"]["cell"] == 3
+    assert (tmp_path / "reports/xinxiang/2015/city_report.failed.ipynb").exists()
     fixed: list = []
-    monkeypatch.setattr(runner, "execute_in_subprocess", fake_execute(fixed))
+    monkeypatch.setattr(runner, "render_report", fake_execute(fixed))
     again = run_reports(**run_kw(tmp_path))
     assert [t["parameters"].get("city") for t in fixed] == ["xinxiang"]
     assert again.exit_code == 0
@@ -388,7 +397,7 @@ def test_broken_input_fails_only_that_city_in_parallel(tmp_path):
         city_data_paths={"xinxiang": (broken,)},
         comparison_cities=(),
     )
-    summary = run_reports(jobs=2, **run_kw(tmp_path, run_config=cfg))
+    summary = run_reports(jobs=2, **run_kw(tmp_path, run_config=cfg, engine=None))  # the embedded Dask cluster
     status = {r.key: r.status for r in summary.results}
     assert status == {"zhengzhou/2015": "ok", "xinxiang/2015": "failed", "zhuzhou/2017": "ok"}
     assert summary.exit_code == 1
@@ -400,7 +409,7 @@ def test_broken_input_fails_only_that_city_in_parallel(tmp_path):
     for key in ("zhengzhou/2015", "zhuzhou/2017"):
         assert (rep / key / "city_report.ipynb").exists() and (rep / key / "city_report.html").exists()
     # a rerun after the partial failure redoes only the failed report
-    again = run_reports(jobs=2, **run_kw(tmp_path, run_config=cfg))
+    again = run_reports(jobs=2, **run_kw(tmp_path, run_config=cfg, engine=None))
     assert {r.key: r.status for r in again.results} == {
         "zhengzhou/2015": "skipped",
         "xinxiang/2015": "failed",
@@ -461,6 +470,7 @@ def test_cli_passes_arguments_to_run_reports(monkeypatch, capsys):
         "cities": "zhengzhou,xinxiang",
         "years": "2013:2016",
         "jobs": 2,
+        "scheduler": None,
         "force": True,
         "dry_run": False,
         "out_dir": "/tmp/r",
