@@ -201,8 +201,16 @@ class DaskEngine:
         self.cluster: Any = None
         self.client: Any = None
         self.name = "dask"
+        self._depth = 0
 
     def __enter__(self) -> DaskEngine:
+        """Start the cluster (or connect); entering an engine that is already started reuses it."""
+        self._depth += 1
+        if self.client is None:
+            self._start()
+        return self
+
+    def _start(self) -> None:
         import dask
         from distributed import Client, LocalCluster
 
@@ -223,9 +231,11 @@ class DaskEngine:
         link = self.dashboard()
         if link and self.stream is not None:
             print(f"dask dashboard: {link}", file=self.stream, flush=True)
-        return self
 
     def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
         if self.client is not None:
             self.client.close()
         if self.cluster is not None:

@@ -1380,7 +1380,7 @@ def run_reports(
         from qclib.batch.engine import make_engine
 
         engine = make_engine(jobs, scheduler, stream=stream)  # validates the address; starts nothing yet
-    config = run_config if isinstance(run_config, RunConfig) else load_run_config(run_config)
+    config = run_config if isinstance(run_config, RunConfig) else load_run_config(run_config, params_dir=params_dir)
     root = Path(out_dir) if out_dir is not None else REPORTS_DIR
     processed = Path(processed_dir) if processed_dir is not None else PROCESSED_DATA_DIR
     specs = plan_reports(
