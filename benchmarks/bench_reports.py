@@ -1,90 +1,239 @@
-"""Benchmark of the report batch: prints numbers, asserts nothing.
+"""Benchmark of the report batch on Dask at national scale: prints numbers, asserts nothing.
 
-Measures, in a temporary folder (the real reports/ and data/processed/ are
-not touched):
+In a temporary folder (the real params/, reports/ and data/processed/ are not
+touched) it builds a synthetic catalog of every prefecture-level city and
+municipality of the registry (337): each city gets a copy of one of the three
+plans' targets (Zhengzhou, Xinxiang, Zhuzhou in turn; the shipped cities keep
+their own files) and a copy of that plan city's observations under its own id.
+Then, for one report year:
 
-1. the floor: a bare papermill run of an empty notebook on the same kernel;
-2. the batch run sequentially (``jobs=1``): seconds per report;
-3. the same batch with ``jobs=2``;
-4. a no-change rerun of the whole batch (nothing executes).
+1. the warm floor, measured on the same engine: papermill executing a notebook
+   that imports pandas and matplotlib and draws one chart, then the HTML
+   export without code, on a worker that has already imported papermill and
+   nbconvert (a fresh kernel each time, like a report);
+2. ``--reports`` city reports on the embedded cluster with 1 worker, then with
+   2 workers: reports per minute, seconds per report on the worker against the
+   floor, the speed-up;
+3. the time the client spends preparing inputs (catalog and data loaded and
+   validated once, one scorecard per report);
+4. the projected wall time of 337 cities × 10 years on 16 and 64 workers;
+5. a no-change rerun of the same batch with ``qc run`` (a new process, as a user
+   types it): nothing executes, no cluster starts.
 
-Usage: ``python benchmarks/bench_reports.py [--cities zhengzhou,zhuzhou] [--years 2015,2017]``
-(default: the whole run definition, params/run.yml).
+Usage: ``python benchmarks/bench_reports.py [--cities 337] [--reports 8] [--year 2015]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import pickle
+import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import nbformat
-import papermill as pm
+import pandas as pd
+import yaml
 
-from qclib.batch.runner import run_reports
+from qclib.batch import inputs as prepared
+from qclib.batch import runner
+from qclib.batch.engine import DaskEngine
+from qclib.data import registry
+from qclib.paths import NOTEBOOKS_DIR, PARAMS_DIR, RAW_DATA_DIR
+
+PLANS = ("zhengzhou", "xinxiang", "zhuzhou")
+
+FLOOR_CODE = """\
+import pandas as pd
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots(figsize=(6, 3))
+pd.Series(range(10)).plot(ax=ax)
+plt.show()
+"""
 
 
-def empty_notebook_seconds(folder: Path, repeat: int = 3) -> float:
-    """Median seconds of a bare papermill run of an empty notebook."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
+def synthetic_catalog(root: Path, n_cities: int, year: int) -> tuple[Path, Path, list[str]]:
+    """Params folder, observations file and city ids of a synthetic catalog of ``n_cities`` cities."""
+    params = root / "params"
+    params.mkdir()
+    for p in PARAMS_DIR.glob("indicators*.yml"):
+        shutil.copy(p, params / p.name)
+    templates = {c: yaml.safe_load((PARAMS_DIR / f"{c}.yml").read_text(encoding="utf-8")) for c in PLANS}
+    raw = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(RAW_DATA_DIR.glob("*.csv"))])
+    # a user's file may not give two official figures for one year (the shipped data may, with a warning)
+    raw = raw.drop_duplicates(subset=["city", "indicator_id", "year", "scope", "basis"], keep="first")
+    rows, cities = [], []
+    for i, division in enumerate(registry.cities()[:n_cities]):
+        city = division.entity_id
+        cities.append(city)
+        if (PARAMS_DIR / f"{city}.yml").exists():
+            shutil.copy(PARAMS_DIR / f"{city}.yml", params / f"{city}.yml")
+            continue
+        plan = PLANS[i % len(PLANS)]
+        doc = json.loads(json.dumps(templates[plan], default=str))
+        province = registry.get(division.parent_id if division.level == "prefecture" else "china")
+        doc["city"] = {
+            "city_id": city,
+            "name_zh": division.name_zh,
+            "name_en": division.name_en,
+            "province_zh": province.name_zh,
+            "province_en": province.name_en,
+            "province_entity": province.entity_id,
+        }
+        for t in doc.get("targets") or []:
+            t["target_id"] = city + t["target_id"][len(plan) :]
+        (params / f"{city}.yml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        rows.append(raw.loc[raw["city"] == plan].assign(city=city))
+    obs = root / "synthetic_observations.csv"
+    pd.concat(rows).to_csv(obs, index=False)
+    nbs = {"city": str(NOTEBOOKS_DIR / "city_report.ipynb"), "comparison": str(NOTEBOOKS_DIR / "city_comparison.ipynb")}
+    run = {"notebooks": nbs, "cities": {c: {"years": [year]} for c in cities}}
+    (params / "run.yml").write_text(yaml.safe_dump(run), encoding="utf-8")
+    return params, obs, cities
+
+
+def floor_seconds(engine: DaskEngine, root: Path, repeat: int) -> list[float]:
+    """Worker seconds of the floor notebook (papermill + one chart + HTML), ``repeat`` times, one after the other."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_CODE)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    src = folder / "empty.ipynb"
-    nbformat.write(nb, src)
-    times = []
-    for i in range(repeat):
-        t0 = time.perf_counter()
-        pm.execute_notebook(
-            str(src), str(folder / f"empty_out{i}.ipynb"), kernel_name="python3", progress_bar=False, log_output=False
-        )
-        times.append(time.perf_counter() - t0)
-    return sorted(times)[len(times) // 2]
+    spec = runner.ReportSpec("city", "floor/0", root / "floor.ipynb", {}, root / "floor")
+    task = runner.make_task(spec, {}, notebook_text=nbformat.writes(nb))
+    times: list[float] = []
+    for _ in range(repeat):
+        engine.run(runner.render_report, [(task, None)], lambda t, r: times.append(r["duration_s"]))
+    return times
+
+
+def batch(cities, year, jobs, root, params, obs, quiet, engine=None):
+    """One run of the city reports of ``cities`` on ``jobs`` workers: (wall seconds, worker seconds per report)."""
+    config = runner.RunConfig(
+        notebooks={"city": NOTEBOOKS_DIR / "city_report.ipynb", "comparison": NOTEBOOKS_DIR / "city_comparison.ipynb"},
+        city_years={c: (year,) for c in cities},
+    )
+    t0 = time.perf_counter()
+    summary = runner.run_reports(
+        ",".join(cities),
+        year,
+        jobs=jobs,
+        run_config=config,
+        params_dir=params,
+        data_paths=[obs],
+        out_dir=root / f"reports_j{jobs}",
+        processed_dir=root / f"processed_j{jobs}",
+        stream=quiet,
+        engine=engine,
+    )
+    wall = time.perf_counter() - t0
+    failed = [r.key for r in summary.results if r.status == "failed"]
+    if failed:
+        print(f"  FAILED: {failed} {summary.results[0].error_text()}")
+    return wall, [r.duration_s for r in summary.results if r.status == "ok"]
+
+
+def prepare_seconds(params: Path, obs: Path, cities: list[str], year: int) -> tuple[float, float]:
+    """Client seconds: loading + validating the catalog and data once, and one scorecard (mean over ``cities``)."""
+    t0 = time.perf_counter()
+    shared = prepared.load_shared(params, [obs])
+    blob = prepared.dumps_shared(shared)
+    load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for c in cities:
+        pickle.dumps(prepared.scorecard_slice(shared, [c], year))
+    per = (time.perf_counter() - t0) / len(cities)
+    print(
+        f"client: load + validate {len(shared.catalog.cities)} cities once {load:5.2f} s "
+        f"(shared inputs {len(blob) / 1e6:.1f} MB); scorecard {per * 1000:4.0f} ms per report"
+    )
+    return load, per
+
+
+def no_change_rerun(root: Path, params: Path, obs: Path, cities: list[str], year: int) -> float:
+    """Seconds of ``qc run`` in a new process when nothing changed (the jobs=2 batch again)."""
+    run_yml = params / "run.yml"  # written with the catalog: it is one of the reports' hashed inputs
+    # --no-scorecards: qc run has no option for the scorecards' folder, and data/processed/ is not to be touched
+    cmd = [
+        sys.executable,
+        "-m",
+        "qclib",
+        "run",
+        "--config",
+        str(run_yml),
+        "--params-dir",
+        str(params),
+        "--data",
+        str(obs),
+        "--out",
+        str(root / "reports_j2"),
+        "--city",
+        ",".join(cities),
+        "--year",
+        str(year),
+        "--jobs",
+        "2",
+        "--no-scorecards",
+    ]
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t0
+    tail = out.stdout.strip().splitlines()[-2:-1] if out.stdout else out.stderr.strip().splitlines()[-3:]
+    print(f"no-change rerun (qc run in a new process, {len(cities)} reports): {wall:5.2f} s  [{' | '.join(tail)}]")
+    t0 = time.perf_counter()
+    again, _ = batch(cities, year, 2, root, params, obs, open(os.devnull, "w"))
+    print(f"no-change rerun (run_reports in this process, scorecard export skipped as unchanged): {again:5.2f} s")
+    return wall
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cities", default=None)
-    parser.add_argument("--years", default=None)
+    parser.add_argument("--cities", type=int, default=337, help="cities in the synthetic catalog (default 337)")
+    parser.add_argument("--reports", type=int, default=8, help="reports rendered per engine size (default 8)")
+    parser.add_argument("--year", type=int, default=2015, help="report year (default 2015)")
+    parser.add_argument("--floor-repeat", type=int, default=3)
     args = parser.parse_args()
+    quiet = open(os.devnull, "w")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        floor = empty_notebook_seconds(root)
-        print(f"floor (papermill, empty notebook, same kernel): {floor:6.2f} s")
-        quiet = open(os.devnull, "w")
-        results = {}
-        for jobs in (1, 2):
-            out = root / f"reports_j{jobs}"
-            t0 = time.perf_counter()
-            summary = run_reports(
-                args.cities, args.years, jobs=jobs, out_dir=out, processed_dir=root / f"processed_j{jobs}", stream=quiet
-            )
-            wall = time.perf_counter() - t0
-            n = len(summary.results)
-            results[jobs] = (wall, n, summary)
-            per = wall / n if n else float("nan")
-            failed = summary.count("failed")
-            print(
-                f"jobs={jobs}: {n} reports in {wall:6.2f} s = {per:5.2f} s/report "
-                f"({per / floor:4.1f}x the floor){f'; {failed} FAILED' if failed else ''}"
-            )
-        if results[1][1]:
-            slowest = max(results[1][2].results, key=lambda r: r.duration_s)
-            print(f"  slowest report (jobs=1): {slowest.key} {slowest.duration_s:.2f} s")
-            print(f"  speed-up jobs=2 vs jobs=1: {results[1][0] / results[2][0]:4.2f}x (on {os.cpu_count()} cores)")
         t0 = time.perf_counter()
-        again = run_reports(
-            args.cities,
-            args.years,
-            jobs=2,
-            out_dir=root / "reports_j2",
-            processed_dir=root / "processed_j2",
-            stream=quiet,
-        )
-        wall = time.perf_counter() - t0
-        print(
-            f"no-change rerun: {len(again.results)} reports, {again.count('skipped')} skipped, {wall:6.2f} s in total"
-        )
+        params, obs, cities = synthetic_catalog(root, args.cities, args.year)
+        print(f"synthetic catalog: {len(cities)} cities, year {args.year} ({time.perf_counter() - t0:.1f} s to build)")
+        sample = [c for c in cities if c not in ("qinhuangdao",)][: args.reports]
+        _, scorecard_s = prepare_seconds(params, obs, cities, args.year)
+        with DaskEngine(jobs=1) as engine:
+            floor = floor_seconds(engine, root, args.floor_repeat)
+        f = statistics.median(floor)
+        print(f"warm floor (worker; papermill + pandas/matplotlib chart + HTML): {f:5.2f} s (median of {len(floor)})")
+        walls, per1 = {}, f
+        for jobs in (1, 2):
+            t0 = time.perf_counter()
+            with DaskEngine(jobs=jobs) as engine:
+                start = time.perf_counter() - t0
+                wall, per = batch(sample, args.year, jobs, root, params, obs, quiet, engine)
+            walls[jobs] = wall
+            m = statistics.median(per) if per else float("nan")
+            print(
+                f"jobs={jobs}: {len(per)} reports in {wall:6.1f} s = {len(per) / wall * 60:5.1f} reports/min "
+                f"(+ {start:.1f} s cluster start and worker imports, once per run); "
+                f"{m:5.2f} s per report on the worker = {m / f:4.2f}x the floor"
+            )
+            per1 = m if jobs == 1 else per1
+        print(f"speed-up jobs=2 vs jobs=1: {walls[1] / walls[2]:4.2f}x (on {os.cpu_count()} cores, shared)")
+        n = 337 * 10
+        for workers in (16, 64):
+            render = n * per1 / workers
+            client = n * scorecard_s
+            print(
+                f"projected 337 x 10 = {n} reports on {workers} workers: {max(render, client) / 60:5.1f} min "
+                f"(render {render / 60:.1f} min in parallel, client scorecards {client / 60:.1f} min overlapping)"
+            )
+        no_change_rerun(root, params, obs, sample, args.year)
 
 
 if __name__ == "__main__":

@@ -3,29 +3,41 @@
 The orchestrator :func:`run_reports` only sequences named steps::
 
     load_run_config → plan_reports (validate everything) → up_to_date? →
-    execute_report (per report, in processes) → export_scorecards →
+    prepare inputs once (qclib.batch.inputs) → render_report (per report, on
+    the Dask engine's workers) → write_outputs (client) → export_scorecards →
     write_manifest → write_index
 
 Rules:
 
 - **Validate first.**  Unknown cities or years, a missing notebook or data
-  file, a bad ``jobs`` value: a :class:`~qclib.exceptions.QclibError` is
-  raised before any kernel starts.
+  file, a bad ``jobs`` value or scheduler address: a
+  :class:`~qclib.exceptions.QclibError` is raised before any kernel starts.
 - **Keep going, then fail.**  A failing report is recorded (stage, cell,
   exception) and the others still run; the summary says which failed and
   :attr:`RunSummary.exit_code` is 1.
-- **Processes.**  Each report runs in its own Python process
-  (:func:`execute_in_subprocess`, which calls :func:`execute_report`), at
-  most ``jobs`` at a time; the kernel's log lines stay out of the run's
-  output and a crashed worker fails only its own report.
-- **Atomic outputs.**  papermill writes to a temporary file in the report
-  folder; the HTML and the Word report are rendered from it; all are moved into place with
-  ``os.replace``.  A failed notebook (papermill's error banner included) is
-  kept as ``<stem>.failed.ipynb`` beside the good files, never over them.
+- **Engine.**  Reports run on Dask distributed (:mod:`qclib.batch.engine`):
+  an embedded cluster of ``jobs`` worker processes on 127.0.0.1, or an
+  existing cluster (``scheduler``).  A worker needs only the installed qclib:
+  :func:`render_report` gets the notebook text, parameters and inputs, runs
+  a fresh kernel in a private temporary folder and returns every output as
+  bytes (the HTML and, with ``formats``, the Word report; the data-request
+  sheet); the kernel's log lines stay out of the run's output.
+- **Compute once.**  The catalog and observations are loaded and validated
+  once per set of data files and each report's scorecard computed once on
+  the client; the notebook reads them from its ``inputs_path``
+  (:mod:`qclib.batch.inputs`).
+- **Atomic outputs, written by the client.**  :func:`write_outputs` moves each
+  file into place with ``os.replace`` (the notebook, holding the cache
+  record, last) and leaves unchanged files alone.  A failed notebook
+  (papermill's error banner included) is kept as ``<stem>.failed.ipynb``
+  beside the good files, never over them.
 - **Incremental.**  A report whose notebook, parameters, code version (hash of
   the qclib sources) and inputs (hash of ``params/``, ``data/raw/`` and any
-  extra data files) are unchanged is skipped without starting a kernel; the
-  cache key lives in the output notebook's metadata, which is replaced last.
+  extra data files) are unchanged is skipped without starting a kernel or a
+  cluster (nor importing papermill, nbconvert or dask); the cache key lives
+  in the output notebook's metadata, which is replaced last.  The scorecard
+  export is skipped too when the city reports' cache keys are those of the
+  last export.
 
 Outputs: ``reports/<city>/<year>/city_report.{ipynb,html}`` and
 ``<city>_<year>_质量分析报告.docx`` (the Word report, :mod:`qclib.report.docx`),
@@ -37,13 +49,12 @@ Outputs: ``reports/<city>/<year>/city_report.{ipynb,html}`` and
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import json
 import os
-import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -61,7 +72,7 @@ from qclib.batch.manifest import (
 from qclib.cells import neutralise
 from qclib.constants import STATUSES
 from qclib.data.yamlio import read_yaml
-from qclib.exceptions import DataValidationError, InvalidChoiceError, Issue
+from qclib.exceptions import DataValidationError, InvalidChoiceError, Issue, QclibError
 from qclib.paths import PARAMS_DIR, PROCESSED_DATA_DIR, PROJ_ROOT, RAW_DATA_DIR, REPORTS_DIR
 
 #: The run definition read by ``qc run`` by default.
@@ -664,7 +675,11 @@ def plan_reports(
 
 # --------------------------------------------------------------------------- cache
 def cache_components(
-    spec: ReportSpec, *, params_dir: str | Path | None = None, code: str | None = None
+    spec: ReportSpec,
+    *,
+    params_dir: str | Path | None = None,
+    code: str | None = None,
+    hashed: dict[Path, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """What a report's output depends on, hashed.
 
@@ -676,6 +691,9 @@ def cache_components(
         Catalog folder (shipped ``params/`` by default).
     code : str, optional
         Precomputed :func:`qclib.batch.manifest.code_hash`.
+    hashed : dict, optional
+        Path → its :func:`~qclib.batch.manifest.hash_files`, filled and reused
+        across the reports of a run (each file is read once).
 
     Returns
     -------
@@ -698,9 +716,18 @@ def cache_components(
         "notebook": sha256_file(spec.notebook),
         "parameters": spec.parameters,
         "code": code if code is not None else code_hash(),
-        "inputs": hash_files([pdir, RAW_DATA_DIR, *spec.data_paths]),
+        "inputs": _hash_inputs([pdir, RAW_DATA_DIR, *spec.data_paths], {} if hashed is None else hashed),
     }
     return {**parts, "cache_key": digest(parts)}
+
+
+def _hash_inputs(paths: Sequence[Path], hashed: dict[Path, dict[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in paths:
+        if p not in hashed:
+            hashed[p] = hash_files([p])
+        out.update(hashed[p])
+    return dict(sorted(out.items()))
 
 
 def stored_cache(spec: ReportSpec, formats: Sequence[str] = ("html",)) -> dict[str, Any] | None:
@@ -780,10 +807,6 @@ def rerun_reason(
 
 
 # --------------------------------------------------------------------------- execute
-def _tmp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
-
-
 def _remove_dead_tmp(out_dir: Path) -> None:
     """Remove temporary files left by killed runs (their pid no longer exists)."""
     for tmp in out_dir.glob(".*.tmp*"):
@@ -925,100 +948,279 @@ def _error_fields(exc: BaseException) -> dict[str, Any]:
     }
 
 
-def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
-    """Execute one report notebook and move its outputs into place.
-
-    Runs in a worker process (:func:`execute_in_subprocess`), so its argument
-    and result are plain dicts.  Steps: papermill → temporary notebook in the report
-    folder; the cache record is stored in ``metadata.qclib``; the HTML and the
-    Word report rendered from it (:func:`render_outputs`); ``os.replace`` of each,
-    then of the notebook (last: it holds the cache record).  On failure the
-    partial notebook (with papermill's error banner) is moved to
-    ``<stem>.failed.ipynb``; the good outputs of an earlier run stay as they
-    were.
+def make_task(
+    spec: ReportSpec,
+    cache: Mapping[str, Any],
+    *,
+    notebook_text: str,
+    title: str = "",
+    kernel_name: str = "python3",
+    timeout: float | None = None,
+    scorecards: bytes | None = None,
+    formats: Sequence[str] = ("html",),
+) -> dict[str, Any]:
+    """What a worker needs to render one report: plain data, no path it must be able to read.
 
     Parameters
     ----------
-    task : mapping
-        ``notebook``, ``ipynb``, ``failed`` (paths as str), ``html`` and
-        ``docx`` (paths, or None/absent for a format not wanted), ``stale``
-        (outputs of formats not wanted, removed when the report runs),
-        ``parameters``, ``cache`` (the :func:`cache_components`), ``title``,
-        ``kernel_name``, ``timeout`` (seconds per cell or None).
+    spec : ReportSpec
+        The report.
+    cache : mapping
+        Its :func:`cache_components` (stored in the notebook's ``metadata.qclib``).
+    notebook_text : str
+        The template notebook (JSON text).
+    title, kernel_name, timeout
+        HTML title, Jupyter kernel, per-cell timeout in seconds (None: none).
+    scorecards : bytes, optional
+        The report's precomputed scorecard (:mod:`qclib.batch.inputs`); with
+        the shared inputs it becomes the notebook's ``inputs_path``.
+    formats : sequence of str
+        Output formats (:data:`REPORT_FORMATS`); each becomes the file name the
+        worker renders it to (``formats`` in the task).
 
     Returns
     -------
     dict
-        ``status`` (``ok``/``failed``), ``started_at``, ``duration_s`` and,
-        on failure, ``error`` with ``stage``, ``ename``, ``evalue``, ``cell``
-        (execution count) and ``cell_index``.
+        ``key``, ``notebook_name``, ``notebook``, ``stem``, ``parameters``,
+        ``cache``, ``title``, ``kernel_name``, ``timeout``, ``scorecards``, ``formats``.
+
+    Examples
+    --------
+    >>> spec = ReportSpec("city", "x/2015", Path("nb/city_report.ipynb"), {"year": 2015}, Path("r/x/2015"))
+    >>> t = make_task(spec, {"cache_key": "k"}, notebook_text="{}")
+    >>> t["stem"], t["notebook_name"], t["scorecards"]
+    ('city_report', 'city_report.ipynb', None)
+    """
+    return {
+        "key": spec.key,
+        "notebook_name": spec.notebook.name,
+        "notebook": notebook_text,
+        "stem": spec.stem,
+        "parameters": dict(spec.parameters),
+        "cache": dict(cache),
+        "title": title or spec.stem,
+        "kernel_name": kernel_name,
+        "timeout": timeout,
+        "scorecards": scorecards,
+        "formats": {f: spec.output(f).name for f in formats},
+    }
+
+
+def render_report(task: Mapping[str, Any], shared: bytes | None = None) -> dict[str, Any]:
+    """Execute one report notebook and render it, in a private folder; return every output as bytes.
+
+    Runs on a worker (:mod:`qclib.batch.engine`), which needs only the
+    installed qclib: the notebook, its parameters and its inputs come in
+    ``task`` and ``shared``; nothing is written outside a temporary folder,
+    which is removed.  Steps: papermill (a fresh kernel; the notebook's
+    ``inputs_path`` set when inputs were given) → cache record in
+    ``metadata.qclib`` → HTML → data-request sheet → the names of the
+    outputs recorded in ``metadata.qclib.outputs``.
+
+    Parameters
+    ----------
+    task : mapping
+        From :func:`make_task`.
+    shared : bytes, optional
+        The run's shared inputs (:func:`qclib.batch.inputs.dumps_shared`).
+
+    Returns
+    -------
+    dict
+        ``status`` (``ok``/``failed``), ``started_at``, ``duration_s``;
+        ``outputs`` (file name → bytes, the notebook among them) when ok;
+        on failure ``error`` (``stage``, ``ename``, ``evalue``, ``cell``
+        (execution count), ``cell_index``) and ``failed_notebook`` (the
+        partial notebook with papermill's error banner, or None).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> text = nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1/0")]))
+    >>> res = render_report({"notebook_name": "t.ipynb", "notebook": text, "stem": "t", "cache": {}})
+    >>> res["status"], res["error"]["ename"], res["failed_notebook"] is not None
+    ('failed', 'ZeroDivisionError', True)
+    """
+    from qclib.batch.inputs import write_inputs_file
+
+    started, t0 = utc_now(), time.perf_counter()
+    result: dict[str, Any] = {"started_at": started}
+    with tempfile.TemporaryDirectory(prefix="qclib-report-") as tmp:
+        work = Path(tmp)
+        template = work / Path(str(task.get("notebook_name") or "report.ipynb")).name
+        template.write_text(task["notebook"], encoding="utf-8")
+        parameters = dict(task.get("parameters") or {})
+        if shared is not None and task.get("scorecards") is not None:
+            parameters["inputs_path"] = str(write_inputs_file(work / "inputs.pickle", shared, task["scorecards"]))
+        out = work / "out"
+        out.mkdir()
+        notebook = out / f"{task['stem']}.ipynb"
+        result.update(_render_into(task, template, notebook, parameters, started))
+        if result["status"] != "ok":
+            result["failed_notebook"] = notebook.read_bytes() if notebook.exists() else None
+    result["duration_s"] = round(time.perf_counter() - t0, 3)
+    return result
+
+
+def _render_into(
+    task: Mapping[str, Any], template: Path, notebook: Path, parameters: dict[str, Any], started: str
+) -> dict[str, Any]:
+    """papermill → metadata → HTML and/or Word (``task["formats"]``) → data request, into ``notebook``'s folder.
+
+    Returns ``status`` and ``outputs`` (file name → bytes) or ``error``.
+    """
+    import nbformat
+    import papermill as pm
+
+    out_dir = notebook.parent
+    stage = "execute"
+    try:
+        pm.execute_notebook(
+            str(template),
+            str(notebook),
+            parameters=parameters,
+            kernel_name=task.get("kernel_name") or "python3",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(template.parent),
+            execution_timeout=task.get("timeout"),
+        )
+        stage = "metadata"
+        nb = nbformat.read(str(notebook), as_version=4)
+        record = {**dict(task.get("cache") or {}), "title": task.get("title") or notebook.stem, "executed_at": started}
+        nb.metadata["qclib"] = record
+        nbformat.write(nb, str(notebook))
+        wanted = task.get("formats") or {"html": f"{notebook.stem}.html"}
+        for fmt, name in wanted.items():
+            stage = fmt
+            render_outputs(notebook, {fmt: out_dir / _output_name(name)}, title=task.get("title"))
+        stage = "data_request"
+        write_data_request(nb, out_dir, dict(task.get("parameters") or {}))
+        stage = "outputs"
+        nb.metadata["qclib"]["outputs"] = sorted(p.name for p in out_dir.iterdir() if p.is_file())
+        nbformat.write(nb, str(notebook))
+        return {"status": "ok", "outputs": {p.name: p.read_bytes() for p in sorted(out_dir.iterdir()) if p.is_file()}}
+    except Exception as exc:  # keep going: any failure of this report is recorded, not raised
+        return {"status": "failed", "error": {"stage": stage, **_error_fields(exc)}}
+
+
+def _output_name(name: Any) -> str:
+    """A plain file name (no folder, not hidden): outputs come from a worker and are checked like data."""
+    text = str(name)
+    if not text or text != Path(text).name or text.startswith(".") or "\\" in text:
+        raise ValueError(f"not a plain file name: {text!r}")
+    return text
+
+
+def write_outputs(out_dir: str | Path, stem: str, result: Mapping[str, Any]) -> list[str]:
+    """Write a report's outputs on the client, atomically; return the names written.
+
+    A successful result: every output is written to a temporary file and
+    moved into place (``os.replace``) — unchanged files are left alone — the
+    notebook (which holds the cache record) last; outputs of the previous run
+    that this run did not produce (e.g. a data-request sheet no longer
+    needed) are removed, and so is a ``<stem>.failed.ipynb``.  A failed
+    result: only ``<stem>.failed.ipynb`` is written (the partial notebook with
+    papermill's error banner); the good outputs of an earlier run stay as they
+    were.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The report's folder.
+    stem : str
+        The notebook's stem (``city_report``).
+    result : mapping
+        From :func:`render_report`.
+
+    Returns
+    -------
+    list of str
+        File names written or left unchanged.
+
+    Raises
+    ------
+    ValueError
+        An output name that is not a plain file name (nothing is written).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> write_outputs(d, "r", {"status": "ok", "outputs": {"r.ipynb": b"{}", "r.html": b"<p>"}})
+    ['r.html', 'r.ipynb']
+    >>> write_outputs(d, "r", {"status": "failed", "failed_notebook": b"{}"}), sorted(p.name for p in d.iterdir())
+    ([], ['r.failed.ipynb', 'r.html', 'r.ipynb'])
+    """
+    from qclib.atomic import atomic_write_bytes
+
+    folder = Path(out_dir)
+    failed = folder / f"{stem}.failed.ipynb"
+    if result.get("status") != "ok":
+        if result.get("failed_notebook"):
+            atomic_write_bytes(failed, result["failed_notebook"])
+        return []
+    outputs = {_output_name(k): v for k, v in (result.get("outputs") or {}).items()}
+    main = f"{stem}.ipynb"
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_dead_tmp(folder)
+    previous = _previous_outputs(folder / main)
+    for name in sorted(outputs, key=lambda n: (n == main, n)):  # the notebook (cache record) last
+        path = folder / name
+        if not (path.is_file() and path.stat().st_size == len(outputs[name]) and path.read_bytes() == outputs[name]):
+            atomic_write_bytes(path, outputs[name])
+    for name in previous - set(outputs) - {failed.name}:
+        (folder / name).unlink(missing_ok=True)
+    failed.unlink(missing_ok=True)
+    return sorted(outputs)
+
+
+def _previous_outputs(notebook: Path) -> set[str]:
+    """Outputs the previous run recorded in its notebook (``metadata.qclib.outputs``)."""
+    try:
+        names = json.loads(notebook.read_text(encoding="utf-8"))["metadata"]["qclib"]["outputs"]
+        return {_output_name(n) for n in names}
+    except (OSError, ValueError, KeyError, TypeError):
+        # a report written before outputs were recorded: its only optional output is the data request
+        return {p.name for p in notebook.parent.glob("*_数据需求清单.xlsx")}
+
+
+def execute_report(task: Mapping[str, Any]) -> dict[str, Any]:
+    """Execute one report in this process and write its outputs: :func:`render_report` then :func:`write_outputs`.
+
+    Parameters
+    ----------
+    task : mapping
+        ``notebook``, ``ipynb``, ``failed`` (paths as str; the outputs go into
+        the folder of ``ipynb``), ``parameters``, ``cache``, ``title``,
+        ``kernel_name``, ``timeout``.
+
+    Returns
+    -------
+    dict
+        :func:`render_report`'s result without the bytes.
 
     Examples
     --------
     >>> import nbformat, tempfile, os
     >>> d = tempfile.mkdtemp(); nb = os.path.join(d, "t.ipynb")
     >>> nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1/0")]), nb)
-    >>> res = execute_report({"notebook": nb, "ipynb": os.path.join(d, "o.ipynb"),
-    ...     "html": os.path.join(d, "o.html"), "failed": os.path.join(d, "o.failed.ipynb"),
-    ...     "parameters": {}, "cache": {"cache_key": "k"}})
+    >>> res = execute_report({"notebook": nb, "ipynb": os.path.join(d, "o.ipynb"), "parameters": {},
+    ...                       "cache": {"cache_key": "k"}})
     >>> res["status"], res["error"]["ename"], os.path.exists(os.path.join(d, "o.failed.ipynb"))
     ('failed', 'ZeroDivisionError', True)
     """
-    import nbformat
-    import papermill as pm
-
-    ipynb, failed = Path(task["ipynb"]), Path(task["failed"])
-    outputs = {f: Path(task[f]) for f in REPORT_FORMATS if task.get(f)}
+    ipynb = Path(task["ipynb"])
     notebook = Path(task["notebook"])
-    out_dir = ipynb.parent
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _remove_dead_tmp(out_dir)
-    tmp_nb = _tmp_name(ipynb)
-    temps = {f: _tmp_name(p) for f, p in outputs.items()}
-    started = utc_now()
-    t0 = time.perf_counter()
-    stage = "execute"
-    result: dict[str, Any] = {"started_at": started}
-    try:
-        pm.execute_notebook(
-            str(notebook),
-            str(tmp_nb),
-            parameters=dict(task.get("parameters") or {}),
-            kernel_name=task.get("kernel_name") or "python3",
-            progress_bar=False,
-            log_output=False,
-            cwd=str(notebook.parent),
-            execution_timeout=task.get("timeout"),
-        )
-        stage = "metadata"
-        nb = nbformat.read(str(tmp_nb), as_version=4)
-        nb.metadata["qclib"] = {
-            **dict(task.get("cache") or {}),
-            "title": task.get("title") or ipynb.stem,
-            "executed_at": started,
-        }
-        nbformat.write(nb, str(tmp_nb))
-        for fmt, tmp in temps.items():
-            stage = fmt
-            render_outputs(tmp_nb, {fmt: tmp}, title=task.get("title"))
-        stage = "data_request"
-        result["data_request"] = write_data_request(nb, out_dir, dict(task.get("parameters") or {}))
-        stage = "replace"
-        for fmt, tmp in temps.items():
-            os.replace(tmp, outputs[fmt])
-        os.replace(tmp_nb, ipynb)
-        for path in [failed, *(Path(p) for p in task.get("stale") or ())]:
-            path.unlink(missing_ok=True)
-        result.update(status="ok")
-    except Exception as exc:  # keep going: any failure of this report is recorded, not raised
-        if tmp_nb.exists():
-            os.replace(tmp_nb, failed)
-        result.update(status="failed", error={"stage": stage, **_error_fields(exc)})
-    finally:
-        for tmp in (tmp_nb, *temps.values()):
-            tmp.unlink(missing_ok=True)
-    result["duration_s"] = round(time.perf_counter() - t0, 3)
-    return result
+    inner = {
+        **dict(task),
+        "notebook_name": notebook.name,
+        "notebook": notebook.read_text(encoding="utf-8"),
+        "stem": ipynb.stem,
+    }
+    result = render_report(inner)
+    write_outputs(ipynb.parent, ipynb.stem, result)
+    return {k: v for k, v in result.items() if k not in ("outputs", "failed_notebook")}
 
 
 def data_request_rows(nb: Any) -> list[dict[str, Any]]:
@@ -1053,77 +1255,6 @@ def write_data_request(nb: Any, out_dir: Path, parameters: Mapping[str, Any]) ->
         return None
     write_request(request_frame(pd.DataFrame(rows)), out_dir / name)
     return name
-
-
-_RESULT_MARK = "QCLIB-RESULT "
-
-
-def _worker_main() -> int:
-    """Entry point of a worker process: task JSON on stdin, result JSON on stdout."""
-    task = json.loads(sys.stdin.read())
-    result = execute_report(task)
-    sys.stdout.write("\n" + _RESULT_MARK + json.dumps(result, default=str) + "\n")
-    sys.stdout.flush()
-    return 0
-
-
-def execute_in_subprocess(task: Mapping[str, Any]) -> dict[str, Any]:
-    """Run :func:`execute_report` in a fresh Python process and return its result.
-
-    Each report gets its own process (and kernel), so a crash of one (even a
-    segfault) is recorded as that report's failure, and the worker's and
-    kernel's log output is captured (kept in the error on failure).
-
-    Parameters
-    ----------
-    task : mapping
-        As for :func:`execute_report` (JSON-serialisable).
-
-    Returns
-    -------
-    dict
-        The worker's result, or a ``failed`` result with stage ``worker``,
-        the exit status and the end of its stderr when it died.
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> d = tempfile.mkdtemp()
-    >>> res = execute_in_subprocess({"notebook": os.path.join(d, "missing.ipynb"),
-    ...     "ipynb": os.path.join(d, "o.ipynb"), "html": os.path.join(d, "o.html"),
-    ...     "failed": os.path.join(d, "o.failed.ipynb"), "parameters": {}, "cache": {}})
-    >>> res["status"], res["error"]["stage"]
-    ('failed', 'execute')
-    """
-    started, t0 = utc_now(), time.perf_counter()
-    code = "import sys; from qclib.batch.runner import _worker_main; sys.exit(_worker_main())"
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        input=json.dumps(dict(task), default=str),
-        capture_output=True,
-        text=True,
-        cwd=str(PROJ_ROOT),
-        check=False,
-    )
-    tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
-    for line in reversed(proc.stdout.splitlines()):
-        if line.startswith(_RESULT_MARK):
-            result = json.loads(line[len(_RESULT_MARK) :])
-            if result.get("error"):
-                result["error"]["stderr"] = tail
-            return result
-    return {
-        "status": "failed",
-        "started_at": started,
-        "duration_s": round(time.perf_counter() - t0, 3),
-        "error": {
-            "stage": "worker",
-            "ename": "WorkerDied",
-            "cell": None,
-            "cell_index": None,
-            "evalue": f"worker exited with status {proc.returncode}: {tail}",
-        },
-    }
 
 
 # --------------------------------------------------------------------------- scorecards
@@ -1425,6 +1556,8 @@ def run_reports(
     years: str | int | Sequence[int] | None = None,
     *,
     jobs: int = 1,
+    scheduler: str | None = None,
+    engine: Any = None,
     force: bool = False,
     dry_run: bool = False,
     out_dir: str | Path | None = None,
@@ -1451,7 +1584,13 @@ def run_reports(
         ``2015``, ``"2013:2016"``, ``"2014,2015"`` or ``"all"`` (default: each
         city's years).
     jobs : int
-        Reports executed at once, each in its own process (>= 1).
+        Worker processes of the embedded Dask cluster (>= 1), one report each at a time.
+    scheduler : str, optional
+        ``tcp://HOST:PORT`` of a running Dask scheduler to execute on instead
+        (``jobs`` is then ignored).
+    engine : optional
+        An engine of :mod:`qclib.batch.engine` to use instead (e.g.
+        :class:`~qclib.batch.engine.InlineEngine`); not entered when nothing runs.
     force : bool
         Rerun reports that are up to date.
     dry_run : bool
@@ -1492,7 +1631,7 @@ def run_reports(
     Raises
     ------
     InvalidChoiceError
-        Bad selection, ``jobs`` or ``formats`` (nothing has run).
+        Bad selection, ``jobs``, ``formats`` or ``scheduler`` (nothing has run).
     DataValidationError
         Bad run definition or missing data file (nothing has run).
     """
@@ -1500,6 +1639,10 @@ def run_reports(
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InvalidChoiceError("jobs", jobs, ("a positive integer",))
     fmts = parse_formats(formats)
+    if engine is None:
+        from qclib.batch.engine import make_engine
+
+        engine = make_engine(jobs, scheduler, stream=stream)  # validates the address; starts nothing yet
     config = (
         run_config
         if isinstance(run_config, RunConfig)
@@ -1513,7 +1656,8 @@ def run_reports(
     pdir = _params_folder(params_dir)
     code = code_hash()
     names = city_names(pdir)
-    components = {s.key: cache_components(s, params_dir=pdir, code=code) for s in specs}
+    hashes: dict[Path, dict[str, str]] = {}
+    components = {s.key: cache_components(s, params_dir=pdir, code=code, hashed=hashes) for s in specs}
     reasons = {s.key: rerun_reason(s, components[s.key], force=force, formats=fmts) for s in specs}
     bar = progress if progress is not None else bool(getattr(stream, "isatty", lambda: False)())
     results: dict[str, ReportResult] = {}
@@ -1532,29 +1676,49 @@ def run_reports(
             results[s.key] = ReportResult(s.key, s.kind, "skipped", "up to date")
             prog.report(results[s.key])
     raw: dict[str, dict[str, Any]] = {}
+    by_key = {s.key: s for s in specs}
 
-    def task_of(s: ReportSpec) -> dict[str, Any]:
-        return _task(s, components[s.key], _title(s, names), kernel_name, timeout, fmts)
-
-    def record(s: ReportSpec, res: dict[str, Any]) -> None:
-        raw[s.key] = res
+    def record(task: Mapping[str, Any], res: dict[str, Any]) -> None:
+        s = by_key[task["key"]]
+        try:
+            write_outputs(s.out_dir, s.stem, res)
+        except (OSError, ValueError, QclibError) as exc:  # this report fails; the others go on
+            res = {**res, "status": "failed", "error": {"stage": "write", **_error_fields(exc)}}
+        raw[s.key] = {k: v for k, v in res.items() if k not in ("outputs", "failed_notebook")}
         results[s.key] = ReportResult(
             s.key, s.kind, res["status"], reasons[s.key] or "", res.get("duration_s", 0.0), res.get("error")
         )
         prog.report(results[s.key])
 
+    engine_info: dict[str, Any] = {"name": getattr(engine, "name", "?"), "workers": 0, "started": False}
     try:
-        _execute(to_run, task_of, record, jobs)
+        if to_run:
+            tasks = _tasks(to_run, components, names, pdir, kernel_name, timeout, fmts)
+            with engine:
+                engine_info = engine.describe()
+                engine.run(render_report, tasks, record)
     finally:
         prog.close()
 
-    counts, written, headlines = _export(specs, results, processed, pdir) if scorecards else ({}, [], {})
+    previous_manifest = read_manifest(root / "manifest.json")
+    previous = previous_manifest["reports"]
+    export_key = _export_key(specs, components, processed)
+    headlines: dict[str, dict[str, int]] = {}
+    if not scorecards:
+        counts, written = {}, []
+    elif _export_unchanged(previous_manifest, export_key, specs):
+        counts = {s.key: previous[s.key]["counts"] for s in specs if previous.get(s.key, {}).get("counts")}
+        headlines = {s.key: previous[s.key]["headline"] for s in specs if previous.get(s.key, {}).get("headline")}
+        written = [PROJ_ROOT / p for p in previous_manifest["last_run"].get("scorecards", [])]
+    else:
+        counts, written, headlines = _export(specs, results, processed, pdir)
     ordered = [results[s.key] for s in specs]
     summary = RunSummary(ordered, scorecards=written)
     commit = git_commit()
-    previous = read_manifest(root / "manifest.json")["reports"]
     entries = {
-        sp.key: _manifest_entry(sp, results[sp.key], raw.get(sp.key), components[sp.key], previous, commit, root)
+        sp.key: _manifest_entry(
+            sp, results[sp.key], raw.get(sp.key), components[sp.key], previous, commit, root, engine_label(engine_info)
+        )
         | {"counts": counts.get(sp.key), "headline": headlines.get(sp.key)}
         for sp in specs
     }
@@ -1563,6 +1727,7 @@ def run_reports(
         "duration_s": round(time.perf_counter() - t0, 3),
         "git_commit": commit,
         "code_hash": code,
+        "engine": engine_info,
         "jobs": jobs,
         "force": force,
         "formats": list(fmts),
@@ -1571,36 +1736,104 @@ def run_reports(
         "n_skipped": summary.count("skipped"),
         "n_failed": summary.count("failed"),
         "scorecards": [_rel(p) for p in written],
+        "scorecards_key": export_key if scorecards else None,
     }
     manifest = write_manifest(root / "manifest.json", run, entries)
     from qclib.batch.index import write_index
 
     summary.manifest = root / "manifest.json"
-    summary.index = write_index(root / "index.html", manifest, root, city_names(pdir))
+    summary.index = write_index(root / "index.html", manifest, root, names)
     return summary
 
 
-def _task(
-    s: ReportSpec,
-    cache: Mapping[str, Any],
-    title: str,
+def engine_label(info: Mapping[str, Any]) -> str:
+    """The engine as a manifest entry names it: ``dask local``, ``dask tcp://HOST:PORT``, ``inline``.
+
+    Examples
+    --------
+    >>> engine_label({"name": "dask", "cluster": "local", "address": "tcp://127.0.0.1:40000"})
+    'dask local'
+    >>> engine_label({"name": "dask", "cluster": "scheduler", "address": "tcp://10.0.0.5:8786"})
+    'dask tcp://10.0.0.5:8786'
+    """
+    name = str(info.get("name") or "?")
+    if info.get("cluster") == "local":
+        return f"{name} local"
+    return f"{name} {info['address']}" if info.get("address") else name
+
+
+def _tasks(
+    to_run: Sequence[ReportSpec],
+    components: Mapping[str, Mapping[str, Any]],
+    names: Mapping[str, str],
+    pdir: Path | None,
     kernel_name: str,
     timeout: float | None,
-    formats: Sequence[str] = REPORT_FORMATS,
-) -> dict[str, Any]:
-    """What one worker needs to execute a report (plain data, so it crosses a process boundary)."""
-    return {
-        "notebook": str(s.notebook),
-        "ipynb": str(s.ipynb),
-        **{f: (str(s.output(f)) if f in formats else None) for f in REPORT_FORMATS},
-        "stale": [str(s.output(f)) for f in REPORT_FORMATS if f not in formats],
-        "failed": str(s.failed),
-        "parameters": s.parameters,
-        "cache": cache,
-        "title": title,
-        "kernel_name": kernel_name,
-        "timeout": timeout,
-    }
+    formats: Sequence[str] = ("html",),
+) -> Iterator[tuple[dict[str, Any], bytes | None]]:
+    """The tasks of the reports to run, each with the shared inputs it reads (computed once, see :mod:`qclib.batch.inputs`).
+
+    Inputs are prepared only for notebooks that declare ``inputs_path``: once
+    per set of data files (catalog and observations) and once per report (its
+    scorecard).  Data that fails to load is not prepared: that notebook loads
+    it itself and fails in its own cell, as when run stand-alone.
+    """
+    import pickle
+
+    from qclib.batch import inputs as prepared
+
+    texts: dict[Path, str] = {}
+    shared: dict[tuple[Path, ...], tuple[Any, bytes] | None] = {}
+    for s in to_run:
+        if s.notebook not in texts:
+            texts[s.notebook] = s.notebook.read_text(encoding="utf-8")
+        text = texts[s.notebook]
+        blob, slice_bytes = None, None
+        if prepared.wants_inputs(text):
+            if s.data_paths not in shared:
+                try:
+                    loaded = prepared.load_shared(pdir, s.data_paths)
+                    shared[s.data_paths] = (loaded, prepared.dumps_shared(loaded))
+                except QclibError:
+                    shared[s.data_paths] = None
+            entry = shared[s.data_paths]
+            if entry is not None:
+                cities = [s.parameters["city"]] if s.kind == "city" else list(s.parameters["cities"])
+                blob = entry[1]
+                slice_bytes = pickle.dumps(prepared.scorecard_slice(entry[0], cities, s.year), protocol=5)
+        task = make_task(
+            s,
+            components[s.key],
+            notebook_text=text,
+            title=_title(s, names),
+            kernel_name=kernel_name,
+            timeout=timeout,
+            scorecards=slice_bytes,
+            formats=formats,
+        )
+        yield task, blob
+
+
+def _export_key(specs: Sequence[ReportSpec], components: Mapping[str, Mapping[str, Any]], processed: Path) -> str:
+    """What the scorecard export depends on: the city reports' cache keys and the destination."""
+    parts = [(s.key, components[s.key]["cache_key"]) for s in specs if s.kind == "city"]
+    return digest({"reports": parts, "processed": str(processed.absolute())})
+
+
+def _export_unchanged(previous: Mapping[str, Any], key: str, specs: Sequence[ReportSpec]) -> bool:
+    """True when the last run exported the same scorecards, they are all on disk and none failed."""
+    last = previous.get("last_run") or {}
+    if last.get("scorecards_key") != key:
+        return False
+    files = [PROJ_ROOT / p for p in last.get("scorecards") or []]
+    entries = previous.get("reports") or {}
+    if not all(f.is_file() for f in files):
+        return False
+    for s in specs:
+        err = (entries.get(s.key) or {}).get("error") or {}
+        if err.get("stage") == "scorecard":
+            return False
+    return True
 
 
 def _export(
@@ -1637,23 +1870,6 @@ def _params_folder(params_dir: str | Path | None) -> Path | None:
     return pdir
 
 
-def _execute(
-    to_run: Sequence[ReportSpec],
-    task_of: Any,
-    record: Any,
-    jobs: int,
-) -> None:
-    """Execute the reports (each in its own process, ``jobs`` at once) and ``record`` each result as it ends."""
-    if jobs == 1 or len(to_run) <= 1:
-        for s in to_run:
-            record(s, execute_in_subprocess(task_of(s)))
-        return
-    with cf.ThreadPoolExecutor(max_workers=min(jobs, len(to_run))) as pool:
-        futures = {pool.submit(execute_in_subprocess, task_of(s)): s for s in to_run}
-        for fut in cf.as_completed(futures):
-            record(futures[fut], fut.result())
-
-
 def _manifest_entry(
     s: ReportSpec,
     r: ReportResult,
@@ -1662,8 +1878,9 @@ def _manifest_entry(
     previous: Mapping[str, Any],
     commit: str | None,
     root: Path,
+    engine: str | None = None,
 ) -> dict[str, Any]:
-    """One report's manifest entry: its inputs and hashes, and when it last ran (kept when skipped)."""
+    """One report's manifest entry: its inputs and hashes, and when, where and how it last ran (kept when skipped)."""
     prev = previous.get(s.key) or {}
     ran = raw is not None
     return {
@@ -1675,11 +1892,13 @@ def _manifest_entry(
         "code_hash": components["code"],
         "cache_key": components["cache_key"],
         "git_commit": commit if ran else prev.get("git_commit", commit),
-        "started_at": raw["started_at"] if raw is not None else prev.get("started_at"),
+        "started_at": raw.get("started_at") if raw is not None else prev.get("started_at"),
         "duration_s": r.duration_s if ran else prev.get("duration_s"),
         "status": r.status,
         "reason": r.reason,
         "error": r.error,
+        "engine": engine if ran else prev.get("engine"),
+        "worker": raw.get("worker") if raw is not None else prev.get("worker"),
         "outputs": {
             "ipynb": _rel(s.ipynb, root),
             "html": _rel(s.html, root) if s.html.exists() else None,

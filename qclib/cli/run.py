@@ -43,6 +43,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             cities=args.city,
             years=args.year,
             jobs=args.jobs,
+            scheduler=args.scheduler,
             force=args.force,
             dry_run=args.dry_run,
             out_dir=args.out,
@@ -107,7 +108,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=_jobs,
         default=1,
         metavar="N",
-        help="reports executed at once, each in its own process (default 1)",
+        help="worker processes of the embedded Dask cluster on 127.0.0.1, one report each at a time (default 1)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="run on an existing Dask cluster (started with 'dask scheduler' and 'dask worker') instead; "
+        "tls://HOST:PORT with dask's TLS settings (see the README: a scheduler executes whatever is sent to it)",
     )
     p.add_argument("--force", action="store_true", help="rerun reports that are up to date")
     p.add_argument(

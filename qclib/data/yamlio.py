@@ -41,8 +41,12 @@ class LineDict(dict[str, Any]):
         return lines.get(key, self.line)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver, building LineDicts."""
+#: libyaml's parser when PyYAML was built with it (several times faster than the pure-Python one).
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):
+    """SafeLoader (libyaml's parser where available) without the timestamp resolver, building LineDicts."""
 
 
 _Loader.yaml_implicit_resolvers = {

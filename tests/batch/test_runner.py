@@ -1,9 +1,11 @@
 """Tests of qclib.batch.runner (the batch runner), qclib.batch.manifest, qclib.batch.index and the ``qc run`` CLI.
 
-Most tests replace the per-report execution (``execute_in_subprocess``) with a
-fake that writes outputs the way the real one does, so no kernel starts; the
+Most tests run on the inline engine and replace the worker function
+(``render_report``) with a fake that returns outputs the way the real one does,
+so no kernel and no cluster starts (the client still writes every file); the
 tests marked ``slow`` execute tiny fixture notebooks (tests/fixtures/notebooks/) with
-papermill, and one executes the real city report.
+papermill, and one executes the real city report.  The Dask engine itself is
+tested in test_engine.py.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 import pytest
 
 from qclib.batch import runner
+from qclib.batch.engine import InlineEngine
 from qclib.batch.manifest import read_manifest
 from qclib.batch.runner import ReportSpec, RunConfig, load_run_config, plan_reports, run_reports
 from qclib.cli.main import main as qc_main
@@ -37,18 +40,21 @@ def make_config(city_nb: str = "echo.ipynb", comparison_nb: str = "echo.ipynb", 
 
 
 def fake_execute(calls: list):
-    """A stand-in for execute_in_subprocess: writes outputs with the cache record, no kernel."""
+    """A stand-in for render_report: returns the outputs (notebook with the cache record, HTML), no kernel."""
 
-    def run(task):
+    def run(task, shared=None):
         calls.append(task)
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"{task['parameters']}")])
-        nb.metadata["qclib"] = dict(task["cache"])
-        Path(task["ipynb"]).parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, task["ipynb"])
-        for fmt in ("html", "docx"):
-            if task.get(fmt):
-                Path(task[fmt]).write_text(f"<html>{fmt} ok</html>", encoding="utf-8")
-        return {"status": "ok", "started_at": "2026-01-01T00:00:00+00:00", "duration_s": 0.01}
+        stem = task["stem"]
+        names = list((task.get("formats") or {"html": f"{stem}.html"}).values())
+        nb.metadata["qclib"] = {**task["cache"], "outputs": sorted([*names, f"{stem}.ipynb"])}
+        outputs = {name: f"<html>{name} ok</html>".encode() for name in names}
+        return {
+            "status": "ok",
+            "started_at": "2026-01-01T00:00:00+00:00",
+            "duration_s": 0.01,
+            "outputs": {f"{stem}.ipynb": nbformat.writes(nb).encode(), **outputs},
+        }
 
     return run
 
@@ -56,7 +62,7 @@ def fake_execute(calls: list):
 @pytest.fixture
 def fake(monkeypatch):
     calls: list = []
-    monkeypatch.setattr(runner, "execute_in_subprocess", fake_execute(calls))
+    monkeypatch.setattr(runner, "render_report", fake_execute(calls))
     return calls
 
 
@@ -67,6 +73,7 @@ def run_kw(tmp_path: Path, **kw):
         processed_dir=tmp_path / "processed",
         scorecards=False,
         stream=open(os.devnull, "w"),
+        engine=InlineEngine(),
     )
     base.update(kw)
     return base
@@ -276,7 +283,7 @@ def test_a_partial_run_keeps_the_other_cities_scorecard_rows(tmp_path, fake):
 def failing_for(city: str, calls: list):
     ok = fake_execute(calls)
 
-    def run(task):
+    def run(task, shared=None):
         if task["parameters"].get("city") == city:
             calls.append(task)
             return {
@@ -284,6 +291,7 @@ def failing_for(city: str, calls: list):
                 "started_at": "t",
                 "duration_s": 0.1,
                 "error": {"stage": "execute", "ename": "KeyError", "evalue": "'boom'", "cell": 3},
+                "failed_notebook": b"{}",
             }
         return ok(task)
 
@@ -292,7 +300,7 @@ def failing_for(city: str, calls: list):
 
 def test_keep_going_then_fail_and_rerun_only_what_failed(tmp_path, monkeypatch, capsys):
     calls: list = []
-    monkeypatch.setattr(runner, "execute_in_subprocess", failing_for("xinxiang", calls))
+    monkeypatch.setattr(runner, "render_report", failing_for("xinxiang", calls))
     summary = run_reports(**run_kw(tmp_path))
     assert summary.exit_code == 1
     assert {r.key: r.status for r in summary.results}["xinxiang/2015"] == "failed"
@@ -300,8 +308,9 @@ def test_keep_going_then_fail_and_rerun_only_what_failed(tmp_path, monkeypatch, 
     assert "xinxiang/2015    failed" in summary.table() and "In [3]: KeyError: 'boom'" in summary.table()
     m = read_manifest(tmp_path / "reports/manifest.json")
     assert m["reports"]["xinxiang/2015"]["error"]["cell"] == 3
+    assert (tmp_path / "reports/xinxiang/2015/city_report.failed.ipynb").exists()
     fixed: list = []
-    monkeypatch.setattr(runner, "execute_in_subprocess", fake_execute(fixed))
+    monkeypatch.setattr(runner, "render_report", fake_execute(fixed))
     again = run_reports(**run_kw(tmp_path))
     assert [t["parameters"].get("city") for t in fixed] == ["xinxiang"]
     assert again.exit_code == 0
@@ -402,7 +411,7 @@ def test_broken_input_fails_only_that_city_in_parallel(tmp_path):
         city_data_paths={"xinxiang": (broken,)},
         comparison_cities=(),
     )
-    summary = run_reports(jobs=2, **run_kw(tmp_path, run_config=cfg))
+    summary = run_reports(jobs=2, **run_kw(tmp_path, run_config=cfg, engine=None))  # the embedded Dask cluster
     status = {r.key: r.status for r in summary.results}
     assert status == {"zhengzhou/2015": "ok", "xinxiang/2015": "failed", "zhuzhou/2017": "ok"}
     assert summary.exit_code == 1
@@ -414,7 +423,7 @@ def test_broken_input_fails_only_that_city_in_parallel(tmp_path):
     for key in ("zhengzhou/2015", "zhuzhou/2017"):
         assert (rep / key / "city_report.ipynb").exists() and (rep / key / "city_report.html").exists()
     # a rerun after the partial failure redoes only the failed report
-    again = run_reports(jobs=2, **run_kw(tmp_path, run_config=cfg))
+    again = run_reports(jobs=2, **run_kw(tmp_path, run_config=cfg, engine=None))
     assert {r.key: r.status for r in again.results} == {
         "zhengzhou/2015": "skipped",
         "xinxiang/2015": "failed",
@@ -475,6 +484,7 @@ def test_cli_passes_arguments_to_run_reports(monkeypatch, capsys):
         "cities": "zhengzhou,xinxiang",
         "years": "2013:2016",
         "jobs": 2,
+        "scheduler": None,
         "force": True,
         "dry_run": False,
         "out_dir": "/tmp/r",
@@ -542,7 +552,7 @@ def test_word_report_beside_the_html_and_in_manifest_and_index(tmp_path, fake):
     run_reports("zhengzhou", "2015", **run_kw(tmp_path))
     rep = tmp_path / "reports"
     spec_docx = rep / "zhengzhou/2015/zhengzhou_2015_质量分析报告.docx"
-    assert spec_docx.is_file() and fake[0]["docx"] == str(spec_docx)
+    assert spec_docx.is_file() and fake[0]["formats"]["docx"] == spec_docx.name
     e = read_manifest(rep / "manifest.json")["reports"]["zhengzhou/2015"]
     assert e["outputs"]["docx"] == "zhengzhou/2015/zhengzhou_2015_质量分析报告.docx"
     assert read_manifest(rep / "manifest.json")["last_run"]["formats"] == ["html", "docx"]
@@ -555,12 +565,14 @@ def test_word_report_beside_the_html_and_in_manifest_and_index(tmp_path, fake):
 
 def test_formats_choose_the_outputs_and_a_missing_one_reruns(tmp_path, fake):
     run_reports("zhengzhou", "2015", formats="html", **run_kw(tmp_path))
-    assert fake[-1]["docx"] is None and fake[-1]["html"]
+    assert list(fake[-1]["formats"]) == ["html"]
     assert run_reports("zhengzhou", "2015", formats="html", **run_kw(tmp_path)).count("skipped") == 1
     again = run_reports("zhengzhou", "2015", formats="html,docx", **run_kw(tmp_path))
-    assert [r.reason for r in again.results] == ["no previous output"] and fake[-1]["docx"]
+    assert [r.reason for r in again.results] == ["no previous output"] and "docx" in fake[-1]["formats"]
     docx_only = run_reports("zhengzhou", "2015", formats=["docx"], force=True, **run_kw(tmp_path))
-    assert docx_only.count("ok") == 1 and fake[-1]["html"] is None and fake[-1]["stale"][0].endswith(".html")
+    assert docx_only.count("ok") == 1 and list(fake[-1]["formats"]) == ["docx"]
+    folder = tmp_path / "reports/zhengzhou/2015"
+    assert not (folder / "city_report.html").exists()  # a format no longer wanted is removed on the client
 
 
 @pytest.mark.parametrize("formats", ["pdf", "html,pdf", "", []])
@@ -579,8 +591,9 @@ def test_cli_formats_validated(tmp_path, fake, capsys):
 def test_rerun_without_word_removes_the_stale_word_report(tmp_path):
     task = _task(tmp_path, "echo.ipynb", {"city": "zhuzhou", "year": 2017})
     docx = tmp_path / "out" / "r.docx"
-    assert runner.execute_report({**task, "docx": str(docx)})["status"] == "ok" and docx.stat().st_size > 0
-    res = runner.execute_report({**task, "docx": None, "stale": [str(docx)]})
+    both = {"html": "r.html", "docx": "r.docx"}
+    assert runner.execute_report({**task, "formats": both})["status"] == "ok" and docx.stat().st_size > 0
+    res = runner.execute_report({**task, "formats": {"html": "r.html"}})
     assert res["status"] == "ok" and not docx.exists() and (tmp_path / "out" / "r.html").exists()
 
 

@@ -23,16 +23,6 @@ def test_params_folder_none_for_shipped_and_missing_folder_refused(tmp_path):
         runner._params_folder(tmp_path / "nope")
 
 
-def test_execute_runs_every_report_and_records_each(monkeypatch, tmp_path):
-    specs = [_spec(tmp_path, f"c{i}/2015") for i in range(3)]
-    monkeypatch.setattr(runner, "execute_in_subprocess", lambda task: {"status": "ok", "key": task["key"]})
-    seen = []
-    for jobs in (1, 2):
-        seen.clear()
-        runner._execute(specs, lambda s: {"key": s.key}, lambda s, res: seen.append((s.key, res["key"])), jobs)
-        assert sorted(seen) == [(s.key, s.key) for s in specs]
-
-
 def test_manifest_entry_keeps_the_last_run_of_a_skipped_report(tmp_path):
     s = _spec(tmp_path)
     comp = {"inputs": {"a": "1"}, "notebook": "n", "code": "c", "cache_key": "k"}
@@ -57,3 +47,45 @@ def test_run_config_reader_years_sorted_unique_and_bad_ones_named():
     assert r.years_of({"years": [2015, "x", True]}, "years", "cities.x.years") == (2015,)
     assert [i.value for i in r.issues] == ["x", True]
     assert r.years_of({}, "years", "w") == () and "non-empty list" in r.issues[-1].message
+
+
+# --------------------------------------------------------------------------- write_outputs (client side)
+def _ok(stem: str = "r", **extra: bytes) -> dict:
+    return {"status": "ok", "outputs": {f"{stem}.ipynb": b'{"metadata": {}}', f"{stem}.html": b"<p>new</p>", **extra}}
+
+
+def test_write_outputs_leaves_unchanged_files_alone(tmp_path):
+    runner.write_outputs(tmp_path, "r", _ok())
+    html = tmp_path / "r.html"
+    before = html.stat()
+    runner.write_outputs(tmp_path, "r", _ok())
+    after = html.stat()
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns), (
+        "an unchanged output is not rewritten"
+    )
+    runner.write_outputs(tmp_path, "r", {**_ok(), "outputs": {**_ok()["outputs"], "r.html": b"<p>changed</p>"}})
+    assert html.read_bytes() == b"<p>changed</p>"
+
+
+def test_write_outputs_removes_what_the_previous_run_wrote_and_this_one_did_not(tmp_path):
+    nb = b'{"metadata": {"qclib": {"outputs": ["r.html", "r.ipynb", "x_2015_sheet.xlsx"]}}}'
+    runner.write_outputs(
+        tmp_path, "r", {"status": "ok", "outputs": {"r.ipynb": nb, "r.html": b"", "x_2015_sheet.xlsx": b"1"}}
+    )
+    (tmp_path / "notes.txt").write_text("the user's own file", encoding="utf-8")
+    (tmp_path / "r.failed.ipynb").write_text("{}", encoding="utf-8")
+    runner.write_outputs(tmp_path, "r", _ok())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "r.html", "r.ipynb"]
+
+
+def test_write_outputs_refuses_names_that_leave_the_report_folder(tmp_path):
+    for name in ("../evil.html", "/etc/evil", ".hidden", "a/b.html"):
+        with pytest.raises(ValueError, match="plain file name"):
+            runner.write_outputs(tmp_path / "r", "r", {"status": "ok", "outputs": {name: b"x"}})
+    assert not (tmp_path / "r").exists() and not (tmp_path / "evil.html").exists()
+
+
+def test_write_outputs_of_a_failure_keeps_the_good_report(tmp_path):
+    runner.write_outputs(tmp_path, "r", _ok())
+    runner.write_outputs(tmp_path, "r", {"status": "failed", "failed_notebook": b"{}", "error": {}})
+    assert (tmp_path / "r.html").read_bytes() == b"<p>new</p>" and (tmp_path / "r.failed.ipynb").exists()

@@ -1,0 +1,323 @@
+"""Where the reports execute: Dask distributed (an embedded cluster or an existing one), or inline.
+
+The runner hands an engine a function and an iterable of tasks (plain data:
+the notebook text, its parameters, its inputs); the engine calls the function
+on a worker for each task and gives each result back as it arrives.  It
+writes no file: the client does (see :mod:`qclib.batch.runner`).
+
+- :class:`DaskEngine` ``(jobs=N)`` starts a :class:`distributed.LocalCluster`
+  bound to ``127.0.0.1`` (N worker processes, one thread each, no
+  dashboard); ``(scheduler="tcp://HOST:PORT")`` connects to a cluster started
+  with ``dask scheduler`` / ``dask worker``.  Each worker imports papermill and
+  nbconvert once (:func:`warm`); each report still gets a fresh kernel.
+- **Keep going.**  The worker function records a failing notebook as a
+  result; an exception that reaches the engine (a worker lost more often than
+  ``allowed-failures`` allows: :class:`distributed.KilledWorker`) becomes
+  that report's failure, never the run's.
+- **Retries only for lost workers.**  The scheduler resubmits a task whose
+  worker died (``distributed.scheduler.allowed-failures``, 2 for the
+  embedded cluster); a failing notebook is not retried.
+- Shared inputs (bytes) are sent to the cluster once however many tasks read
+  them (as a task's argument, so that they are recomputed, not lost, when the
+  worker holding them dies).
+- :class:`InlineEngine` calls the function in this process, one task after
+  the other (tests, debugging).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import IO, Any
+
+from qclib.exceptions import InvalidChoiceError
+
+#: Worker function: ``(task, shared_bytes) -> result``.
+WorkerFunction = Callable[[Mapping[str, Any], Any], dict[str, Any]]
+
+#: Called with ``(task, result)`` for each task, in the order they end.
+ResultCallback = Callable[[Mapping[str, Any], dict[str, Any]], None]
+
+#: How many times the embedded cluster resubmits a task whose worker died.
+ALLOWED_FAILURES: int = 2
+
+
+def worker_id() -> str:
+    """The address of the Dask worker running this code, else ``host:pid``.
+
+    Examples
+    --------
+    >>> worker_id().endswith(str(os.getpid()))
+    True
+    """
+    if "distributed" in sys.modules:  # on a Dask worker it is imported; never import it just to ask
+        from distributed import get_worker
+
+        try:
+            return str(get_worker().address)
+        except ValueError:
+            pass
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def call(func: WorkerFunction, task: Mapping[str, Any], shared: Any) -> dict[str, Any]:
+    """Run ``func(task, shared)`` and add the worker that ran it (``worker``).
+
+    Examples
+    --------
+    >>> call(lambda t, s: {"status": "ok", "n": t["n"] + s}, {"n": 1}, 2)["n"]
+    3
+    """
+    result = dict(func(task, shared))
+    result["worker"] = worker_id()
+    return result
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _has_bokeh() -> bool:
+    """Whether Dask's dashboard can be served (it needs bokeh, which qclib does not require)."""
+    from importlib.util import find_spec
+
+    return find_spec("bokeh") is not None
+
+
+def engine_failure(exc: BaseException, seconds: float = 0.0) -> dict[str, Any]:
+    """The result of a task the engine could not run (its worker lost, cancelled…).
+
+    Examples
+    --------
+    >>> engine_failure(RuntimeError("worker lost"))["error"]["stage"]
+    'worker'
+    """
+    from qclib.batch.manifest import utc_now
+
+    return {
+        "status": "failed",
+        "started_at": utc_now(),
+        "duration_s": round(seconds, 3),
+        "error": {
+            "stage": "worker",
+            "ename": type(exc).__name__,
+            "evalue": str(exc)[:2000],
+            "cell": None,
+            "cell_index": None,
+        },
+    }
+
+
+class InlineEngine:
+    """Run every task in this process, one after the other (tests, debugging).
+
+    Examples
+    --------
+    >>> seen = []
+    >>> InlineEngine().run(lambda t, s: {"status": "ok"}, [({"key": "a"}, None)], lambda t, r: seen.append(r))
+    >>> seen[0]["status"], InlineEngine().describe()["name"]
+    ('ok', 'inline')
+    """
+
+    name = "inline"
+
+    def __enter__(self) -> InlineEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def describe(self) -> dict[str, Any]:
+        """What the manifest records about the engine."""
+        return {"name": self.name, "workers": 1, "address": None, "dashboard": None}
+
+    def run(
+        self, func: WorkerFunction, tasks: Iterable[tuple[Mapping[str, Any], Any]], on_result: ResultCallback
+    ) -> None:
+        """Call ``func`` on each ``(task, shared)`` and ``on_result`` with its result."""
+        for task, shared in tasks:
+            t0 = time.perf_counter()
+            try:
+                result = call(func, task, shared)
+            except Exception as exc:  # the same contract as on a cluster: the task fails alone
+                result = engine_failure(exc, time.perf_counter() - t0)
+            on_result(task, result)
+
+
+def warm(quiet: bool = False) -> None:
+    """Import what rendering a report needs (papermill, nbformat, nbconvert's HTML exporter).
+
+    Run once on every worker when the engine starts; a worker that joins
+    later imports them with its first report.  The imports take seconds in a
+    fresh process and are then reused by every report the worker renders.
+    ``quiet`` (the embedded cluster) sends the worker's and its kernels'
+    console output to ``os.devnull``: a report's errors come back in its
+    result, and the run's output stays one line per report.
+    """
+    if quiet:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.close(null)
+    import nbconvert  # noqa: F401
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+    from nbconvert import HTMLExporter  # noqa: F401
+
+    import qclib.batch.runner  # noqa: F401
+
+
+class DaskEngine:
+    """Execute on Dask distributed: an embedded ``LocalCluster`` or an existing scheduler.
+
+    Parameters
+    ----------
+    jobs : int
+        Worker processes of the embedded cluster (one thread each); ignored
+        with ``scheduler``.
+    scheduler : str, optional
+        Address of a running scheduler (``tcp://HOST:PORT`` or
+        ``tls://HOST:PORT``).
+    security : distributed.Security, optional
+        TLS settings for ``scheduler`` (see the README's cluster section).
+    stream : file, optional
+        Where the dashboard address is printed.
+
+    Raises
+    ------
+    InvalidChoiceError
+        A ``scheduler`` that is not a ``tcp://``/``tls://`` address.
+    """
+
+    def __init__(
+        self, jobs: int = 1, scheduler: str | None = None, *, security: Any = None, stream: IO[str] | None = None
+    ) -> None:
+        if scheduler is not None and not str(scheduler).startswith(("tcp://", "tls://")):
+            raise InvalidChoiceError("scheduler", scheduler, ("tcp://HOST:PORT", "tls://HOST:PORT"))
+        self.jobs, self.scheduler, self.security, self.stream = jobs, scheduler, security, stream
+        self.cluster: Any = None
+        self.client: Any = None
+        self.name = "dask"
+        self._depth = 0
+
+    def __enter__(self) -> DaskEngine:
+        """Start the cluster (or connect); entering an engine that is already started reuses it."""
+        self._depth += 1
+        if self.client is None:
+            self._start()
+        return self
+
+    def _start(self) -> None:
+        import dask
+        from distributed import Client, LocalCluster
+
+        if self.scheduler is None:
+            with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+                self.cluster = LocalCluster(
+                    n_workers=self.jobs,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",  # never reachable from the network, nor its HTTP endpoints
+                    scheduler_kwargs={"dashboard": _has_bokeh(), "dashboard_address": "127.0.0.1:0"},
+                    silence_logs=40,
+                )
+            self.client = Client(self.cluster, set_as_default=False)
+        else:
+            self.client = Client(self.scheduler, security=self.security, set_as_default=False, timeout="20s")
+        self.client.run(warm, quiet=self.scheduler is None)
+        link = self.dashboard()
+        if link and self.stream is not None:
+            print(f"dask dashboard: {link}", file=self.stream, flush=True)
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        self.client = self.cluster = None
+
+    def dashboard(self) -> str | None:
+        """The scheduler's dashboard address, when it serves one."""
+        info = self.client.scheduler_info() if self.client is not None else {}
+        if "dashboard" not in (info.get("services") or {}):
+            return None
+        return str(self.client.dashboard_link)
+
+    def describe(self) -> dict[str, Any]:
+        """What the manifest records: ``name``, ``cluster`` (local or the scheduler), ``address``, ``workers``."""
+        info = self.client.scheduler_info() if self.client is not None else {}
+        return {
+            "name": self.name,
+            "cluster": "local" if self.scheduler is None else "scheduler",
+            "address": info.get("address", self.scheduler),
+            "workers": len(info.get("workers") or {}),
+            "dashboard": self.dashboard(),
+        }
+
+    def run(
+        self, func: WorkerFunction, tasks: Iterable[tuple[Mapping[str, Any], Any]], on_result: ResultCallback
+    ) -> None:
+        """Submit every ``(task, shared)`` and call ``on_result`` as each ends (keep going).
+
+        Tasks are submitted as the iterable yields them (the client may still
+        be preparing inputs while the first reports render); results that are
+        ready are handed back in between.
+        """
+        from distributed import as_completed
+
+        client = self.client
+        pending = as_completed([], with_results=False, loop=client.loop)
+        tasks_of: dict[str, Mapping[str, Any]] = {}
+        sent: dict[int, tuple[Any, Any]] = {}  # id(shared) → (shared, its future): sent once
+        started: dict[str, float] = {}
+        token = time.time_ns()
+        for task, shared in tasks:
+            ref = None
+            if shared is not None:
+                if id(shared) not in sent:
+                    # a task, not scatter(): the scheduler can recompute it when the worker holding it is lost
+                    ikey = f"qclib-inputs-{token}-{len(sent)}"
+                    sent[id(shared)] = (shared, client.submit(_identity, shared, pure=False, key=ikey))
+                ref = sent[id(shared)][1]
+            key = f"qclib-report-{task.get('key', '')}-{token}-{len(started)}"
+            fut = client.submit(call, func, task, ref, pure=False, key=key)
+            tasks_of[fut.key], started[fut.key] = task, time.perf_counter()
+            pending.add(fut)
+            self._drain(pending, tasks_of, started, on_result, block=False)
+        self._drain(pending, tasks_of, started, on_result, block=True)
+
+    @staticmethod
+    def _drain(
+        pending: Any, tasks_of: dict[str, Any], started: dict[str, float], on_result: ResultCallback, *, block: bool
+    ) -> None:
+        """Hand back the finished tasks (all of them when ``block``)."""
+        while (not pending.is_empty()) if block else pending.has_ready():
+            for fut in pending.next_batch(block=True):
+                task = tasks_of.pop(fut.key)
+                if fut.status == "finished":
+                    result = fut.result()
+                else:
+                    result = engine_failure(fut.exception(), time.perf_counter() - started[fut.key])
+                fut.release()
+                on_result(task, result)
+
+
+def make_engine(jobs: int = 1, scheduler: str | None = None, *, stream: IO[str] | None = None) -> DaskEngine:
+    """The engine for ``qc run``'s ``--jobs`` / ``--scheduler``.
+
+    Examples
+    --------
+    >>> make_engine(2).jobs, make_engine(scheduler="tcp://127.0.0.1:8786").scheduler
+    (2, 'tcp://127.0.0.1:8786')
+    >>> make_engine(scheduler="http://x")
+    Traceback (most recent call last):
+    ...
+    qclib.exceptions.InvalidChoiceError: scheduler cannot be 'http://x'; allowed: 'tcp://HOST:PORT', 'tls://HOST:PORT'
+    """
+    return DaskEngine(jobs, scheduler, stream=stream)

@@ -1,0 +1,123 @@
+"""Tests of qclib.batch.inputs: inputs loaded and scored once give the reports the same figures."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import warnings
+
+import nbformat
+import pandas as pd
+import pytest
+
+from qclib.batch import inputs as prepared
+from qclib.batch import runner
+from qclib.exceptions import QclibWarning
+from qclib.paths import NOTEBOOKS_DIR
+from qclib.report.tables import load_report_inputs
+
+
+@pytest.fixture(scope="module")
+def shared():
+    return prepared.load_shared(None, [])
+
+
+def test_precomputed_scorecards_equal_the_notebooks_own_for_every_run_city_and_year(shared):
+    direct = load_report_inputs()
+    cfg = runner.load_run_config()
+    checked = 0
+    for city, years in cfg.city_years.items():
+        for year in years:
+            got = prepared.scorecard_slice(shared, [city], year)
+            if not (direct.catalog.targets["city"] == city).any():
+                assert got == {}  # a city without plan: its report asks for no scorecard
+                continue
+            frame, _ = got[((city,), year)]
+            pd.testing.assert_frame_equal(frame, direct.scorecard(city, year))
+            checked += 1
+    cities = list(cfg.comparison_cities)
+    for year in cfg.comparison_years:
+        frame, _ = prepared.scorecard_slice(shared, cities, year)[(tuple(cities), year)]
+        pd.testing.assert_frame_equal(frame, direct.scorecard(cities, year))
+    assert checked > 5
+
+
+def test_load_inputs_raises_the_load_warnings_again_and_returns_copies(tmp_path, shared):
+    assert shared.load_warnings, "the shipped data raises data warnings (two official figures for one year)"
+    path = prepared.write_inputs_file(
+        tmp_path / "in.pickle",
+        prepared.dumps_shared(shared),
+        pickle.dumps(prepared.scorecard_slice(shared, ["zhuzhou"], 2017)),
+    )
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always", QclibWarning)
+        again = prepared.load_inputs(path)
+    assert [str(w.message) for w in seen] == [m for _, m in shared.load_warnings]
+    assert all(issubclass(w.category, QclibWarning) for w in seen)
+    card = again.scorecard("zhuzhou", 2017)
+    card.loc[:, "status"] = "tampered"
+    assert (again.scorecard("zhuzhou", 2017)["status"] != "tampered").all()
+    # a scorecard not prepared is computed as usual
+    pd.testing.assert_frame_equal(again.scorecard("zhengzhou", 2015), shared.scorecard("zhengzhou", 2015))
+
+
+def test_a_city_whose_scorecard_fails_is_left_to_the_notebook(shared):
+    assert prepared.scorecard_slice(shared, ["zhuzhou"], "not a year") == {}
+
+
+def test_only_notebooks_declaring_inputs_path_get_inputs(tmp_path):
+    from tests.batch.test_runner import FIXTURES, make_config
+
+    cfg = make_config(city_nb="echo.ipynb")
+    specs = runner.plan_reports("zhuzhou", "2017", config=cfg, out_dir=tmp_path)
+    comps = {s.key: runner.cache_components(s) for s in specs}
+    ((task, blob),) = list(runner._tasks(specs, comps, {}, None, "python3", None))
+    assert blob is None and task["scorecards"] is None and "inputs_path" not in task["parameters"]
+    assert task["notebook"] == (FIXTURES / "echo.ipynb").read_text(encoding="utf-8")
+    real = runner.ReportSpec(
+        "city", "zhuzhou/2017", NOTEBOOKS_DIR / "city_report.ipynb", {"city": "zhuzhou", "year": 2017}, tmp_path
+    )
+    ((task, blob),) = list(runner._tasks([real], {real.key: runner.cache_components(real)}, {}, None, "python3", None))
+    assert isinstance(blob, bytes) and isinstance(task["scorecards"], bytes)
+    assert (("zhuzhou",), 2017) in pickle.loads(task["scorecards"])
+
+
+def _shown(nb) -> list:
+    """What each cell shows (text, markdown, HTML tables); images left out, the injected parameters cell too."""
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "injected-parameters" in cell.metadata.get("tags", []):
+            continue
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            shown = (o.get("text"), data.get("text/markdown"), data.get("text/html"), data.get("text/plain"))
+            # pandas Styler's random table ids and the objects' addresses differ from run to run
+            out.append(tuple(re.sub(r"T_[0-9a-f]{5}| at 0x[0-9a-f]+", "", str(x)) for x in shown))
+    return out
+
+
+@pytest.mark.slow
+def test_the_real_report_shows_the_same_with_prepared_inputs_as_stand_alone(tmp_path, shared):
+    spec = runner.ReportSpec(
+        "city",
+        "zhengzhou/2015",
+        NOTEBOOKS_DIR / "city_report.ipynb",
+        {"city": "zhengzhou", "year": 2015, "params_dir": "", "data_paths": []},
+        tmp_path,
+    )
+    text = spec.notebook.read_text(encoding="utf-8")
+    cache = {"cache_key": "k"}
+    alone = runner.render_report(runner.make_task(spec, cache, notebook_text=text))
+    slice_bytes = pickle.dumps(prepared.scorecard_slice(shared, ["zhengzhou"], 2015))
+    task = runner.make_task(spec, cache, notebook_text=text, scorecards=slice_bytes)
+    fast = runner.render_report(task, prepared.dumps_shared(shared))
+    assert alone["status"] == fast["status"] == "ok", (alone.get("error"), fast.get("error"))
+    assert sorted(alone["outputs"]) == sorted(fast["outputs"])
+    nb_alone = nbformat.reads(alone["outputs"]["city_report.ipynb"].decode(), as_version=4)
+    nb_fast = nbformat.reads(fast["outputs"]["city_report.ipynb"].decode(), as_version=4)
+    assert "inputs_path" in nb_fast.metadata["papermill"]["parameters"]
+    assert "inputs_path" not in nb_alone.metadata["papermill"]["parameters"]
+    shown = _shown(nb_alone)
+    assert shown == _shown(nb_fast)
+    # the load warnings reach the report through the prepared route too (the shipped data raise two)
+    assert any("同一年份有两个官方数值" in str(s) for s in shown)
