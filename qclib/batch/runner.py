@@ -1693,7 +1693,8 @@ def run_reports(
     engine_info: dict[str, Any] = {"name": getattr(engine, "name", "?"), "workers": 0, "started": False}
     try:
         if to_run:
-            tasks = _tasks(to_run, components, names, pdir, kernel_name, timeout, fmts)
+            loaded = _validated_inputs(to_run, pdir)  # a bad data file or catalog stops the run here
+            tasks = _tasks(to_run, components, names, pdir, kernel_name, timeout, fmts, loaded)
             with engine:
                 engine_info = engine.describe()
                 engine.run(render_report, tasks, record)
@@ -1770,6 +1771,7 @@ def _tasks(
     kernel_name: str,
     timeout: float | None,
     formats: Sequence[str] = ("html",),
+    loaded: Mapping[tuple[Path, ...], Any] | None = None,
 ) -> Iterator[tuple[dict[str, Any], bytes | None]]:
     """The tasks of the reports to run, each with the shared inputs it reads (computed once, see :mod:`qclib.batch.inputs`).
 
@@ -1792,8 +1794,8 @@ def _tasks(
         if prepared.wants_inputs(text):
             if s.data_paths not in shared:
                 try:
-                    loaded = prepared.load_shared(pdir, s.data_paths)
-                    shared[s.data_paths] = (loaded, prepared.dumps_shared(loaded))
+                    got = (loaded or {}).get(s.data_paths) or prepared.load_shared(pdir, s.data_paths)
+                    shared[s.data_paths] = (got, prepared.dumps_shared(got))
                 except QclibError:
                     shared[s.data_paths] = None
             entry = shared[s.data_paths]
@@ -1812,6 +1814,23 @@ def _tasks(
             formats=formats,
         )
         yield task, blob
+
+
+def _validated_inputs(to_run: Sequence[ReportSpec], pdir: Path | None) -> dict[tuple[Path, ...], Any]:
+    """Load and validate the catalog and data of every report to run, before any kernel starts.
+
+    Raises the :class:`~qclib.exceptions.DataValidationError` of the first set of
+    data files that fails, with every file, row, column and value (the CLI prints
+    them), so a bad ``--data`` file or ``--params-dir`` catalog runs nothing.
+    Returns the loaded inputs per set of data files, for :func:`_tasks`.
+    """
+    from qclib.batch import inputs as prepared
+
+    loaded: dict[tuple[Path, ...], Any] = {}
+    for s in to_run:
+        if s.data_paths not in loaded:
+            loaded[s.data_paths] = prepared.load_shared(pdir, s.data_paths)
+    return loaded
 
 
 def _export_key(specs: Sequence[ReportSpec], components: Mapping[str, Mapping[str, Any]], processed: Path) -> str:

@@ -638,3 +638,30 @@ def test_a_run_definition_outside_params_uses_the_given_catalog(tmp_path):
             out_dir=tmp_path / "r",
             stream=open(os.devnull, "w"),
         )
+
+
+def test_a_bad_data_file_is_refused_with_its_row_before_any_report_runs(tmp_path, fake):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("city,indicator_id,year,value,unit,source\nzhengzhou,pm25_annual_mean,2015,abc,ug/m3,x\n")
+    with pytest.raises(DataValidationError) as err:
+        run_reports("zhengzhou", "2015", data_paths=[bad], **run_kw(tmp_path))
+    issue = err.value.issues[0]
+    assert (issue.file, issue.row, issue.column, issue.value) == (str(bad), 2, "value", "abc")
+    assert fake == []  # nothing ran
+
+
+def test_a_bad_catalog_is_refused_before_any_report_runs(tmp_path, fake):
+    import shutil
+
+    from qclib.paths import PARAMS_DIR
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(PARAMS_DIR, catalog)
+    text = (
+        (catalog / "zhengzhou.yml").read_text(encoding="utf-8").replace("target_value: 95\n", "target_value: abc\n", 1)
+    )
+    (catalog / "zhengzhou.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        run_reports("zhengzhou", "2015", params_dir=catalog, **run_kw(tmp_path))
+    assert any(i.file.endswith("zhengzhou.yml") and i.row for i in err.value.issues)
+    assert fake == []
