@@ -1693,8 +1693,13 @@ def run_reports(
     engine_info: dict[str, Any] = {"name": getattr(engine, "name", "?"), "workers": 0, "started": False}
     try:
         if to_run:
-            loaded = _validated_inputs(to_run, pdir)  # a bad data file or catalog stops the run here
-            tasks = _tasks(to_run, components, names, pdir, kernel_name, timeout, fmts, loaded)
+            n_sets = len({s.data_paths for s in specs})
+            loaded, bad = _validated_inputs(to_run, pdir, n_sets)  # a bad data file or catalog stops the run here
+            for s in [s for s in to_run if s.data_paths in bad]:
+                error = {"stage": "inputs", **_error_fields(bad[s.data_paths]), "evalue": str(bad[s.data_paths])}
+                record({"key": s.key}, {"status": "failed", "duration_s": 0.0, "error": error})
+            runnable = [s for s in to_run if s.data_paths not in bad]
+            tasks = _tasks(runnable, components, names, pdir, kernel_name, timeout, fmts, loaded)
             with engine:
                 engine_info = engine.describe()
                 engine.run(render_report, tasks, record)
@@ -1816,21 +1821,32 @@ def _tasks(
         yield task, blob
 
 
-def _validated_inputs(to_run: Sequence[ReportSpec], pdir: Path | None) -> dict[tuple[Path, ...], Any]:
+def _validated_inputs(
+    to_run: Sequence[ReportSpec], pdir: Path | None, n_sets: int
+) -> tuple[dict[tuple[Path, ...], Any], dict[tuple[Path, ...], QclibError]]:
     """Load and validate the catalog and data of every report to run, before any kernel starts.
 
-    Raises the :class:`~qclib.exceptions.DataValidationError` of the first set of
-    data files that fails, with every file, row, column and value (the CLI prints
-    them), so a bad ``--data`` file or ``--params-dir`` catalog runs nothing.
-    Returns the loaded inputs per set of data files, for :func:`_tasks`.
+    Returns the loaded inputs and the error of each set of data files that
+    failed.  When every set of the run fails (``n_sets``: the distinct sets of
+    all its reports; a bad ``--data`` file shared by all, a bad
+    ``--params-dir`` catalog) the first error is raised: nothing runs and the
+    CLI prints every file, row, column and value.  When only some fail (one
+    city's files in the run definition) those reports fail without a kernel,
+    with the same details, and the others run (keep going, then fail).
     """
     from qclib.batch import inputs as prepared
 
     loaded: dict[tuple[Path, ...], Any] = {}
+    errors: dict[tuple[Path, ...], QclibError] = {}
     for s in to_run:
-        if s.data_paths not in loaded:
-            loaded[s.data_paths] = prepared.load_shared(pdir, s.data_paths)
-    return loaded
+        if s.data_paths not in loaded and s.data_paths not in errors:
+            try:
+                loaded[s.data_paths] = prepared.load_shared(pdir, s.data_paths)
+            except QclibError as exc:
+                errors[s.data_paths] = exc
+    if errors and not loaded and len(errors) == n_sets:  # every report of the run would fail: refuse the run
+        raise next(iter(errors.values()))
+    return loaded, errors
 
 
 def _export_key(specs: Sequence[ReportSpec], components: Mapping[str, Mapping[str, Any]], processed: Path) -> str:

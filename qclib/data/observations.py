@@ -143,7 +143,12 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if missing:
         issues.append(
             Issue(
-                name, 1, ", ".join(missing), list(df.columns), "missing required column(s)", ", ".join(REQUIRED_COLUMNS)
+                name,
+                1,
+                ", ".join(missing),
+                [c for c in df.columns if c != "_line"],
+                "missing required column(s)",
+                ", ".join(REQUIRED_COLUMNS),
             )
         )
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(TEMPLATE_INFO_COLUMNS) | {PERCENT_CELL_COLUMN, "_line"}

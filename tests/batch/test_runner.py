@@ -194,11 +194,13 @@ def test_force_reruns_everything(tmp_path, fake):
 
 def test_changed_input_reruns_only_the_reports_that_read_it(tmp_path, fake):
     extra = tmp_path / "xinxiang_extra.csv"
-    extra.write_text("city,indicator_id,year,value,unit\n", encoding="utf-8")
+    extra.write_text("city,indicator_id,year,value,unit,source\n", encoding="utf-8")
     cfg = make_config(city_data_paths={"xinxiang": (extra,)})
     run_reports(**run_kw(tmp_path, run_config=cfg))
     n = len(fake)
-    extra.write_text("city,indicator_id,year,value,unit\nxinxiang,x,2015,1,%\n", encoding="utf-8")
+    extra.write_text(
+        "city,indicator_id,year,value,unit,source\nxinxiang,agri_standardization_rate,2015,31,%,x\n", encoding="utf-8"
+    )
     summary = run_reports(**run_kw(tmp_path, run_config=cfg))
     rerun = sorted(t["parameters"].get("city", "comparison") for t in fake[n:])
     assert rerun == ["comparison", "xinxiang"]
@@ -416,9 +418,10 @@ def test_broken_input_fails_only_that_city_in_parallel(tmp_path):
     assert status == {"zhengzhou/2015": "ok", "xinxiang/2015": "failed", "zhuzhou/2017": "ok"}
     assert summary.exit_code == 1
     err = next(r for r in summary.results if r.status == "failed").error
-    assert err["ename"] == "DataValidationError" and err["cell"] is not None
+    # refused before a kernel started, with the file, row and column of the problem
+    assert err["ename"] == "DataValidationError" and err["stage"] == "inputs"
+    assert "xinxiang_bad.csv" in err["evalue"] and "row 1" in err["evalue"] and "source" in err["evalue"]
     rep = tmp_path / "reports"
-    assert (rep / "xinxiang/2015/city_report.failed.ipynb").exists()
     assert not (rep / "xinxiang/2015/city_report.ipynb").exists()
     for key in ("zhengzhou/2015", "zhuzhou/2017"):
         assert (rep / key / "city_report.ipynb").exists() and (rep / key / "city_report.html").exists()
