@@ -552,6 +552,8 @@ def _due_sentence(rows: Sequence[Mapping[str, Any]], year: int) -> str:
     missed = sum(_bucket(r) == "未达标" for r in due)
     unsure = sum(_bucket(r) == "待核实" for r in due)
     unknown = len(due) - met - missed - unsure
+    if unknown == len(due):
+        return f"本年度到期的{len(due)}项目标均缺少{year}年的可用数据，无法确认是否完成。"
     parts = [f"确认已达标{met}项"] + [t for t, n in ((f"未达标{missed}项", missed), (f"待核实{unsure}项", unsure)) if n]
     tail = f"，{unknown}项缺少{year}年数据，无法确认是否完成" if unknown else ""
     return f"本年度到期的{len(due)}项目标中，" + "、".join(parts) + tail + "。"
