@@ -49,7 +49,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -793,7 +792,7 @@ def make_task(
     title: str = "",
     kernel_name: str = "python3",
     timeout: float | None = None,
-    scorecards: bytes | None = None,
+    scorecard_for: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """What a worker needs to render one report: plain data, no path it must be able to read.
 
@@ -807,21 +806,22 @@ def make_task(
         The template notebook (JSON text).
     title, kernel_name, timeout
         HTML title, Jupyter kernel, per-cell timeout in seconds (None: none).
-    scorecards : bytes, optional
-        The report's precomputed scorecard (:mod:`qclib.batch.inputs`); with
-        the shared inputs it becomes the notebook's ``inputs_path``.
+    scorecard_for : sequence of str, optional
+        The cities of the report's scorecard: with the shared inputs the
+        worker computes it once, outside the kernel, and hands both to the
+        notebook as its ``inputs_path`` (:mod:`qclib.batch.inputs`).
 
     Returns
     -------
     dict
         ``key``, ``notebook_name``, ``notebook``, ``stem``, ``parameters``,
-        ``cache``, ``title``, ``kernel_name``, ``timeout``, ``scorecards``.
+        ``cache``, ``title``, ``kernel_name``, ``timeout``, ``scorecard_for``.
 
     Examples
     --------
     >>> spec = ReportSpec("city", "x/2015", Path("nb/city_report.ipynb"), {"year": 2015}, Path("r/x/2015"))
     >>> t = make_task(spec, {"cache_key": "k"}, notebook_text="{}")
-    >>> t["stem"], t["notebook_name"], t["scorecards"]
+    >>> t["stem"], t["notebook_name"], t["scorecard_for"]
     ('city_report', 'city_report.ipynb', None)
     """
     return {
@@ -834,7 +834,7 @@ def make_task(
         "title": title or spec.stem,
         "kernel_name": kernel_name,
         "timeout": timeout,
-        "scorecards": scorecards,
+        "scorecard_for": list(scorecard_for) if scorecard_for is not None else None,
     }
 
 
@@ -873,29 +873,34 @@ def render_report(task: Mapping[str, Any], shared: bytes | None = None) -> dict[
     >>> res["status"], res["error"]["ename"], res["failed_notebook"] is not None
     ('failed', 'ZeroDivisionError', True)
     """
-    from qclib.batch.inputs import write_inputs_file
+    from qclib.batch.engine import release_kernel, take_kernel
+    from qclib.batch.inputs import write_report_inputs
 
     started, t0 = utc_now(), time.perf_counter()
     result: dict[str, Any] = {"started_at": started}
-    with tempfile.TemporaryDirectory(prefix="qclib-report-") as tmp:
-        work = Path(tmp)
+    work, km = take_kernel(task.get("kernel_name") or "python3")  # a kernel started ahead on a warm worker
+    try:
         template = work / Path(str(task.get("notebook_name") or "report.ipynb")).name
         template.write_text(task["notebook"], encoding="utf-8")
         parameters = dict(task.get("parameters") or {})
-        if shared is not None and task.get("scorecards") is not None:
-            parameters["inputs_path"] = str(write_inputs_file(work / "inputs.pickle", shared, task["scorecards"]))
+        if shared is not None and task.get("scorecard_for") is not None:
+            year = int(parameters["year"])
+            path = write_report_inputs(work / "inputs.pickle", shared, task["scorecard_for"], year)
+            parameters["inputs_path"] = str(path)
         out = work / "out"
         out.mkdir()
         notebook = out / f"{task['stem']}.ipynb"
-        result.update(_render_into(task, template, notebook, parameters, started))
+        result.update(_render_into(task, template, notebook, parameters, started, km))
         if result["status"] != "ok":
             result["failed_notebook"] = notebook.read_bytes() if notebook.exists() else None
+    finally:
+        release_kernel(work, km)
     result["duration_s"] = round(time.perf_counter() - t0, 3)
     return result
 
 
 def _render_into(
-    task: Mapping[str, Any], template: Path, notebook: Path, parameters: dict[str, Any], started: str
+    task: Mapping[str, Any], template: Path, notebook: Path, parameters: dict[str, Any], started: str, km: Any = None
 ) -> dict[str, Any]:
     """papermill → metadata → HTML → data request, all into ``notebook``'s folder; ``status`` and ``outputs``/``error``."""
     import nbformat
@@ -913,6 +918,7 @@ def _render_into(
             log_output=False,
             cwd=str(template.parent),
             execution_timeout=task.get("timeout"),
+            **({"km": km} if km is not None else {}),
         )
         stage = "metadata"
         nb = nbformat.read(str(notebook), as_version=4)
@@ -1502,22 +1508,23 @@ def _tasks(
 ) -> Iterator[tuple[dict[str, Any], bytes | None]]:
     """The tasks of the reports to run, each with the shared inputs it reads (computed once, see :mod:`qclib.batch.inputs`).
 
-    Inputs are prepared only for notebooks that declare ``inputs_path``: once
-    per set of data files (catalog and observations) and once per report (its
-    scorecard).  Data that fails to load is not prepared: that notebook loads
-    it itself and fails in its own cell, as when run stand-alone.
+    Inputs are prepared only for notebooks that declare ``inputs_path``: the
+    catalog and observations loaded and validated once per set of data files,
+    here; each report's scorecard computed once, by the worker (outside the
+    kernel), so that the client never becomes the bottleneck of a large
+    cluster.  Data that fails to load is not prepared: that notebook loads it
+    itself and fails in its own cell, as when run stand-alone.
     """
-    import pickle
-
     from qclib.batch import inputs as prepared
 
     texts: dict[Path, str] = {}
     shared: dict[tuple[Path, ...], tuple[Any, bytes] | None] = {}
+    cities: list[str] | None
     for s in to_run:
         if s.notebook not in texts:
             texts[s.notebook] = s.notebook.read_text(encoding="utf-8")
         text = texts[s.notebook]
-        blob, slice_bytes = None, None
+        blob, cities = None, None
         if prepared.wants_inputs(text):
             if s.data_paths not in shared:
                 try:
@@ -1529,7 +1536,6 @@ def _tasks(
             if entry is not None:
                 cities = [s.parameters["city"]] if s.kind == "city" else list(s.parameters["cities"])
                 blob = entry[1]
-                slice_bytes = pickle.dumps(prepared.scorecard_slice(entry[0], cities, s.year), protocol=5)
         task = make_task(
             s,
             components[s.key],
@@ -1537,7 +1543,7 @@ def _tasks(
             title=_title(s, names),
             kernel_name=kernel_name,
             timeout=timeout,
-            scorecards=slice_bytes,
+            scorecard_for=cities,
         )
         yield task, blob
 
