@@ -33,6 +33,7 @@ import socket
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -317,6 +318,9 @@ class DaskEngine:
     def _start(self) -> None:
         import dask
         from distributed import Client, LocalCluster
+
+        # the shared inputs go into the graph once, on purpose (see run): Dask's advice against it is noise here
+        warnings.filterwarnings("ignore", message="Large object of size", category=UserWarning)
 
         if self.scheduler is None:
             with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):

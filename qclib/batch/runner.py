@@ -1394,7 +1394,8 @@ def run_reports(
     )
     pdir = _params_folder(params_dir)
     code = code_hash()
-    names = city_names(pdir)
+    previous_manifest = read_manifest(root / "manifest.json")
+    names, names_cache = cached_city_names(pdir, (previous_manifest.get("last_run") or {}).get("city_names"))
     hashes: dict[Path, dict[str, str]] = {}
     components = {s.key: cache_components(s, params_dir=pdir, code=code, hashed=hashes) for s in specs}
     reasons = {s.key: rerun_reason(s, components[s.key], force=force) for s in specs}
@@ -1439,7 +1440,6 @@ def run_reports(
     finally:
         prog.close()
 
-    previous_manifest = read_manifest(root / "manifest.json")
     previous = previous_manifest["reports"]
     export_key = _export_key(specs, components, processed)
     if not scorecards:
@@ -1473,6 +1473,7 @@ def run_reports(
         "n_failed": summary.count("failed"),
         "scorecards": [_rel(p) for p in written],
         "scorecards_key": export_key if scorecards else None,
+        "city_names": names_cache,
     }
     manifest = write_manifest(root / "manifest.json", run, entries)
     from qclib.batch.index import write_index
@@ -1661,6 +1662,54 @@ def city_names(params_dir: str | Path | None = None) -> dict[str, str]:
         except (DataValidationError, KeyError, TypeError):
             continue
     return out
+
+
+def cached_city_names(params_dir: str | Path | None, cache: Any = None) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """:func:`city_names`, parsing only the city files that changed since ``cache`` was made.
+
+    A national catalog has hundreds of city files; a no-change run reads their
+    hashes, not their YAML.
+
+    Parameters
+    ----------
+    params_dir : str or Path, optional
+        The catalog folder.
+    cache : mapping, optional
+        City id → ``[sha256 of its file, name]`` from an earlier run (the
+        manifest's ``last_run.city_names``); anything else is ignored.
+
+    Returns
+    -------
+    names : dict
+        City id → Chinese name.
+    cache : dict
+        The cache for the next run.
+
+    Examples
+    --------
+    >>> names, cache = cached_city_names(None)
+    >>> names["zhengzhou"], cached_city_names(None, cache)[0] == names
+    ('郑州市', True)
+    """
+    pdir = Path(params_dir) if params_dir not in (None, "") else PARAMS_DIR
+    old = cache if isinstance(cache, dict) else {}
+    names: dict[str, str] = {}
+    new: dict[str, list[str]] = {}
+    for path in sorted(pdir.glob("*.yml")):
+        if path.name.startswith(("indicators", "run")):
+            continue
+        sha = sha256_file(path)
+        hit = old.get(path.stem)
+        if isinstance(hit, list) and len(hit) == 2 and hit[0] == sha and isinstance(hit[1], str):
+            name = hit[1]
+        else:
+            try:
+                name = str(read_yaml(path)["city"]["name_zh"])
+            except (DataValidationError, KeyError, TypeError):
+                continue
+        names[path.stem] = name
+        new[path.stem] = [sha, name]
+    return names, new
 
 
 def _title(spec: ReportSpec, names: Mapping[str, str] | None = None) -> str:

@@ -530,3 +530,13 @@ def test_relative_data_and_params_paths_reach_the_notebook_absolute(tmp_path, mo
     )
     assert spec.parameters["data_paths"] == [str(tmp_path / "mine.csv")]
     assert spec.parameters["params_dir"] == str(tmp_path / "myparams")
+
+
+def test_cli_scheduler_reaches_run_reports_and_a_bad_address_exits_2(monkeypatch, capsys):
+    seen = {}
+    monkeypatch.setattr(runner, "run_reports", lambda **kw: seen.update(kw) or runner.RunSummary([]))
+    assert qc_main(["run", "--scheduler", "tcp://127.0.0.1:8786"]) == 0
+    assert seen["scheduler"] == "tcp://127.0.0.1:8786"
+    monkeypatch.undo()
+    assert qc_main(["run", "--scheduler", "127.0.0.1:8786", "--dry-run"]) == 2
+    assert "scheduler cannot be '127.0.0.1:8786'" in capsys.readouterr().err
