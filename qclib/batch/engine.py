@@ -320,7 +320,7 @@ class DaskEngine:
         from distributed import Client, LocalCluster
 
         # the shared inputs go into the graph once, on purpose (see run): Dask's advice against it is noise here
-        warnings.filterwarnings("ignore", message="Large object of size", category=UserWarning)
+        warnings.filterwarnings("ignore", message="Sending large graph of size", category=UserWarning)
 
         if self.scheduler is None:
             with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
