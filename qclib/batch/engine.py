@@ -26,11 +26,16 @@ writes no file: the client does (see :mod:`qclib.batch.runner`).
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import sys
+import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import IO, Any
 
 from qclib.exceptions import InvalidChoiceError
@@ -147,7 +152,7 @@ class InlineEngine:
             on_result(task, result)
 
 
-def warm(quiet: bool = False) -> None:
+def warm(quiet: bool = False, prestart: bool = True) -> None:
     """Import what rendering a report needs (papermill, nbformat, nbconvert's HTML exporter).
 
     Run once on every worker when the engine starts; a worker that joins
@@ -155,8 +160,11 @@ def warm(quiet: bool = False) -> None:
     fresh process and are then reused by every report the worker renders.
     ``quiet`` (the embedded cluster) sends the worker's and its kernels'
     console output to ``os.devnull``: a report's errors come back in its
-    result, and the run's output stays one line per report.
+    result, and the run's output stays one line per report.  ``prestart``
+    keeps one kernel started ahead on the worker (:func:`take_kernel`).
     """
+    global _PRESTART
+    _PRESTART = prestart
     if quiet:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
@@ -168,6 +176,103 @@ def warm(quiet: bool = False) -> None:
     from nbconvert import HTMLExporter  # noqa: F401
 
     import qclib.batch.runner  # noqa: F401
+
+
+# --------------------------------------------------------------------------- kernels started ahead (worker side)
+#: Whether this process keeps a kernel started ahead for its next report (set on Dask workers by :func:`warm`).
+_PRESTART = False
+
+#: The kernel started ahead: (its private folder, kernel name, kernel manager, its client).
+_SPARE: tuple[Path, str, Any, Any] | None = None
+
+#: Imported by a kernel started ahead while it waits for its report (libraries only: no report's state).
+PRELOAD = "import pandas, matplotlib.pyplot, qclib.report.tables, qclib.report.charts, qclib.report.narrative"
+
+
+def take_kernel(kernel_name: str) -> tuple[Path, Any]:
+    """A private folder for one report and, on a warm worker, a kernel already started in it.
+
+    Each kernel serves one report (a fresh kernel per report stays the rule);
+    the next one is started while this report executes and imports the
+    libraries the reports use (:data:`PRELOAD`, silently: execution counts
+    still start at 1), which hides the kernel's start-up and those imports
+    (about a second) from every report but the first.  The caller removes the
+    folder and stops the kernel (:func:`release_kernel`).
+
+    Examples
+    --------
+    >>> folder, km = take_kernel("python3")   # not on a warm worker: no kernel started ahead
+    >>> folder.is_dir(), km
+    (True, None)
+    >>> release_kernel(folder, km); folder.exists()
+    False
+    """
+    global _SPARE
+    spare, _SPARE = _SPARE, None
+    if _PRESTART:
+        _SPARE = _start_spare(kernel_name)
+    if spare is not None:
+        folder, name, km, kc = spare
+        kc.stop_channels()
+        if name == kernel_name and _alive(km):
+            return folder, km
+        release_kernel(folder, km)
+    return Path(tempfile.mkdtemp(prefix="qclib-report-")), None
+
+
+def _sync(awaitable: Any) -> Any:
+    """Run one awaitable of the kernel manager to completion (the worker's thread has no running loop)."""
+    import asyncio
+
+    async def wait() -> Any:
+        return await awaitable
+
+    return asyncio.run(wait())
+
+
+def _start_spare(kernel_name: str) -> tuple[Path, str, Any, Any] | None:
+    from jupyter_client.manager import AsyncKernelManager
+
+    folder = Path(tempfile.mkdtemp(prefix="qclib-report-"))
+    km = AsyncKernelManager(kernel_name=kernel_name)
+    try:
+        _sync(km.start_kernel(cwd=str(folder)))
+        kc = km.client()
+        kc.start_channels()
+        kc.execute(PRELOAD, silent=True, store_history=False)  # an import that fails is the notebook's to report
+    except Exception:  # no spare then: papermill starts the kernel itself and reports what fails
+        release_kernel(folder, km if km.has_kernel else None)
+        return None
+    return folder, kernel_name, km, kc
+
+
+def _alive(km: Any) -> bool:
+    try:
+        return bool(_sync(km.is_alive()))
+    except Exception:
+        return False
+
+
+def release_kernel(folder: Path, km: Any) -> None:
+    """Stop a kernel from :func:`take_kernel` (if any) and remove its folder."""
+    if km is not None:
+        try:
+            _sync(km.shutdown_kernel(now=True))
+        except Exception:  # already gone
+            pass
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _release_spare() -> None:
+    global _SPARE
+    if _SPARE is not None:
+        folder, _, km, kc = _SPARE
+        _SPARE = None
+        kc.stop_channels()
+        release_kernel(folder, km)
+
+
+atexit.register(_release_spare)
 
 
 class DaskEngine:
@@ -214,6 +319,9 @@ class DaskEngine:
         import dask
         from distributed import Client, LocalCluster
 
+        # the shared inputs go into the graph once, on purpose (see run): Dask's advice against it is noise here
+        warnings.filterwarnings("ignore", message="Sending large graph of size", category=UserWarning)
+
         if self.scheduler is None:
             with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
                 self.cluster = LocalCluster(
@@ -227,7 +335,7 @@ class DaskEngine:
             self.client = Client(self.cluster, set_as_default=False)
         else:
             self.client = Client(self.scheduler, security=self.security, set_as_default=False, timeout="20s")
-        self.client.run(warm, quiet=self.scheduler is None)
+        self._warm_workers()
         link = self.dashboard()
         if link and self.stream is not None:
             print(f"dask dashboard: {link}", file=self.stream, flush=True)
@@ -241,6 +349,23 @@ class DaskEngine:
         if self.cluster is not None:
             self.cluster.close()
         self.client = self.cluster = None
+
+    def _warm_workers(self) -> None:
+        """Warm every worker; kernels are started ahead only on machines with a core to spare.
+
+        A kernel started ahead imports its libraries while the current report
+        executes: that uses an idle core where a machine has more cores than
+        worker threads, and would only compete for the cores otherwise.
+        """
+        cpus = self.client.run(os.cpu_count)
+        threads: dict[str, int] = {}
+        info = self.client.scheduler_info()["workers"]
+        for w in info.values():
+            threads[w["host"]] = threads.get(w["host"], 0) + int(w.get("nthreads", 1))
+        for host, n in threads.items():
+            on_host = [a for a, w in info.items() if w["host"] == host]
+            spare = (cpus.get(on_host[0]) or 1) > n
+            self.client.run(warm, quiet=self.scheduler is None, prestart=spare, workers=on_host)
 
     def dashboard(self) -> str | None:
         """The scheduler's dashboard address, when it serves one."""

@@ -153,6 +153,36 @@ def write_inputs_file(path: str | Path, shared: bytes, scorecards: bytes) -> Pat
     return Path(path)
 
 
+def write_report_inputs(path: str | Path, shared: bytes, cities: Sequence[str], year: int) -> Path:
+    """On the worker: compute one report's scorecard from the shared inputs and write what its notebook reads.
+
+    Parameters
+    ----------
+    path : str or Path
+        File to write (in the worker's private folder).
+    shared : bytes
+        :func:`dumps_shared` of the run's inputs.
+    cities : sequence of str
+        The report's cities (one for a city report).
+    year : int
+        The report year.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = write_report_inputs(os.path.join(tempfile.mkdtemp(), "in.pickle"),
+    ...                         dumps_shared(load_shared(None, [])), ["zhuzhou"], 2017)
+    >>> sorted(load_inputs(p).scorecards)
+    [(('zhuzhou',), 2017)]
+    """
+    inputs: PrecomputedInputs = pickle.loads(shared)  # noqa: S301 - sent by this run's client
+    return write_inputs_file(path, shared, pickle.dumps(scorecard_slice(inputs, cities, year), protocol=5))
+
+
 def load_inputs(path: str | Path) -> PrecomputedInputs:
     """Read the inputs a batch run prepared (the notebooks' ``inputs_path``).
 

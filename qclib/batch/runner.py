@@ -52,7 +52,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -956,7 +955,7 @@ def make_task(
     title: str = "",
     kernel_name: str = "python3",
     timeout: float | None = None,
-    scorecards: bytes | None = None,
+    scorecard_for: Sequence[str] | None = None,
     formats: Sequence[str] = ("html",),
 ) -> dict[str, Any]:
     """What a worker needs to render one report: plain data, no path it must be able to read.
@@ -971,9 +970,10 @@ def make_task(
         The template notebook (JSON text).
     title, kernel_name, timeout
         HTML title, Jupyter kernel, per-cell timeout in seconds (None: none).
-    scorecards : bytes, optional
-        The report's precomputed scorecard (:mod:`qclib.batch.inputs`); with
-        the shared inputs it becomes the notebook's ``inputs_path``.
+    scorecard_for : sequence of str, optional
+        The cities of the report's scorecard: with the shared inputs the
+        worker computes it once, outside the kernel, and hands both to the
+        notebook as its ``inputs_path`` (:mod:`qclib.batch.inputs`).
     formats : sequence of str
         Output formats (:data:`REPORT_FORMATS`); each becomes the file name the
         worker renders it to (``formats`` in the task).
@@ -982,13 +982,13 @@ def make_task(
     -------
     dict
         ``key``, ``notebook_name``, ``notebook``, ``stem``, ``parameters``,
-        ``cache``, ``title``, ``kernel_name``, ``timeout``, ``scorecards``, ``formats``.
+        ``cache``, ``title``, ``kernel_name``, ``timeout``, ``scorecard_for``, ``formats``.
 
     Examples
     --------
     >>> spec = ReportSpec("city", "x/2015", Path("nb/city_report.ipynb"), {"year": 2015}, Path("r/x/2015"))
     >>> t = make_task(spec, {"cache_key": "k"}, notebook_text="{}")
-    >>> t["stem"], t["notebook_name"], t["scorecards"]
+    >>> t["stem"], t["notebook_name"], t["scorecard_for"]
     ('city_report', 'city_report.ipynb', None)
     """
     return {
@@ -1001,7 +1001,7 @@ def make_task(
         "title": title or spec.stem,
         "kernel_name": kernel_name,
         "timeout": timeout,
-        "scorecards": scorecards,
+        "scorecard_for": list(scorecard_for) if scorecard_for is not None else None,
         "formats": {f: spec.output(f).name for f in formats},
     }
 
@@ -1041,29 +1041,34 @@ def render_report(task: Mapping[str, Any], shared: bytes | None = None) -> dict[
     >>> res["status"], res["error"]["ename"], res["failed_notebook"] is not None
     ('failed', 'ZeroDivisionError', True)
     """
-    from qclib.batch.inputs import write_inputs_file
+    from qclib.batch.engine import release_kernel, take_kernel
+    from qclib.batch.inputs import write_report_inputs
 
     started, t0 = utc_now(), time.perf_counter()
     result: dict[str, Any] = {"started_at": started}
-    with tempfile.TemporaryDirectory(prefix="qclib-report-") as tmp:
-        work = Path(tmp)
+    work, km = take_kernel(task.get("kernel_name") or "python3")  # a kernel started ahead on a warm worker
+    try:
         template = work / Path(str(task.get("notebook_name") or "report.ipynb")).name
         template.write_text(task["notebook"], encoding="utf-8")
         parameters = dict(task.get("parameters") or {})
-        if shared is not None and task.get("scorecards") is not None:
-            parameters["inputs_path"] = str(write_inputs_file(work / "inputs.pickle", shared, task["scorecards"]))
+        if shared is not None and task.get("scorecard_for") is not None:
+            year = int(parameters["year"])
+            path = write_report_inputs(work / "inputs.pickle", shared, task["scorecard_for"], year)
+            parameters["inputs_path"] = str(path)
         out = work / "out"
         out.mkdir()
         notebook = out / f"{task['stem']}.ipynb"
-        result.update(_render_into(task, template, notebook, parameters, started))
+        result.update(_render_into(task, template, notebook, parameters, started, km))
         if result["status"] != "ok":
             result["failed_notebook"] = notebook.read_bytes() if notebook.exists() else None
+    finally:
+        release_kernel(work, km)
     result["duration_s"] = round(time.perf_counter() - t0, 3)
     return result
 
 
 def _render_into(
-    task: Mapping[str, Any], template: Path, notebook: Path, parameters: dict[str, Any], started: str
+    task: Mapping[str, Any], template: Path, notebook: Path, parameters: dict[str, Any], started: str, km: Any = None
 ) -> dict[str, Any]:
     """papermill → metadata → HTML and/or Word (``task["formats"]``) → data request, into ``notebook``'s folder.
 
@@ -1084,6 +1089,7 @@ def _render_into(
             log_output=False,
             cwd=str(template.parent),
             execution_timeout=task.get("timeout"),
+            **({"km": km} if km is not None else {}),
         )
         stage = "metadata"
         nb = nbformat.read(str(notebook), as_version=4)
@@ -1655,7 +1661,8 @@ def run_reports(
     )
     pdir = _params_folder(params_dir)
     code = code_hash()
-    names = city_names(pdir)
+    previous_manifest = read_manifest(root / "manifest.json")
+    names, names_cache = cached_city_names(pdir, (previous_manifest.get("last_run") or {}).get("city_names"))
     hashes: dict[Path, dict[str, str]] = {}
     components = {s.key: cache_components(s, params_dir=pdir, code=code, hashed=hashes) for s in specs}
     reasons = {s.key: rerun_reason(s, components[s.key], force=force, formats=fmts) for s in specs}
@@ -1706,7 +1713,6 @@ def run_reports(
     finally:
         prog.close()
 
-    previous_manifest = read_manifest(root / "manifest.json")
     previous = previous_manifest["reports"]
     export_key = _export_key(specs, components, processed)
     headlines: dict[str, dict[str, int]] = {}
@@ -1743,6 +1749,7 @@ def run_reports(
         "n_failed": summary.count("failed"),
         "scorecards": [_rel(p) for p in written],
         "scorecards_key": export_key if scorecards else None,
+        "city_names": names_cache,
     }
     manifest = write_manifest(root / "manifest.json", run, entries)
     from qclib.batch.index import write_index
@@ -1780,22 +1787,23 @@ def _tasks(
 ) -> Iterator[tuple[dict[str, Any], bytes | None]]:
     """The tasks of the reports to run, each with the shared inputs it reads (computed once, see :mod:`qclib.batch.inputs`).
 
-    Inputs are prepared only for notebooks that declare ``inputs_path``: once
-    per set of data files (catalog and observations) and once per report (its
-    scorecard).  Data that fails to load is not prepared: that notebook loads
-    it itself and fails in its own cell, as when run stand-alone.
+    Inputs are prepared only for notebooks that declare ``inputs_path``: the
+    catalog and observations loaded and validated once per set of data files,
+    here; each report's scorecard computed once, by the worker (outside the
+    kernel), so that the client never becomes the bottleneck of a large
+    cluster.  Data that fails to load is not prepared: that notebook loads it
+    itself and fails in its own cell, as when run stand-alone.
     """
-    import pickle
-
     from qclib.batch import inputs as prepared
 
     texts: dict[Path, str] = {}
     shared: dict[tuple[Path, ...], tuple[Any, bytes] | None] = {}
+    cities: list[str] | None
     for s in to_run:
         if s.notebook not in texts:
             texts[s.notebook] = s.notebook.read_text(encoding="utf-8")
         text = texts[s.notebook]
-        blob, slice_bytes = None, None
+        blob, cities = None, None
         if prepared.wants_inputs(text):
             if s.data_paths not in shared:
                 try:
@@ -1807,7 +1815,6 @@ def _tasks(
             if entry is not None:
                 cities = [s.parameters["city"]] if s.kind == "city" else list(s.parameters["cities"])
                 blob = entry[1]
-                slice_bytes = pickle.dumps(prepared.scorecard_slice(entry[0], cities, s.year), protocol=5)
         task = make_task(
             s,
             components[s.key],
@@ -1815,7 +1822,7 @@ def _tasks(
             title=_title(s, names),
             kernel_name=kernel_name,
             timeout=timeout,
-            scorecards=slice_bytes,
+            scorecard_for=cities,
             formats=formats,
         )
         yield task, blob
@@ -1966,6 +1973,54 @@ def city_names(params_dir: str | Path | None = None) -> dict[str, str]:
         except (DataValidationError, KeyError, TypeError):
             continue
     return out
+
+
+def cached_city_names(params_dir: str | Path | None, cache: Any = None) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """:func:`city_names`, parsing only the city files that changed since ``cache`` was made.
+
+    A national catalog has hundreds of city files; a no-change run reads their
+    hashes, not their YAML.
+
+    Parameters
+    ----------
+    params_dir : str or Path, optional
+        The catalog folder.
+    cache : mapping, optional
+        City id → ``[sha256 of its file, name]`` from an earlier run (the
+        manifest's ``last_run.city_names``); anything else is ignored.
+
+    Returns
+    -------
+    names : dict
+        City id → Chinese name.
+    cache : dict
+        The cache for the next run.
+
+    Examples
+    --------
+    >>> names, cache = cached_city_names(None)
+    >>> names["zhengzhou"], cached_city_names(None, cache)[0] == names
+    ('郑州市', True)
+    """
+    pdir = Path(params_dir) if params_dir not in (None, "") else PARAMS_DIR
+    old = cache if isinstance(cache, dict) else {}
+    names: dict[str, str] = {}
+    new: dict[str, list[str]] = {}
+    for path in sorted(pdir.glob("*.yml")):
+        if path.name.startswith(("indicators", "run")):
+            continue
+        sha = sha256_file(path)
+        hit = old.get(path.stem)
+        if isinstance(hit, list) and len(hit) == 2 and hit[0] == sha and isinstance(hit[1], str):
+            name = hit[1]
+        else:
+            try:
+                name = str(read_yaml(path)["city"]["name_zh"])
+            except (DataValidationError, KeyError, TypeError):
+                continue
+        names[path.stem] = name
+        new[path.stem] = [sha, name]
+    return names, new
 
 
 def _title(spec: ReportSpec, names: Mapping[str, str] | None = None) -> str:

@@ -278,3 +278,29 @@ def test_worker_id_outside_a_worker_is_host_and_pid():
 
 def test_dask_command_is_installed_with_the_package():
     assert DASK.exists() or shutil.which("dask"), "dask[distributed] provides the dask command"
+
+
+@pytest.mark.slow
+def test_a_warm_worker_keeps_one_fresh_kernel_started_ahead(monkeypatch):
+    monkeypatch.setattr(eng, "_PRESTART", True)
+    first, km1 = eng.take_kernel("python3")  # nothing ready yet: papermill will start this report's kernel
+    assert km1 is None and eng._SPARE is not None
+    second, km2 = eng.take_kernel("python3")  # the kernel started ahead, in its own folder
+    try:
+        assert km2 is not None and eng._alive(km2) and second != first
+        assert eng._SPARE is not None and eng._SPARE[2] is not km2, "each kernel serves one report"
+        from jupyter_client import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_info(km2.get_connection_info())
+        kc.start_channels()
+        reply = kc.execute_interactive(
+            "import sys; print(sorted(m for m in ('pandas', 'papermill') if m in sys.modules))"
+        )
+        assert reply["content"]["execution_count"] == 1, "the preload does not count as a cell"
+        kc.stop_channels()
+    finally:
+        eng.release_kernel(first, km1)
+        eng.release_kernel(second, km2)
+        eng._release_spare()
+    assert not eng._alive(km2) and not second.exists() and eng._SPARE is None

@@ -10,8 +10,8 @@ import nbformat
 import pandas as pd
 import pytest
 
+from qclib.batch import engine, runner
 from qclib.batch import inputs as prepared
-from qclib.batch import runner
 from qclib.exceptions import QclibWarning
 from qclib.paths import NOTEBOOKS_DIR
 from qclib.report.tables import load_report_inputs
@@ -72,14 +72,14 @@ def test_only_notebooks_declaring_inputs_path_get_inputs(tmp_path):
     specs = runner.plan_reports("zhuzhou", "2017", config=cfg, out_dir=tmp_path)
     comps = {s.key: runner.cache_components(s) for s in specs}
     ((task, blob),) = list(runner._tasks(specs, comps, {}, None, "python3", None))
-    assert blob is None and task["scorecards"] is None and "inputs_path" not in task["parameters"]
+    assert blob is None and task["scorecard_for"] is None and "inputs_path" not in task["parameters"]
     assert task["notebook"] == (FIXTURES / "echo.ipynb").read_text(encoding="utf-8")
     real = runner.ReportSpec(
         "city", "zhuzhou/2017", NOTEBOOKS_DIR / "city_report.ipynb", {"city": "zhuzhou", "year": 2017}, tmp_path
     )
     ((task, blob),) = list(runner._tasks([real], {real.key: runner.cache_components(real)}, {}, None, "python3", None))
-    assert isinstance(blob, bytes) and isinstance(task["scorecards"], bytes)
-    assert (("zhuzhou",), 2017) in pickle.loads(task["scorecards"])
+    assert isinstance(blob, bytes) and task["scorecard_for"] == ["zhuzhou"]
+    assert pickle.loads(blob).catalog.cities["zhuzhou"]["city"]["name_zh"] == "株洲市"
 
 
 def _shown(nb) -> list:
@@ -97,7 +97,7 @@ def _shown(nb) -> list:
 
 
 @pytest.mark.slow
-def test_the_real_report_shows_the_same_with_prepared_inputs_as_stand_alone(tmp_path, shared):
+def test_the_real_report_shows_the_same_with_prepared_inputs_as_stand_alone(tmp_path, shared, monkeypatch):
     spec = runner.ReportSpec(
         "city",
         "zhengzhou/2015",
@@ -108,8 +108,7 @@ def test_the_real_report_shows_the_same_with_prepared_inputs_as_stand_alone(tmp_
     text = spec.notebook.read_text(encoding="utf-8")
     cache = {"cache_key": "k"}
     alone = runner.render_report(runner.make_task(spec, cache, notebook_text=text))
-    slice_bytes = pickle.dumps(prepared.scorecard_slice(shared, ["zhengzhou"], 2015))
-    task = runner.make_task(spec, cache, notebook_text=text, scorecards=slice_bytes)
+    task = runner.make_task(spec, cache, notebook_text=text, scorecard_for=["zhengzhou"])
     fast = runner.render_report(task, prepared.dumps_shared(shared))
     assert alone["status"] == fast["status"] == "ok", (alone.get("error"), fast.get("error"))
     assert sorted(alone["outputs"]) == sorted(fast["outputs"])
@@ -119,5 +118,13 @@ def test_the_real_report_shows_the_same_with_prepared_inputs_as_stand_alone(tmp_
     assert "inputs_path" not in nb_alone.metadata["papermill"]["parameters"]
     shown = _shown(nb_alone)
     assert shown == _shown(nb_fast)
+    # on a warm worker: the kernel started ahead, with the libraries imported, shows the same
+    monkeypatch.setattr(engine, "_PRESTART", True)
+    try:
+        runner.render_report(task, prepared.dumps_shared(shared))  # starts the kernel ahead
+        warm = runner.render_report(task, prepared.dumps_shared(shared))
+    finally:
+        engine._release_spare()
+    assert _shown(nbformat.reads(warm["outputs"]["city_report.ipynb"].decode(), as_version=4)) == shown
     # the load warnings reach the report through the prepared route too (the shipped data raise two)
     assert any("同一年份有两个官方数值" in str(s) for s in shown)

@@ -668,3 +668,13 @@ def test_a_bad_catalog_is_refused_before_any_report_runs(tmp_path, fake):
         run_reports("zhengzhou", "2015", params_dir=catalog, **run_kw(tmp_path))
     assert any(i.file.endswith("zhengzhou.yml") and i.row for i in err.value.issues)
     assert fake == []
+
+
+def test_cli_scheduler_reaches_run_reports_and_a_bad_address_exits_2(monkeypatch, capsys):
+    seen = {}
+    monkeypatch.setattr(runner, "run_reports", lambda **kw: seen.update(kw) or runner.RunSummary([]))
+    assert qc_main(["run", "--scheduler", "tcp://127.0.0.1:8786"]) == 0
+    assert seen["scheduler"] == "tcp://127.0.0.1:8786"
+    monkeypatch.undo()
+    assert qc_main(["run", "--scheduler", "127.0.0.1:8786", "--dry-run"]) == 2
+    assert "scheduler cannot be '127.0.0.1:8786'" in capsys.readouterr().err
