@@ -51,7 +51,9 @@ def atomic_path(path: str | Path, *, force: bool = True) -> Iterator[Path]:
         raise OutputExistsError(f"{path} exists; use --force (force=True) to overwrite it")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + path.suffix, dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp" + path.suffix, dir=path.parent
+        )
     except OSError as exc:
         raise OutputPathError(f"cannot write {path}: {exc.strerror or exc}; choose a folder you can write to") from exc
     os.close(fd)

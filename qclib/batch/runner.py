@@ -807,7 +807,11 @@ def rerun_reason(
 
 # --------------------------------------------------------------------------- execute
 def _remove_dead_tmp(out_dir: Path) -> None:
-    """Remove temporary files left by killed runs (their pid no longer exists)."""
+    """Remove temporary files left by killed runs (their pid, part of the name, no longer exists).
+
+    :func:`qclib.atomic.atomic_path` names its temporary files
+    ``.<name>.<pid>.<random>.tmp<suffix>``.
+    """
     for tmp in out_dir.glob(".*.tmp*"):
         parts = tmp.name.split(".")
         pid = next((int(p) for p in parts if p.isdigit()), None)
@@ -1681,6 +1685,7 @@ def run_reports(
     for s in specs:
         if reasons[s.key] is None:
             results[s.key] = ReportResult(s.key, s.kind, "skipped", "up to date")
+            _remove_dead_tmp(s.out_dir)  # a killed earlier run's temporary files go, even when nothing runs
             prog.report(results[s.key])
     raw: dict[str, dict[str, Any]] = {}
     by_key = {s.key: s for s in specs}

@@ -678,3 +678,14 @@ def test_cli_scheduler_reaches_run_reports_and_a_bad_address_exits_2(monkeypatch
     monkeypatch.undo()
     assert qc_main(["run", "--scheduler", "127.0.0.1:8786", "--dry-run"]) == 2
     assert "scheduler cannot be '127.0.0.1:8786'" in capsys.readouterr().err
+
+
+def test_an_up_to_date_run_removes_a_killed_runs_temporary_files(tmp_path, fake):
+    run_reports("zhengzhou", "2015", **run_kw(tmp_path))
+    folder = tmp_path / "reports/zhengzhou/2015"
+    dead = folder / ".city_report.html.999999999.abc.tmp.html"  # pid 999999999 does not exist
+    dead.write_text("half", encoding="utf-8")
+    live = folder / f".city_report.html.{os.getpid()}.abc.tmp.html"  # a running writer's file stays
+    live.write_text("busy", encoding="utf-8")
+    summary = run_reports("zhengzhou", "2015", **run_kw(tmp_path))
+    assert summary.count("skipped") == 1 and not dead.exists() and live.exists()
