@@ -1319,7 +1319,9 @@ def overview_table(
     if by == "domain":
         keys, names = list(DOMAINS), dict(DOMAIN_NAMES_ZH)
     else:
-        keys, names = list(dict.fromkeys(scorecard[by])), dict(labels or {})
+        present = list(dict.fromkeys(scorecard[by]))
+        names = dict(labels or {})
+        keys = [k for k in names if k in present] + [k for k in present if k not in names]  # the caller's order
     groups = [(names.get(k, k), [r for r in records if r.get(by) == k]) for k in keys]
     for name, rows in [*groups, ("合计", records)]:
         if not rows:
@@ -1766,7 +1768,8 @@ def judged_by_domain(scorecard: pd.DataFrame, names: Mapping[str, str] | None = 
     {'甲市': '1 / 1 / 2', 'b': '0 / 1 / 1'}
     """
     names = dict(names or {})
-    cities = list(dict.fromkeys(scorecard["city"]))
+    present = list(dict.fromkeys(scorecard["city"]))
+    cities = [c for c in names if c in present] + [c for c in present if c not in names]  # the caller's order
     out = pd.DataFrame(
         index=[DOMAIN_NAMES_ZH[d] for d in DOMAINS], columns=[names.get(c, c) for c in cities], dtype=object
     )

@@ -10,14 +10,12 @@ import pytest
 
 @pytest.fixture(scope="session")
 def built_reports(tmp_path_factory) -> Path:
-    """Zhengzhou 2015, Zhuzhou 2015 and the 2015 comparison, built by the runner (HTML and Word); the reports folder."""
+    """Every report of the shipped run definition, built by the runner (HTML and Word); the reports folder."""
     from qclib.batch.runner import load_run_config, run_reports
 
     root = tmp_path_factory.mktemp("built") / "reports"
     with open(os.devnull, "w") as quiet:
         summary = run_reports(
-            "zhengzhou,xinxiang,zhuzhou",
-            "2015",
             run_config=load_run_config(),
             jobs=2,
             out_dir=root,
