@@ -282,6 +282,7 @@ def test_dask_command_is_installed_with_the_package():
 
 @pytest.mark.slow
 def test_a_warm_worker_keeps_one_fresh_kernel_started_ahead(monkeypatch):
+    eng._release_spare()  # a kernel another test of this process may have left ready
     monkeypatch.setattr(eng, "_PRESTART", True)
     first, km1 = eng.take_kernel("python3")  # nothing ready yet: papermill will start this report's kernel
     assert km1 is None and eng._SPARE is not None
@@ -294,8 +295,9 @@ def test_a_warm_worker_keeps_one_fresh_kernel_started_ahead(monkeypatch):
         kc = BlockingKernelClient()
         kc.load_connection_info(km2.get_connection_info())
         kc.start_channels()
+        kc.wait_for_ready(timeout=120)  # never hang the suite: a kernel that does not answer fails the test
         reply = kc.execute_interactive(
-            "import sys; print(sorted(m for m in ('pandas', 'papermill') if m in sys.modules))"
+            "import sys; print(sorted(m for m in ('pandas', 'papermill') if m in sys.modules))", timeout=120
         )
         assert reply["content"]["execution_count"] == 1, "the preload does not count as a cell"
         kc.stop_channels()
