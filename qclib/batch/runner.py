@@ -1397,8 +1397,7 @@ def headline_counts(scorecard: Any) -> dict[str, int]:
     >>> headline_counts(sc)["met"], headline_counts(sc)["provisional"], headline_counts(sc)["improving"]
     (1, 1, 1)
     """
-    from qclib.report.narrative import DIRECTION_ARROWS
-    from qclib.report.tables import overview_bucket
+    from qclib.report.narrative import DIRECTION_ARROWS, overview_bucket
 
     names = {"已达标": "met", "进度正常": "on_track", "进度滞后": "off_track", "未达标": "not_met"}
     names |= {"待核实": "provisional", "无法判断": "cannot_judge"}

@@ -527,7 +527,14 @@ def _names(rows: Sequence[Mapping[str, Any]], limit: int = 3) -> str:
     return names + (f"等{len(rows)}项" if len(rows) > limit else "")
 
 
-def _is_provisional(r: Mapping[str, Any]) -> bool:
+def is_provisional(r: Mapping[str, Any]) -> bool:
+    """Whether a scorecard row's status rests on a figure that is not official (its ``provisional`` flag).
+
+    Examples
+    --------
+    >>> is_provisional({"provisional": True}), is_provisional({"provisional": 0}), is_provisional({})
+    (True, False, False)
+    """
     return r.get("provisional") is True or r.get("provisional") == 1
 
 
@@ -536,11 +543,20 @@ def _is_provisional(r: Mapping[str, Any]) -> bool:
 HEADLINE_BUCKETS: tuple[str, ...] = ("已达标", "进度正常", "进度滞后", "未达标", "待核实")
 
 
-def _bucket(r: Mapping[str, Any]) -> str:
+def overview_bucket(r: Mapping[str, Any]) -> str:
+    """The overview column of one scorecard row (the one definition, for the 综述, the overview and the index).
+
+    Examples
+    --------
+    >>> overview_bucket({"status": "met"}), overview_bucket({"status": "met", "provisional": True})
+    ('已达标', '待核实')
+    >>> overview_bucket({"status": "no_data"})
+    '无法判断'
+    """
     status = str(r.get("status"))
     if status not in JUDGED_STATUSES:
         return "无法判断"
-    return "待核实" if _is_provisional(r) else STATUS_NAMES_ZH[status]
+    return "待核实" if is_provisional(r) else STATUS_NAMES_ZH[status]
 
 
 def _due_sentence(rows: Sequence[Mapping[str, Any]], year: int) -> str:
@@ -548,9 +564,9 @@ def _due_sentence(rows: Sequence[Mapping[str, Any]], year: int) -> str:
     due = [r for r in rows if _num(r.get("target_year")) == year]
     if not due:
         return ""
-    met = sum(_bucket(r) == "已达标" for r in due)
-    missed = sum(_bucket(r) == "未达标" for r in due)
-    unsure = sum(_bucket(r) == "待核实" for r in due)
+    met = sum(overview_bucket(r) == "已达标" for r in due)
+    missed = sum(overview_bucket(r) == "未达标" for r in due)
+    unsure = sum(overview_bucket(r) == "待核实" for r in due)
     unknown = len(due) - met - missed - unsure
     if unknown == len(due):
         return f"本年度到期的{len(due)}项目标均缺少{year}年的可用数据，无法确认是否完成。"
@@ -593,7 +609,7 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
     rows = list(rows)
     if not rows:
         return f"{year}年，{city_name_zh}没有规划目标。"
-    buckets = [_bucket(r) for r in rows]
+    buckets = [overview_bucket(r) for r in rows]
     judged = [r for r, b in zip(rows, buckets) if b != "无法判断"]
     detail = "，".join(f"{b}{buckets.count(b)}项" for b in HEADLINE_BUCKETS if buckets.count(b))
     if judged:
@@ -672,7 +688,7 @@ def problem_sentence(row: Mapping[str, Any], year: int) -> str:
         text += f"，此后每年需{'降低' if lower else '提高'}{_gap_text(per, unit, rel)}"
     if row.get("status") == "not_met":
         text += "，目标年已到，未达标"
-    if _is_provisional(row):
+    if is_provisional(row):
         text += f"（待核实：{row.get('provisional_reason_zh') or ''}）"
     return text + "。"
 
@@ -706,7 +722,7 @@ def next_steps(rows: Iterable[Mapping[str, Any]], *, year: int) -> list[str]:
         )
     if late:
         out.append(f"{_names(late, 4)}在目标年未达标：说明原因，并在下一阶段规划中确定新的完成时限。")
-    prov = [r for r in rows if _is_provisional(r) and r.get("status") in JUDGED_STATUSES]
+    prov = [r for r in rows if is_provisional(r) and r.get("status") in JUDGED_STATUSES]
     if prov:
         out.append(f"请统计部门或主管部门提供{_names(prov, 4)}的官方数据，替换目前依据的非官方数据后再作最终判断。")
     missing = [r for r in rows if r.get("status") == "no_data"]
@@ -742,7 +758,7 @@ def comparison_headline(card: Any, names: Mapping[str, str], year: int) -> str:
     judged, good, bad, total = {}, {}, {}, {}
     for c, label in names.items():
         mine = [r for r in rows if r.get("city") == c]
-        buckets = [_bucket(r) for r in mine]
+        buckets = [overview_bucket(r) for r in mine]
         total[label] = len(mine)
         judged[label] = sum(b != "无法判断" for b in buckets)
         good[label] = sum(b in ("已达标", "进度正常") for b in buckets)

@@ -24,12 +24,12 @@ from qclib.constants import (
     DOMAINS,
     NOT_A_YEAR_BASES,
     STATUS_NAMES_ZH,
-    STATUSES,
     UNIT_NAMES_ZH,
 )
 from qclib.data import registry
 from qclib.exceptions import InvalidChoiceError
 from qclib.report.escape import table as escaped_table
+from qclib.report.narrative import JUDGED_STATUSES, is_provisional, overview_bucket
 from qclib.report.series import _scope_key, drawable, indicator_history, reference_histories
 from qclib.report.style import STATUS_BACKGROUNDS, unit_label
 
@@ -403,56 +403,6 @@ def timeline_sentence(meta: Mapping[str, Any], targets: pd.DataFrame, year: int)
 
 
 # --------------------------------------------------------------------------- scorecard tables
-def status_counts(scorecard: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Number of targets per status (columns in :data:`STATUSES` order).
-
-    Parameters
-    ----------
-    scorecard : DataFrame
-        Scorecard rows (``status`` and the ``by`` column).
-    by : str, optional
-        Group column (e.g. ``city`` or ``domain``); one row ``合计`` when None.
-
-    Returns
-    -------
-    DataFrame
-        Index = groups, columns = status ids, plus ``total``.
-
-    Examples
-    --------
-    >>> sc = pd.DataFrame({"city": ["a", "a", "b"], "status": ["met", "no_data", "met"]})
-    >>> status_counts(sc)[["met", "no_data", "total"]].to_dict("records")
-    [{'met': 2, 'no_data': 1, 'total': 3}]
-    >>> status_counts(sc, by="city")["met"].to_dict()
-    {'a': 1, 'b': 1}
-    """
-    if by is None:
-        counts = scorecard["status"].value_counts().reindex(list(STATUSES), fill_value=0)
-        out = pd.DataFrame([counts.to_numpy()], columns=list(STATUSES), index=["合计"])
-    else:
-        out = (
-            scorecard.groupby(by)["status"]
-            .value_counts()
-            .unstack(fill_value=0)
-            .reindex(columns=list(STATUSES), fill_value=0)
-        )
-    out = out.astype(int)
-    out["total"] = out[list(STATUSES)].sum(axis=1)
-    return out
-
-
-def headline_table(scorecard: pd.DataFrame) -> pd.DataFrame:
-    """Headline counts with Chinese headers (已达标, 未达标, 进度正常, …, 合计).
-
-    Examples
-    --------
-    >>> headline_table(pd.DataFrame({"status": ["met", "not_met", "met"]})).iloc[0].to_dict()
-    {'已达标': 2, '未达标': 1, '进度正常': 0, '进度滞后': 0, '无数据': 0, '无法评估': 0, '合计': 3}
-    """
-    c = status_counts(scorecard)
-    return c.rename(columns={**STATUS_NAMES_ZH, "total": "合计"})
-
-
 def scorecard_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     """The judged targets for display (one row per target, Chinese headers).
 
@@ -487,7 +437,7 @@ def scorecard_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     for r in scorecard.to_dict("records"):
         ya = _num(r.get("year_assessed"))
         status = r.get("status")
-        prov = _provisional_flag(r)
+        prov = is_provisional(r)
         pace = DIRECTION_NAMES_ZH.get(r.get("progress_category"), "—") if status in ("on_track", "off_track") else "—"
         notes = [str(x) for x in (r.get("provisional_reason_zh"), r.get("scope_note")) if isinstance(x, str) and x]
         rows.append(
@@ -548,31 +498,6 @@ def style_scorecard(table: pd.DataFrame) -> Any:
         return list(colours) if col.name == "状态" else [""] * len(col)
 
     return escaped_table(table).apply(paint, axis=0).hide(subset=["status"], axis="columns")
-
-
-def missing_table(scorecard: pd.DataFrame) -> pd.DataFrame:
-    """Targets without data (status ``no_data``), stated plainly: 无数据.
-
-    Examples
-    --------
-    >>> sc = pd.DataFrame({"domain": ["service", "product"], "name_zh": ["满意度", "合格率"],
-    ...     "kind": ["threshold"] * 2, "comparator": [">="] * 2, "target_value": [80.0, 90.0],
-    ...     "unit": ["score", "%"], "target_year": [2015] * 2, "status": ["no_data", "met"],
-    ...     "reason": ["no observation", ""]})
-    >>> missing_table(sc).to_dict("records")
-    [{'领域': '服务质量', '指标': '满意度', '目标': '≥80分（2015）', '情况': '无数据'}]
-    """
-    rows = [
-        {
-            "领域": DOMAIN_NAMES_ZH.get(r.get("domain"), r.get("domain")),
-            "指标": r.get("name_zh") or r.get("indicator_id"),
-            "目标": target_text(r),
-            "情况": STATUS_NAMES_ZH["no_data"],
-        }
-        for r in scorecard.to_dict("records")
-        if r.get("status") == "no_data"
-    ]
-    return pd.DataFrame(rows, columns=["领域", "指标", "目标", "情况"])
 
 
 def sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
@@ -808,42 +733,6 @@ def targets_side_by_side(
     return df.drop(columns="_o").reset_index(drop=True)
 
 
-def attainment_by_domain(scorecard: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Per domain and city: ``已达标/总数`` (met or on track over all targets).
-
-    Parameters
-    ----------
-    scorecard : DataFrame
-        Scorecard of several cities (``city``, ``domain``, ``status``).
-    names : mapping, optional
-        City id → display name.
-
-    Returns
-    -------
-    DataFrame
-        Index = Chinese domain names, columns = cities, cells like ``3/7``
-        (``—`` when a city has no target in the domain).
-
-    Examples
-    --------
-    >>> sc = pd.DataFrame({"city": ["a", "a", "b"], "domain": ["product"] * 3,
-    ...                    "status": ["met", "no_data", "on_track"]})
-    >>> attainment_by_domain(sc).loc["产品质量"].to_dict()
-    {'a': '1/2', 'b': '1/1'}
-    """
-    names = dict(names or {})
-    cities = list(dict.fromkeys(scorecard["city"]))
-    out = pd.DataFrame(
-        index=[DOMAIN_NAMES_ZH[d] for d in DOMAINS], columns=[names.get(c, c) for c in cities], dtype=object
-    )
-    for d in DOMAINS:
-        for c in cities:
-            g = scorecard.loc[(scorecard["domain"] == d) & (scorecard["city"] == c)]
-            good = int(g["status"].isin(["met", "on_track"]).sum())
-            out.loc[DOMAIN_NAMES_ZH[d], names.get(c, c)] = f"{good}/{len(g)}" if len(g) else "—"
-    return out
-
-
 def shared_indicators(targets: pd.DataFrame, cities: Sequence[str], *, min_cities: int = 2) -> list[str]:
     """Indicator ids targeted by at least ``min_cities`` of ``cities``.
 
@@ -874,83 +763,6 @@ def check_lang(lang: str) -> str:
     if lang not in LANGS:
         raise InvalidChoiceError("lang", lang, LANGS)
     return lang
-
-
-# --------------------------------------------------------------------------- consistency
-#: Suffixes of observed indicators that report a change on the previous year, and
-#: the change kind of :func:`qclib.indicators.consistency.check_reported_change`.
-REPORTED_CHANGE_SUFFIXES: dict[str, str] = {"_yoy_change_pct": "level", "_yoy_change_pp": "rate"}
-
-
-def reported_change_checks(
-    observations: pd.DataFrame, city: str, *, until: int | None = None, names: Mapping[str, str] | None = None
-) -> pd.DataFrame:
-    """Reported year-on-year changes checked against the levels they describe.
-
-    For every observation of ``<indicator>_yoy_change_pct`` (or ``_pp``) of
-    the city, the levels of ``<indicator>`` in that year and the year before
-    (:func:`indicator_history`) are compared with the reported change by
-    :func:`qclib.indicators.consistency.check_reported_change` (signed change).  Changes
-    whose levels are not both known are left out.
-
-    Parameters
-    ----------
-    observations : DataFrame
-        Observations.
-    city : str
-        City id.
-    until : int, optional
-        Last year checked.
-    names : mapping, optional
-        Indicator id → display name.
-
-    Returns
-    -------
-    DataFrame
-        指标, 年份, 上年值, 本年值, 公布的变化, 按数值计算, 是否一致 (是/否).
-
-    Examples
-    --------
-    >>> obs = pd.DataFrame({"city": ["z"] * 3, "indicator_id": ["f", "f", "f_yoy_change_pct"],
-    ...     "year": [2012, 2013, 2013], "value": [4134.86, 5877.0, 42.0], "basis": ["official"] * 3})
-    >>> reported_change_checks(obs, "z").iloc[0].astype(str).tolist()
-    ['f', '2013', '4134.9', '5877', '42%', '42.13%', '是']
-    """
-    from qclib.indicators.consistency import check_reported_change
-
-    names = dict(names or {})
-    cols = ["指标", "年份", "上年值", "本年值", "公布的变化", "按数值计算", "是否一致"]
-    sel = observations.loc[observations["city"] == city]
-    if until is not None:
-        sel = sel.loc[sel["year"] <= until]
-    rows = []
-    for r in sel.to_dict("records"):
-        iid = str(r["indicator_id"])
-        suffix = next((s for s in REPORTED_CHANGE_SUFFIXES if iid.endswith(s)), None)
-        if suffix is None:
-            continue
-        base = iid[: -len(suffix)]
-        hist = indicator_history(observations, city, base).set_index("year")["value"]
-        y = int(r["year"])
-        if y not in hist.index or y - 1 not in hist.index:
-            continue
-        kind = REPORTED_CHANGE_SUFFIXES[suffix]
-        chk = check_reported_change(
-            float(hist.loc[y - 1]), float(hist.loc[y]), float(r["value"]), kind=kind, sense="change"
-        )
-        unit = "%" if kind == "level" else "个百分点"
-        rows.append(
-            [
-                names.get(base, base),
-                y,
-                _fmt(hist.loc[y - 1]),
-                _fmt(hist.loc[y]),
-                f"{_fmt(r['value'])}{unit}",
-                f"{_fmt(chk.computed_change)}{unit}",
-                "是" if chk.consistent else "否",
-            ]
-        )
-    return pd.DataFrame(rows, columns=cols)
 
 
 # --------------------------------------------------------------------------- misc display helpers
@@ -1267,28 +1079,6 @@ OVERVIEW_LEGEND: str = (
     "变化方向为较基期的变化：↑ 改善，↗ 小幅改善，↓ 变差。"
 )
 
-_BUCKET_OF: dict[str, str] = {"met": "已达标", "on_track": "进度正常", "off_track": "进度滞后", "not_met": "未达标"}
-
-
-def _provisional_flag(r: Mapping[str, Any]) -> bool:
-    return r.get("provisional") is True or r.get("provisional") == 1
-
-
-def overview_bucket(r: Mapping[str, Any]) -> str:
-    """The overview column of one scorecard row (:data:`OVERVIEW_COLUMNS`).
-
-    Examples
-    --------
-    >>> overview_bucket({"status": "met"}), overview_bucket({"status": "met", "provisional": True})
-    ('已达标', '待核实')
-    >>> overview_bucket({"status": "no_data"})
-    '无法判断'
-    """
-    status = str(r.get("status"))
-    if status not in _BUCKET_OF:
-        return "无法判断"
-    return "待核实" if _provisional_flag(r) else _BUCKET_OF[status]
-
 
 def overview_table(
     scorecard: pd.DataFrame, *, by: str = "domain", labels: Mapping[str, str] | None = None
@@ -1408,7 +1198,7 @@ def data_request_rows(
             continue
         iid = r["indicator_id"]
         unit = reg["unit"].get(iid, r.get("unit")) if iid in reg.index else r.get("unit")
-        note = "请提供官方发布的数值（报告目前依据非官方数据，待核实）" if _provisional_flag(r) else ""
+        note = "请提供官方发布的数值（报告目前依据非官方数据，待核实）" if is_provisional(r) else ""
         for y in years:
             rows.append(
                 {
@@ -1431,7 +1221,7 @@ def data_request_rows(
 
 def _years_needed(r: Mapping[str, Any], year: int) -> list[int]:
     """The years of official figures a target needs (none when it is judged on official figures)."""
-    if _provisional_flag(r):
+    if is_provisional(r):
         ya = _num(r.get("year_assessed"))
         return [int(ya)] if not math.isnan(ya) else []
     if r.get("status") != "no_data":  # judged, or nothing to check against: not a data question
@@ -1618,7 +1408,7 @@ def judged_mask(scorecard: pd.DataFrame) -> pd.Series:
     >>> judged_mask(pd.DataFrame({"status": ["met", "no_data"]})).tolist()
     [True, False]
     """
-    return scorecard["status"].isin(["met", "not_met", "on_track", "off_track"])
+    return scorecard["status"].isin(JUDGED_STATUSES)
 
 
 def target_sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
