@@ -257,7 +257,7 @@ def _read_workbook(path: Path) -> pd.DataFrame:
         wb.close()
     if not rows:
         return pd.DataFrame()
-    header = [str(t).strip() for t, _ in rows[0]]
+    header = [HEADER_ALIASES_ZH.get(str(t).strip(), str(t).strip()) for t, _ in rows[0]]  # 数值 is the value column too
     width = len(header)
     body = [r[:width] + [("", "")] * (width - len(r)) for r in rows[1:]]
     df = pd.DataFrame([[t for t, _ in r] for r in body], columns=header, dtype=str)

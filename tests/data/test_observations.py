@@ -167,13 +167,13 @@ def test_fractional_count_warns_only_for_a_whole_entity(tmp_path, catalog):
 
 
 # --------------------------------------------------------------------------- data entry as analysts type it
-def _sheet(path, rows, percent_rows=()):
+def _sheet(path, rows, percent_rows=(), header=("city", "indicator_id", "year", "value", "unit", "source")):
     import openpyxl
 
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "observations"
-    ws.append(["city", "indicator_id", "year", "value", "unit", "source"])
+    ws.append(list(header))
     for i, r in enumerate(rows):
         ws.append(r)
         if i in percent_rows:
@@ -190,6 +190,24 @@ def test_excel_percent_cell_reads_as_the_percent_it_shows(tmp_path):
     path = _sheet(tmp_path / "p.xlsx", [["zhengzhou", rate_id, 2015, 0.35, "%", "表"]], percent_rows=[0])
     obs = load_observations(path, include_shipped=False)
     assert obs["value"].tolist() == [35.0]
+
+
+def test_excel_percent_cell_under_a_chinese_header_is_read_like_under_value(tmp_path):
+    # the 数据需求清单 is written with Chinese headers: its 数值 column is the value column, percent cells too
+    from qclib.data.catalog import load_catalog
+
+    reg = load_catalog().indicators
+    rate_id = reg.loc[reg["unit"].eq("%") & reg["measure"].eq("rate"), "indicator_id"].iloc[0]
+    header = ("城市", "指标代码", "年份", "数值", "单位", "来源")
+    path = _sheet(tmp_path / "p.xlsx", [["郑州市", rate_id, 2015, 0.35, "%", "表"]], percent_rows=[0], header=header)
+    obs = load_observations(path, include_shipped=False)
+    assert obs["value"].tolist() == [35.0] and obs["city"].tolist() == ["zhengzhou"]
+    # a percent cell for a count means two things (3 or 300?): refused, as under an English header
+    count = _sheet(
+        tmp_path / "c.xlsx", [["郑州市", "patent_grants", 2015, 3, "count", "表"]], percent_rows=[0], header=header
+    )
+    with pytest.raises(DataValidationError, match="percent"):
+        load_observations(count, include_shipped=False)
 
 
 def test_excel_percent_cell_for_an_indicator_not_in_percent_is_refused(tmp_path):
