@@ -47,6 +47,9 @@ DOMAIN_NAMES_ZH: dict[str, str] = {
 #:   (target_year, target_value) (PM2.5 108 in 2013 -> 95 in 2016).
 #: - ``trend``: direction sustained for ``n_years`` consecutive years
 #:   (satisfaction rising 3 years running); ``comparator`` '>' rising, '<' falling.
+#:   ``n_years_stated`` says whether the plan prints the number (连续3年不断提高) or
+#:   ``n_years`` is the span of the plan years over which a 不断提高 / 逐年下降 without a
+#:   number is judged year by year (2014–2020: 7).
 #: - ``rank``: rank compared with a level (within the top 10: '<=' 10).
 #: - ``vs_reference``: value compared with a reference entity's value for the
 #:   same indicator and year (below the national average: '<' reference).
@@ -157,6 +160,31 @@ UNIT_NAMES_ZH: dict[str, str] = {
     "per 10k": "每万",
 }
 
+#: Chinese measure words (量词) a count indicator (unit ``count``) may state as its
+#: ``measure_word`` in ``params/indicators*.yml``: the word the source documents print
+#: after the number (专利10372件, 高新技术企业342家, 重点设备19037台).  The registry unit
+#: ``count`` alone reads 个, which is wrong for most counts.
+MEASURE_WORDS: tuple[str, ...] = (
+    "个",
+    "件",
+    "家",
+    "台",
+    "项",
+    "人",
+    "名",
+    "次",
+    "起",
+    "所",
+    "条",
+    "批次",
+    "座",
+    "处",
+    "种",
+    "张",
+    "套",
+    "辆",
+)
+
 
 #: Columns of an observation file, in order (what ``data/raw/`` files and
 #: ``qc air annual`` outputs carry; see ``data/raw/README.md``).
@@ -240,8 +268,11 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "note",
     "scope_strict",
     "proxy_indicator",
+    "measure_word",
+    "n_years_stated",
 )
 
 #: Target columns a hand-built targets frame may leave out (the scorecard reads
-#: them as "not strict" and "no proxy"): see ``params/README.md``.
-OPTIONAL_TARGET_COLUMNS: tuple[str, ...] = ("scope_strict", "proxy_indicator")
+#: them as "not strict", "no proxy", no measure word and, for a trend, a number of
+#: years the plan states): see ``params/README.md``.
+OPTIONAL_TARGET_COLUMNS: tuple[str, ...] = ("scope_strict", "proxy_indicator", "measure_word", "n_years_stated")

@@ -26,6 +26,7 @@ indicators:
     name_zh: 试点数
     name_en: Pilots
     unit: count
+    measure_word: 个
     measure: count
     direction: higher_is_better
   - indicator_id: cod_emissions

@@ -21,6 +21,7 @@ from qclib.constants import (
     COMPARATORS,
     DIRECTIONS,
     DOMAINS,
+    MEASURE_WORDS,
     MEASURES,
     TARGET_COLUMNS,
     TARGET_KINDS,
@@ -44,6 +45,7 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
     "note",
     "change_of",
     "change_base",
+    "measure_word",
     "file",
 )
 
@@ -116,10 +118,14 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _check_unknown_keys(c: _Collector, mapping: LineDict, allowed: tuple[str, ...], where: str) -> None:
+def _check_unknown_keys(
+    c: _Collector, mapping: LineDict, allowed: tuple[str, ...], where: str, owner: str = ""
+) -> None:
+    """Every key of ``mapping`` is in ``allowed`` (``owner`` names the entry in the message)."""
     for key in mapping:
         if key not in allowed:
-            c.add(mapping.line_of(key), f"{where}{key}", key, "unknown field", ", ".join(allowed))
+            what = f"unknown field of {owner}" if owner else "unknown field"
+            c.add(mapping.line_of(key), f"{where}{key}", key, what, ", ".join(allowed))
 
 
 _INDICATOR_KEYS = (
@@ -133,6 +139,7 @@ _INDICATOR_KEYS = (
     "note",
     "change_of",
     "change_base",
+    "measure_word",
 )
 
 #: ``change_base`` of a reported change: the year before, the latest earlier
@@ -157,6 +164,41 @@ def _check_change_fields(c: _Collector, entry: LineDict, where: str) -> None:
         )
 
 
+def _check_measure_word(c: _Collector, entry: LineDict, where: str) -> None:
+    """A count (unit ``count``) states its Chinese measure word; no other unit may.
+
+    The word is what the report prints after the number (专利10372件, 企业342家); the
+    unit ``count`` alone would read 个.  An indicator in another unit prints that
+    unit (天, 吨, %), so a measure word there is refused rather than ignored.
+    """
+    iid, unit, word = entry.get("indicator_id"), entry.get("unit"), entry.get("measure_word")
+    line = entry.line_of("measure_word") if "measure_word" in entry else entry.line
+    if unit == "count" and word in (None, ""):
+        c.add(
+            line,
+            where + "measure_word",
+            word,
+            f"indicator {iid!r} is a count (unit count) and states no measure word (量词) to print after its numbers",
+            "the word the source documents use: " + ", ".join(MEASURE_WORDS),
+        )
+    elif unit != "count" and word is not None:
+        c.add(
+            line,
+            where + "measure_word",
+            word,
+            f"indicator {iid!r} is in unit {unit!r}, which prints its own unit: a measure word is for unit count",
+            "no measure_word (or unit: count)",
+        )
+    elif word is not None and word not in MEASURE_WORDS:
+        c.add(
+            line,
+            where + "measure_word",
+            word,
+            f"indicator {iid!r}: not a known measure word",
+            ", ".join(MEASURE_WORDS) + " (qclib.constants.MEASURE_WORDS)",
+        )
+
+
 def _load_indicator_file(path: Path, c: _Collector) -> list[dict[str, Any]]:
     doc = read_yaml(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("indicators"), list):
@@ -168,7 +210,7 @@ def _load_indicator_file(path: Path, c: _Collector) -> list[dict[str, Any]]:
         if not isinstance(entry, LineDict):
             c.add(None, where.rstrip("."), entry, "each indicator must be a mapping")
             continue
-        _check_unknown_keys(c, entry, _INDICATOR_KEYS, where)
+        _check_unknown_keys(c, entry, _INDICATOR_KEYS, where, owner=f"indicator {entry.get('indicator_id')!r}")
         iid = c.require(entry, "indicator_id", where=where)
         if iid is not None and not (isinstance(iid, str) and _ID_RE.match(iid)):
             c.add(
@@ -184,8 +226,10 @@ def _load_indicator_file(path: Path, c: _Collector) -> list[dict[str, Any]]:
         for key in ("name_zh", "name_en", "unit"):
             c.require(entry, key, where=where)
         _check_change_fields(c, entry, where)
+        _check_measure_word(c, entry, where)
         row = {k: entry.get(k) for k in _INDICATOR_KEYS}
         row["note"] = row["note"] or ""
+        row["measure_word"] = row["measure_word"] or ""
         row["change_of"] = row["change_of"] or ""
         row["change_base"] = "" if row["change_base"] is None else str(row["change_base"])
         row["file"] = str(path)
@@ -276,6 +320,7 @@ _TARGET_KEYS = (
     "note",
     "scope_strict",
     "proxy_indicator",
+    "n_years_stated",
 )
 
 
@@ -346,6 +391,8 @@ def _validate_target(
         "note": t.get("note") or "",
         "scope_strict": bool(t.get("scope_strict") or False),
         "proxy_indicator": t.get("proxy_indicator") or "",
+        "measure_word": ind["measure_word"] if (unit or ind["unit"]) == "count" else "",
+        "n_years_stated": bool(t.get("n_years_stated", True)) if kind == "trend" else True,
         "_line": t.line,
     }
 
@@ -456,6 +503,7 @@ def _check_target_kind_fields(t: LineDict, where: str, c: _Collector, kind: Any)
             "a trend target needs n_years (years running)",
             "an integer >= 2",
         )
+    _check_n_years_stated(t, where, c, kind)
     if kind == "vs_reference":
         ref = t.get("reference")
         if ref not in registry.reference_ids():
@@ -468,6 +516,32 @@ def _check_target_kind_fields(t: LineDict, where: str, c: _Collector, kind: Any)
                 "china or a province id of qclib/data/divisions.csv"
                 + (f" (closest: {', '.join(near)})" if near else ""),
             )
+
+
+def _check_n_years_stated(t: LineDict, where: str, c: _Collector, kind: Any) -> None:
+    """A trend target says whether the plan states its number of years (``n_years_stated``).
+
+    ``true``: the plan prints the count (连续3年不断提高); ``false``: it does not (不断提高,
+    逐年下降) and ``n_years`` is the span of plan years judged year by year.  The report
+    words the two differently, so the field is required on every trend and refused elsewhere.
+    """
+    stated = t.get("n_years_stated")
+    if kind == "trend" and not isinstance(stated, bool):
+        c.add(
+            t.line_of("n_years_stated") if "n_years_stated" in t else t.line,
+            where + "n_years_stated",
+            stated,
+            f"trend target {t.get('target_id')!r} must say whether the plan states its number of years",
+            "true (the plan prints e.g. 连续3年) or false (不断提高/逐年: n_years is the plan's span)",
+        )
+    elif kind != "trend" and stated is not None:
+        c.add(
+            t.line_of("n_years_stated"),
+            where + "n_years_stated",
+            stated,
+            f"only a trend target states n_years_stated (this one is {kind!r})",
+            "no n_years_stated",
+        )
 
 
 def _check_target_year(t: LineDict, where: str, c: _Collector, deadline: Any) -> tuple[Any, bool]:

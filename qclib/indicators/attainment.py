@@ -165,7 +165,10 @@ def assess_targets(frame: pd.DataFrame) -> pd.DataFrame:
         ``reference_value``, ``n_years``, ``run_up``, ``run_down`` (trend run
         lengths ending at ``year``), ``has_previous`` (bool: ``year - 1`` has a
         value) and ``unit``; optionally ``report_year`` (the year the report
-        is written for; default the assessed year).  Not modified.
+        is written for; default the assessed year) and ``n_years_stated``
+        (trend: False when the plan gives no number of years and ``n_years``
+        is the span of its years, judged year by year; default True), which
+        changes only the wording of the reason.  Not modified.
 
     Returns
     -------
@@ -223,7 +226,16 @@ def assess_targets(frame: pd.DataFrame) -> pd.DataFrame:
     }
     if "report_year" in frame.columns:
         arrays["report_year"] = frame["report_year"].to_numpy(dtype=float)
+    if "n_years_stated" in frame.columns:
+        arrays["n_years_stated"] = frame["n_years_stated"].map(_stated).to_numpy(dtype=bool)
     return pd.DataFrame(_assess_arrays(**arrays), index=frame.index)
+
+
+def _stated(v: Any) -> bool:
+    """``n_years_stated`` of one row: only an explicit false (not a missing value) means 'not stated'."""
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return True
+    return bool(v)
 
 
 @dataclass(frozen=True)
@@ -251,6 +263,7 @@ class _Rows:
     has_prev: np.ndarray
     unit: np.ndarray
     report_year: np.ndarray
+    stated: np.ndarray
     is_: dict[str, np.ndarray]
     rel: np.ndarray
     cmp_ok: np.ndarray
@@ -274,6 +287,7 @@ def _coerce(
     has_previous: np.ndarray,
     unit: np.ndarray,
     report_year: np.ndarray | None = None,
+    n_years_stated: np.ndarray | None = None,
 ) -> _Rows:
     """Coerce the arrays (text: str with '' for missing; numbers: float) into :class:`_Rows`.
 
@@ -304,6 +318,7 @@ def _coerce(
         has_prev=np.asarray(has_previous, dtype=bool),
         unit=_str(unit),
         report_year=np.asarray(year if report_year is None else report_year, dtype=float),
+        stated=np.ones(kind_s.size, dtype=bool) if n_years_stated is None else np.asarray(n_years_stated, dtype=bool),
         is_=is_,
         rel=is_["reduction_vs_base"] | is_["change_vs_base"],
         cmp_ok=np.isin(cmp, COMPARATORS),
@@ -522,6 +537,7 @@ def _reason_context(
     rv_s = _fmt(r.rv[idx]) + sfx
     ref_s = r.ref[idx]
     tgt_zh = np.where(ref_i, ref_s + "（" + rv_s + "）", tf_s)
+    trend_en, trend_zh = _trend_texts(r, m, idx)
     return {
         "sfx": sfx,
         "yr": yr,
@@ -538,7 +554,38 @@ def _reason_context(
         "trajectory": r.is_["trajectory"][idx],
         "target_for_year": m.target_for_year[idx],
         "n_years": r.ny[idx],
+        "trend_en": trend_en,
+        "trend_zh": trend_zh,
     }
+
+
+def _trend_texts(r: _Rows, m: _Measured, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The target of trend rows in words (en), and the run with the target (zh), for rows ``idx``.
+
+    连续N年 only where the plan states N (``stated``); otherwise the plan years
+    ``target_year - n_years + 1`` to ``target_year``, each year judged against the one before.
+    """
+    stated, ny, T = r.stated[idx], r.ny[idx], r.T[idx]
+    rising = r.rising[idx]
+    start, end = _fmt(T - ny + 1), _fmt(T)
+    verb_zh = np.where(rising, "提高", "下降").astype(object)
+    en = np.where(
+        stated,
+        _fmt(ny) + " years running by " + end,
+        np.where(rising, "a rise", "a fall").astype(object)
+        + " in every year "
+        + start
+        + "-"
+        + end
+        + " (the plan states no number of years)",
+    ).astype(object)
+    run = m.measured[idx]
+    run_zh = np.where(run > 0, "已连续" + _fmt(run) + "年" + verb_zh, "未比上年" + verb_zh).astype(object)
+    tgt_zh = np.where(
+        stated, "连续" + _fmt(ny) + "年" + verb_zh, "规划期内（" + start + "—" + end + "年）逐年" + verb_zh
+    ).astype(object)
+    zh = _fmt(r.year[idx]) + "年" + run_zh + "，目标为" + tgt_zh
+    return en, zh
 
 
 def _reason_final(c: dict[str, np.ndarray], f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -555,6 +602,17 @@ def _reason_final(c: dict[str, np.ndarray], f: np.ndarray) -> tuple[np.ndarray, 
         + ")"
     )
     zh = c["zh_head"][f] + "（目标年" + c["Ty"][f] + "）：" + c["status_zh"][f]
+    trend = c["trend"][f]
+    if trend.any():  # a trend's target is a run of years, said as the plan says it
+        en_t = (
+            c["head"][f]
+            + np.where(c["sat"][f], " meets", " does not meet").astype(object)
+            + " the target ("
+            + c["trend_en"][f]
+            + ")"
+        )
+        zh_t = c["trend_zh"][f] + "（目标年" + c["Ty"][f] + "）：" + c["status_zh"][f]
+        en, zh = np.where(trend, en_t, en).astype(object), np.where(trend, zh_t, zh).astype(object)
     return en, zh
 
 
@@ -598,16 +656,12 @@ def _reason_trend(c: dict[str, np.ndarray], f: np.ndarray) -> tuple[np.ndarray, 
             ": the latest year-on-year move is not in the required direction",
         ).astype(object)
         + " (target: "
-        + _fmt(c["n_years"][f])
-        + " years running by "
-        + c["Ty"][f]
+        + c["trend_en"][f]
         + ")"
     )
     zh = (
-        c["zh_head"][f]
-        + "（"
-        + c["Ty"][f]
-        + "年），最近一年"
+        c["trend_zh"][f]
+        + "；最近一年"
         + np.where(sat, "向目标方向变化", "未向目标方向变化").astype(object)
         + "："
         + c["status_zh"][f]
@@ -671,6 +725,7 @@ def _assess_arrays(
     has_previous: np.ndarray,
     unit: np.ndarray,
     report_year: np.ndarray | None = None,
+    n_years_stated: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Core of :func:`assess_targets` on plain arrays (no pandas objects).
 
@@ -696,6 +751,7 @@ def _assess_arrays(
         has_previous,
         unit,
         report_year,
+        n_years_stated,
     )
     not_assessable = _not_assessable(r)
     na = not_assessable[0]
@@ -807,6 +863,7 @@ def attainment(
     n_years: int | None = None,
     unit: str = "",
     report_year: int | None = None,
+    n_years_stated: bool = True,
 ) -> AttainmentResult:
     """Status, gap and reason of one target (every kind of ``TARGET_KINDS``).
 
@@ -843,6 +900,9 @@ def attainment(
         Reference entity id and its value in ``year`` (vs_reference).
     n_years : int, optional
         Years running (trend).
+    n_years_stated : bool
+        Trend: whether the plan states ``n_years`` (连续3年) or it is the span of
+        the plan years judged year by year (不断提高 without a number); wording only.
     unit : str
         Unit of the target, for the reason text.
     report_year : int, optional
@@ -885,6 +945,10 @@ def attainment(
     >>> attainment("boolean", comparator=None, target_value=None, target_year=2015,
     ...            year=2015, value=1.0).status
     'met'
+    >>> s = pd.Series([20.0, 21.0, 23.0], index=[2013, 2014, 2015])
+    >>> attainment("trend", comparator=">", target_value=None, target_year=2015, series=s, year=2015,
+    ...            n_years=2, n_years_stated=False).reason_zh
+    '2015年已连续2年提高，目标为规划期内（2014—2015年）逐年提高（目标年2015）：已达标'
     """
     _check_choice("kind", kind, TARGET_KINDS)
     if comparator is not None or kind != "boolean":
@@ -932,6 +996,7 @@ def attainment(
             "has_previous": [has_prev],
             "unit": [unit],
             "report_year": [_f(asked if asked is not None else year)],
+            "n_years_stated": [bool(n_years_stated)],
         },
         dtype=object,
     )

@@ -932,6 +932,7 @@ class _Targets:
     n_years: np.ndarray
     unit: np.ndarray
     strict: np.ndarray  # scope_strict (False when the column is absent)
+    stated: np.ndarray  # n_years_stated (True when the column is absent): trend wording only
 
 
 def _num(s: pd.Series) -> np.ndarray:
@@ -959,6 +960,11 @@ def _target_arrays(tg: pd.DataFrame) -> _Targets:
             tg["scope_strict"].fillna(False).astype(bool).to_numpy()
             if "scope_strict" in tg
             else np.zeros(len(tg), dtype=bool)
+        ),
+        stated=(
+            tg["n_years_stated"].astype(object).where(tg["n_years_stated"].notna(), True).astype(bool).to_numpy()
+            if "n_years_stated" in tg
+            else np.ones(len(tg), dtype=bool)
         ),
     )
 
@@ -1008,6 +1014,7 @@ def _assess(
         has_previous=a.has_prev,
         unit=t.unit,
         report_year=None if report_year is None else np.full(t.kind.size, float(report_year)),
+        n_years_stated=t.stated,
     )
 
 

@@ -126,12 +126,15 @@ def target_label(target: Mapping[str, Any]) -> str:
     >>> target_label({"kind": "trajectory", "base_year": 2013, "base_value": 108,
     ...               "target_value": 95, "unit": "ug/m3", "target_year": 2016})
     '规划路径：2013年108→2016年95微克/立方米'
+    >>> target_label({"kind": "count", "comparator": ">=", "target_value": 3, "unit": "count",
+    ...               "measure_word": "家", "target_year": 2017})
+    '目标：≥3家（2017年）'
     """
     kind = target.get("kind")
     tv = _num(target.get("target_value"))
     ty = _num(target.get("target_year"))
     year = f"（{int(ty)}年）" if not math.isnan(ty) else ""
-    unit = unit_label(target.get("unit"))
+    unit = unit_label(target.get("unit"), _word(target))
     comp = _COMPARATOR_ZH.get(str(target.get("comparator")), "")
     if kind == "trajectory":
         by, bv = _num(target.get("base_year")), _num(target.get("base_value"))
@@ -143,11 +146,19 @@ def target_label(target: Mapping[str, Any]) -> str:
     return f"目标：{comp}{_fmt(tv)}{unit}{year}"
 
 
+def _word(row: Mapping[str, Any] | None) -> str:
+    """The measure word a target row carries (``measure_word``, '' when none)."""
+    word = (row or {}).get("measure_word")
+    return word if isinstance(word, str) else ""
+
+
 #: Legend label of research (non-official) figures.
 RESEARCH_LABEL: str = "研究值（非官方数据）"
 
 
-def finish_axes(ax: Axes, *, years: Sequence[float], values: Sequence[float], unit: str, title: str = "") -> Axes:
+def finish_axes(
+    ax: Axes, *, years: Sequence[float], values: Sequence[float], unit: str, title: str = "", measure_word: str = ""
+) -> Axes:
     """The chart rules every indicator chart follows (issue 10).
 
     - integer year ticks, one per year when the span is short (never 2022.5);
@@ -155,14 +166,17 @@ def finish_axes(ax: Axes, *, years: Sequence[float], values: Sequence[float], un
       margin of 10 % of the range (5 % of the level for a flat series), so a
       target never sits on the frame;
     - counts (unit ``count``) on an integer axis;
-    - the unit written horizontally above the value axis, not rotated.
+    - the unit written horizontally above the value axis, not rotated; a count
+      writes its indicator's measure word (件, 家, 台 …), not the generic 个.
 
     Examples
     --------
     >>> _, ax = plt.subplots()
-    >>> _ = finish_axes(ax, years=[2013, 2015], values=[3, 3, 5], unit="count")
+    >>> _ = finish_axes(ax, years=[2013, 2015], values=[3, 3, 5], unit="count", measure_word="件")
     >>> [int(t) for t in ax.get_xticks()], bool(ax.get_ylim()[0] < 3 < 5 < ax.get_ylim()[1])
     ([2013, 2014, 2015], True)
+    >>> [t.get_text() for t in ax.texts]
+    ['件']
     >>> plt.close("all")
     """
     ys = [float(v) for v in values if not math.isnan(float(v))]
@@ -181,7 +195,7 @@ def finish_axes(ax: Axes, *, years: Sequence[float], values: Sequence[float], un
     ax.set_title(title)
     ax.set_xlabel("年份")
     ax.set_ylabel("")
-    label = unit_label(unit)
+    label = unit_label(unit, measure_word)
     if label:
         ax.annotate(label, xy=(0, 1.01), xycoords="axes fraction", ha="left", va="bottom", fontsize=8, color="0.3")
     ax.grid(True, alpha=0.3)
@@ -197,6 +211,7 @@ def plot_indicator_history(
     unit: str = "",
     label: str = "实际值",
     references: Mapping[str, pd.DataFrame] | None = None,
+    measure_word: str = "",
 ) -> Axes:
     """Draw one indicator's history against its target line or planned path.
 
@@ -221,6 +236,8 @@ def plot_indicator_history(
         Legend label of the history line.
     references : mapping of str to DataFrame, optional
         Context series (e.g. ``{"河南省": df}``), drawn thin and grey.
+    measure_word : str, optional
+        A count's measure word for the y label (default: the target row's ``measure_word``).
 
     Returns
     -------
@@ -281,7 +298,8 @@ def plot_indicator_history(
         values += list(pts["value"])
     for ref in (references or {}).values():
         values += list(ref["value"])
-    finish_axes(ax, years=years, values=values, unit=unit, title=title)
+    word = measure_word or _word(target)
+    finish_axes(ax, years=years, values=values, unit=unit, title=title, measure_word=word)
     if ax.get_lines():
         ax.legend(fontsize=8, loc="best")
     return ax
@@ -294,6 +312,7 @@ def plot_cities_indicator(
     ax: Axes | None = None,
     title: str = "",
     unit: str = "",
+    measure_word: str = "",
 ) -> Axes:
     """Draw one indicator for several cities on shared axes.
 
@@ -308,6 +327,8 @@ def plot_cities_indicator(
         Axes to draw on.
     title, unit : str
         Title and registry unit (y label).
+    measure_word : str, optional
+        A count's measure word for the y label (default: the first target row's ``measure_word``).
 
     Returns
     -------
@@ -356,7 +377,10 @@ def plot_cities_indicator(
                 ax.axhline(pts["value"].iloc[0], color=color, ls="--", lw=1, label=f"{name} {target_label(t)}")
             elif len(pts) > 1:
                 ax.plot(pts["year"], pts["value"], color=color, ls="--", lw=1, label=f"{name} {target_label(t)}")
-    finish_axes(ax, years=years, values=values, unit=unit, title=title)  # target lines never stretch the years
+    word = measure_word or next((w for w in map(_word, (targets or {}).values()) if w), "")
+    finish_axes(
+        ax, years=years, values=values, unit=unit, title=title, measure_word=word
+    )  # targets never stretch years
     if ax.get_lines():
         ax.legend(fontsize=7, loc="best")
     return ax

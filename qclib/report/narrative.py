@@ -84,7 +84,7 @@ def format_number(value: Any) -> str:
     return "0" if text == "-0" else text
 
 
-def format_value(value: Any, unit: str) -> str:
+def format_value(value: Any, unit: str, measure_word: Any = "") -> str:
     """A value with its Chinese unit.
 
     Parameters
@@ -93,6 +93,9 @@ def format_value(value: Any, unit: str) -> str:
         The value.
     unit : str
         Registry unit (``%``, ``ug/m3``, ``rank``…).
+    measure_word : str, optional
+        For a count (unit ``count``): the indicator's measure word (件, 家, 台 …,
+        ``measure_word`` in ``params/indicators*.yml``); without one a count reads 个.
 
     Returns
     -------
@@ -102,6 +105,8 @@ def format_value(value: Any, unit: str) -> str:
     --------
     >>> format_value(96, "ug/m3"), format_value(92.5, "%"), format_value(3, "rank")
     ('96微克/立方米', '92.5%', '第3位')
+    >>> format_value(15000, "count", "件"), format_value(342, "count", "家")
+    ('15000件', '342家')
     >>> format_value(float("nan"), "%")
     '无数据'
     """
@@ -109,7 +114,94 @@ def format_value(value: Any, unit: str) -> str:
         return STATUS_NAMES_ZH["no_data"]
     if unit == "rank":
         return f"第{format_number(value)}位"
+    if unit == "count" and isinstance(measure_word, str) and measure_word:
+        return f"{format_number(value)}{measure_word}"
     return f"{format_number(value)}{_UNIT_ZH.get(unit, '' if unit is None else str(unit))}"
+
+
+def measure_word_of(row: Mapping[str, Any]) -> str:
+    """The measure word of a row's indicator (``''`` when it has none or is not a count).
+
+    Examples
+    --------
+    >>> measure_word_of({"unit": "count", "measure_word": "件"}), measure_word_of({"unit": "%"})
+    ('件', '')
+    """
+    word = row.get("measure_word")
+    return word if isinstance(word, str) else ""
+
+
+def n_years_stated(row: Mapping[str, Any]) -> bool:
+    """Whether a trend target's number of years is the plan's own (连续3年) or the span of its years.
+
+    A row without the field (a hand-built frame) reads as stated.
+
+    Examples
+    --------
+    >>> n_years_stated({"n_years_stated": False}), n_years_stated({}), n_years_stated({"n_years_stated": float("nan")})
+    (False, True, True)
+    """
+    v = row.get("n_years_stated")
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return True
+    try:
+        return bool(v)
+    except TypeError:  # pandas.NA
+        return True
+
+
+def _trend_verb(row: Mapping[str, Any]) -> str:
+    return "下降" if row.get("comparator") in ("<", "<=") else "提高"
+
+
+def _trend_span(row: Mapping[str, Any]) -> str:
+    """'2014—2020年': the plan years a trend without a stated number of years covers ('' when unknown)."""
+    n, ty = _num(row.get("n_years")), _num(row.get("target_year"))
+    if math.isnan(n) or math.isnan(ty):
+        return ""
+    return f"{int(ty) - int(n) + 1}—{int(ty)}年"
+
+
+def trend_target_phrase(row: Mapping[str, Any]) -> str:
+    """How a trend target reads: 连续N年 only when the plan states N, else as the plan says.
+
+    ``n_years_stated`` (``params/<city>.yml``) tells the two apart: Zhuzhou's 连续3年不断提高
+    states the count; Xinxiang's and Zhengzhou's 不断提高 / 逐年下降 do not, and are judged
+    year by year over the plan years (``n_years`` is that span).
+
+    Examples
+    --------
+    >>> trend_target_phrase({"kind": "trend", "comparator": ">", "n_years": 3, "target_year": 2017,
+    ...                      "n_years_stated": True})
+    '2017年目标为连续3年提高'
+    >>> trend_target_phrase({"kind": "trend", "comparator": ">", "n_years": 7, "target_year": 2020,
+    ...                      "n_years_stated": False})
+    '目标为2014—2020年持续提高（规划未规定年数，按每年均高于上年判断）'
+    >>> trend_target_phrase({"kind": "trend", "comparator": "<", "target_year": 2016})
+    '2016年目标为逐年下降'
+    """
+    ty = _num(row.get("target_year"))
+    when = f"{int(ty)}年" if not math.isnan(ty) else ""
+    verb = _trend_verb(row)
+    n = _num(row.get("n_years"))
+    span = _trend_span(row)
+    if not n_years_stated(row) and span:
+        higher = "低于" if verb == "下降" else "高于"
+        return f"目标为{span}持续{verb}（规划未规定年数，按每年均{higher}上年判断）"
+    return f"{when}目标为{f'连续{int(n)}年' if not math.isnan(n) else '逐年'}{verb}"
+
+
+def _trend_shortfall(row: Mapping[str, Any]) -> str:
+    """What a trend target behind or missed lacks, in years (never in the indicator's unit)."""
+    verb = _trend_verb(row)
+    if row.get("status") == "off_track":
+        return f"最近一年未{verb}"
+    if not n_years_stated(row) and _trend_span(row):
+        return f"{_trend_span(row)}并非每年均{'低于' if verb == '下降' else '高于'}上年"
+    n, gap = _num(row.get("n_years")), _num(row.get("gap"))
+    if math.isnan(n) or math.isnan(gap):
+        return ""
+    return f"至目标年仅连续{max(int(n - gap), 0)}年{verb}，未达到连续{int(n)}年"
 
 
 def change_phrase(row: Mapping[str, Any]) -> str:
@@ -176,13 +268,13 @@ def target_phrase(row: Mapping[str, Any]) -> str:
     >>> target_phrase({"kind": "trajectory", "base_year": 2013, "base_value": 108,
     ...                "target_value": 95, "unit": "ug/m3", "target_year": 2016})
     '规划路径为由2013年的108微克/立方米降至2016年的95微克/立方米'
-    >>> target_phrase({"kind": "trend", "comparator": ">", "target_year": 2016})
-    '2016年目标为保持逐年上升'
+    >>> target_phrase({"kind": "trend", "comparator": ">", "target_year": 2016, "n_years": 3})
+    '2016年目标为连续3年提高'
     >>> target_phrase({"kind": "rank", "comparator": "<=", "target_value": None, "target_year": 2020})
     '2020年目标无量化数值'
-    >>> target_phrase({"kind": "count", "comparator": "==", "target_value": 0, "unit": "count",
-    ...                "target_year": 2015})
-    '2015年目标为0个'
+    >>> target_phrase({"kind": "count", "comparator": ">=", "target_value": 3, "unit": "count",
+    ...                "measure_word": "家", "target_year": 2017})
+    '2017年目标为不低于3家'
     """
     kind = row.get("kind")
     ty = _num(row.get("target_year"))
@@ -190,22 +282,20 @@ def target_phrase(row: Mapping[str, Any]) -> str:
     comp = _COMPARATOR_ZH.get(str(row.get("comparator")), "")
     tv = row.get("target_value")
     unit = row.get("unit") or ""
+    word = measure_word_of(row)
     if kind == "trajectory":
         by, bv = _num(row.get("base_year")), row.get("base_value")
         if math.isnan(by) or not _present(bv) or not _present(tv):
-            return f"{when}目标为{format_value(tv, unit)}"
+            return f"{when}目标为{format_value(tv, unit, word)}"
         verb = "降至" if _num(tv) < _num(bv) else "升至"
-        return f"规划路径为由{int(by)}年的{format_value(bv, unit)}{verb}{when}的{format_value(tv, unit)}"
+        return f"规划路径为由{int(by)}年的{format_value(bv, unit, word)}{verb}{when}的{format_value(tv, unit, word)}"
     if kind in ("reduction_vs_base", "change_vs_base"):
         by = _num(row.get("base_year"))
         base = f"较{int(by)}年" if not math.isnan(by) else "较基准年"
         word = "下降" if kind == "reduction_vs_base" else "变化"
         return f"{when}目标为{base}{word}{comp}{format_number(tv)}%"
     if kind == "trend":
-        n = _num(row.get("n_years"))
-        span = f"连续{int(n)}年" if not math.isnan(n) else "逐年"
-        way = "下降" if row.get("comparator") in ("<", "<=") else "上升"
-        return f"{when}目标为保持{span}{way}"
+        return trend_target_phrase(row)
     if kind == "vs_reference":
         ref = row.get("reference_name_zh") or row.get("reference") or "参照地区"
         return f"{when}目标为{comp}{ref}平均水平"
@@ -215,7 +305,7 @@ def target_phrase(row: Mapping[str, Any]) -> str:
         return f"{when}目标无量化数值"
     if kind == "rank":
         return f"{when}目标为排名{comp}第{format_number(tv)}位"
-    return f"{when}目标为{comp}{format_value(tv, unit)}"
+    return f"{when}目标为{comp}{format_value(tv, unit, word)}"
 
 
 def standing_phrase(row: Mapping[str, Any]) -> str:
@@ -253,6 +343,7 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
     if status not in STATUSES:
         raise InvalidChoiceError("status", status, STATUSES)
     unit = row.get("unit") or ""
+    word = measure_word_of(row)
     parts: list[str] = []
     path = row.get("planned_value")
     at_base = _present(row.get("base_year")) and _num(row.get("year_assessed")) == _num(row.get("base_year"))
@@ -261,11 +352,13 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
     elif _present(path) and status in ("on_track", "off_track"):  # before the target year: against the path
         same = abs(_num(row.get("value")) - _num(path)) <= 1e-9 * max(1.0, abs(_num(path)))
         better = "与规划路径持平" if same else ("优于规划路径" if status == "on_track" else "落后于规划路径")
-        parts.append(f"当年规划路径值为{format_value(path, unit)}，实际值{better}")
+        parts.append(f"当年规划路径值为{format_value(path, unit, word)}，实际值{better}")
     elif _present(path) and status in ("met", "not_met"):  # the target year: against the target itself
         parts.append(f"{'达到' if status == 'met' else '未达到'}{int(_num(row.get('target_year')))}年目标")
     gap = _num(row.get("gap"))
-    if status in ("not_met", "off_track") and not math.isnan(gap) and gap != 0:
+    if status in ("not_met", "off_track") and row.get("kind") == "trend":  # a gap in years, not in the unit
+        parts.append(_trend_shortfall(row))
+    elif status in ("not_met", "off_track") and not math.isnan(gap) and gap != 0:
         size = format_number(abs(gap))
         if row.get("kind") in ("reduction_vs_base", "change_vs_base"):
             parts.append(f"距目标尚差{size}个百分点")
@@ -274,9 +367,9 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
         elif unit == "rank":
             parts.append(f"距目标尚差{size}位")
         elif not _present(path):
-            parts.append(f"距目标尚差{format_value(abs(gap), unit)}")
+            parts.append(f"距目标尚差{format_value(abs(gap), unit, word)}")
     parts.append(status_label(row) + _direction_note(row))
-    return "，".join(parts)
+    return "，".join(p for p in parts if p)
 
 
 #: How an indicator moved since its base (from the progress category), in words that
@@ -356,7 +449,7 @@ def indicator_sentence(row: Mapping[str, Any], year: int) -> str:
         return f"{name}暂无{year}年数据（{STATUS_NAMES_ZH['no_data']}），{target}。"
     ya = _num(row.get("year_assessed"))
     when = f"（{int(ya)}年数据）" if not math.isnan(ya) and int(ya) != int(year) else ""
-    head = f"{name}{when}为{format_value(row.get('value'), unit)}"
+    head = f"{name}{when}为{format_value(row.get('value'), unit, measure_word_of(row))}"
     if row.get("kind") == "rank" or unit == "rank":
         head = f"{name}{when}位居{format_value(row.get('value'), 'rank')}"
     change = change_phrase(row)
@@ -487,7 +580,8 @@ def old_value_sentence(row: Mapping[str, Any]) -> str:
     when = f"{int(ya)}年的" if not math.isnan(ya) else ""
     target_year = f"{int(ty)}年（目标年）" if not math.isnan(ty) else "目标年"
     return (
-        f"{name}最近数据为{when}{format_value(row.get('value'), row.get('unit') or '')}{value_caveat(row)}，"
+        f"{name}最近数据为{when}{format_value(row.get('value'), row.get('unit') or '', measure_word_of(row))}"
+        f"{value_caveat(row)}，"
         f"尚无{target_year}的数据，无法判断是否达标。"
     )
 
@@ -678,14 +772,18 @@ def problem_sentence(row: Mapping[str, Any], year: int) -> str:
     ya = _num(row.get("year_assessed"))
     when = f"{int(ya)}年" if not math.isnan(ya) else f"{year}年"
     rel = row.get("kind") in ("reduction_vs_base", "change_vs_base")
-    text = f"{name}：{when}为{format_value(row.get('value'), unit)}，{target_phrase(row)}"
+    word = measure_word_of(row)
+    text = f"{name}：{when}为{format_value(row.get('value'), unit, word)}，{target_phrase(row)}"
     gap = _num(row.get("gap"))
-    if not math.isnan(gap) and gap > 0:
-        text += f"，尚差{_gap_text(gap, unit, rel)}"
+    if row.get("kind") == "trend":  # its gap is in years: say what the run lacks
+        short = _trend_shortfall(row)
+        text += f"，{short}" if short else ""
+    elif not math.isnan(gap) and gap > 0:
+        text += f"，尚差{_gap_text(gap, unit, rel, word)}"
     per = _num(row.get("gap_per_year"))
-    if not math.isnan(per):
+    if not math.isnan(per) and row.get("kind") != "trend":
         lower = row.get("comparator") in ("<", "<=") and not rel
-        text += f"，此后每年需{'降低' if lower else '提高'}{_gap_text(per, unit, rel)}"
+        text += f"，此后每年需{'降低' if lower else '提高'}{_gap_text(per, unit, rel, word)}"
     if row.get("status") == "not_met":
         text += "，目标年已到，未达标"
     if is_provisional(row):
@@ -693,8 +791,8 @@ def problem_sentence(row: Mapping[str, Any], year: int) -> str:
     return text + "。"
 
 
-def _gap_text(x: float, unit: str, relative: bool) -> str:
-    return f"{format_number(x)}个百分点" if (relative or unit == "%") else format_value(x, unit)
+def _gap_text(x: float, unit: str, relative: bool, word: str = "") -> str:
+    return f"{format_number(x)}个百分点" if (relative or unit == "%") else format_value(x, unit, word)
 
 
 def next_steps(rows: Iterable[Mapping[str, Any]], *, year: int) -> list[str]:

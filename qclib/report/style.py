@@ -128,13 +128,19 @@ def use_report_style() -> str:
     return use_cjk_font()
 
 
-def unit_label(unit: Any) -> str:
+def unit_label(unit: Any, measure_word: Any = "") -> str:
     """Chinese label of a registry unit (the unit itself when not known).
+
+    A count (unit ``count``) prints its indicator's measure word (``measure_word`` in
+    ``params/indicators*.yml``: 件 for patents, 家 for enterprises, 台 for equipment);
+    without one it falls back to the generic 个.
 
     Parameters
     ----------
     unit : str
         Unit as written in ``params/indicators.yml``.
+    measure_word : str, optional
+        The indicator's measure word (used for unit ``count`` only).
 
     Returns
     -------
@@ -144,7 +150,11 @@ def unit_label(unit: Any) -> str:
     --------
     >>> unit_label("ug/m3"), unit_label("%"), unit_label("per 10k"), unit_label("kWh")
     ('微克/立方米', '%', '每万', 'kWh')
+    >>> unit_label("count", "件"), unit_label("count"), unit_label("%", "件")
+    ('件', '个', '%')
     """
     if unit is None or (isinstance(unit, float) and math.isnan(unit)):
         return ""
+    if str(unit) == "count" and isinstance(measure_word, str) and measure_word:
+        return measure_word
     return UNIT_LABELS.get(str(unit), str(unit))

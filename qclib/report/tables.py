@@ -29,7 +29,13 @@ from qclib.constants import (
 from qclib.data import registry
 from qclib.exceptions import InvalidChoiceError
 from qclib.report.escape import table as escaped_table
-from qclib.report.narrative import JUDGED_STATUSES, is_provisional, overview_bucket
+from qclib.report.narrative import (
+    JUDGED_STATUSES,
+    is_provisional,
+    measure_word_of,
+    n_years_stated,
+    overview_bucket,
+)
 from qclib.report.series import _scope_key, drawable, indicator_history, reference_histories
 from qclib.report.style import STATUS_BACKGROUNDS, unit_label
 
@@ -126,6 +132,8 @@ class ReportInputs:
                 "source_clause",
                 "target_year_inferred",
                 "proxy_indicator",
+                "measure_word",
+                "n_years_stated",
             )
             if c in targets.columns and c not in sc.columns
         ]
@@ -195,6 +203,21 @@ def _fmt(x: Any) -> str:
     return format_number(x) if not math.isnan(_num(x)) else "—"
 
 
+def measure_words(indicators: pd.DataFrame) -> dict[str, str]:
+    """Indicator id -> measure word (件, 家, 台 …) of every count of the registry that states one.
+
+    Examples
+    --------
+    >>> ind = pd.DataFrame({"indicator_id": ["p", "r"], "unit": ["count", "%"], "measure_word": ["件", ""]})
+    >>> measure_words(ind)
+    {'p': '件'}
+    """
+    if "measure_word" not in indicators.columns:
+        return {}
+    sel = indicators.loc[indicators["unit"].eq("count") & indicators["measure_word"].fillna("").ne("")]
+    return dict(zip(sel["indicator_id"], sel["measure_word"]))
+
+
 def target_text(row: Mapping[str, Any]) -> str:
     """A target in short form, e.g. ``≥90%（2015）`` or ``2013年108→95（2016）``.
 
@@ -224,13 +247,24 @@ def target_text(row: Mapping[str, Any]) -> str:
     >>> target_text({"kind": "vs_reference", "comparator": "<", "reference": "china",
     ...              "target_year": 2015})
     '＜全国（2015）'
+    >>> target_text({"kind": "count", "comparator": ">=", "target_value": 3, "unit": "count",
+    ...              "measure_word": "家", "target_year": 2017})
+    '≥3家（2017）'
+    >>> target_text({"kind": "trend", "comparator": ">", "n_years": 3, "target_year": 2017})
+    '连续3年提高（2017）'
+    >>> target_text({"kind": "trend", "comparator": "<", "n_years": 7, "target_year": 2020,
+    ...              "n_years_stated": False})
+    '持续下降（2014—2020年，逐年判断）'
     """
     kind = row.get("kind")
     comp = _COMPARATOR_TEXT.get(str(row.get("comparator")), "")
     ty = _num(row.get("target_year"))
     when = f"（{int(ty)}）" if not math.isnan(ty) else ""
     unit = row.get("unit") or ""
-    unit = "" if unit in ("count", "bool", "rank", "per 10k") else UNIT_NAMES_ZH.get(unit, unit)
+    if unit == "count":
+        unit = measure_word_of(row)  # 件, 家, 台 … ('' without one: a bare number, never a wrong 个)
+    else:
+        unit = "" if unit in ("bool", "rank", "per 10k") else UNIT_NAMES_ZH.get(unit, unit)
     sep = ""
     tv = row.get("target_value")
     by = _num(row.get("base_year"))
@@ -244,7 +278,9 @@ def target_text(row: Mapping[str, Any]) -> str:
         return f"较{base}{word}{comp}{_fmt(tv)}%{when}"
     if kind == "trend":
         n = _num(row.get("n_years"))
-        way = "下降" if row.get("comparator") in ("<", "<=") else "上升"
+        way = "下降" if row.get("comparator") in ("<", "<=") else "提高"
+        if not n_years_stated(row) and not math.isnan(n) and not math.isnan(ty):
+            return f"持续{way}（{int(ty) - int(n) + 1}—{int(ty)}年，逐年判断）"  # the plan gives no count
         lead = f"连续{int(n)}年" if not math.isnan(n) else "持续"
         return f"{lead}{way}{when}"
     if kind == "vs_reference":
@@ -634,6 +670,7 @@ def observations_table(
         & ~observations["basis"].isin(NOT_A_YEAR_BASES)
     ]
     reg = indicators.set_index("indicator_id")
+    words = measure_words(indicators)
     order = {d: i for i, d in enumerate(DOMAINS)}
     rows = []
     for r in sel.to_dict("records"):
@@ -647,7 +684,7 @@ def observations_table(
                 "领域": DOMAIN_NAMES_ZH.get(dom, dom or "—"),
                 "指标": name + (f"（{scope}）" if scope else ""),
                 "数值": _fmt(r["value"]),
-                "单位": unit_label(r.get("unit", "")),
+                "单位": unit_label(r.get("unit", ""), words.get(iid, "")),
                 "数据性质": basis_label(r.get("basis", ""), r.get("source_kind", "")),
                 "来源": source_label(r.get("source", ""), r.get("source_kind", "")),
             }
@@ -1191,6 +1228,7 @@ def data_request_rows(
     [['郑州市', 2015, 't', '吨'], ['郑州市', 2010, 't', '吨']]
     """
     reg = indicators.set_index("indicator_id")
+    words = measure_words(indicators)
     rows = []
     for r in scorecard.to_dict("records"):
         years = _years_needed(r, year)
@@ -1207,7 +1245,7 @@ def data_request_rows(
                     "name_zh": r.get("name_zh") or iid,
                     "definition": reg["name_zh"].get(iid, "") if iid in reg.index else "",
                     "unit": unit,
-                    "unit_zh": unit_label(unit),
+                    "unit_zh": unit_label(unit, words.get(iid, "")),
                     "target": target_text(r),
                     "plan_clause": target_clause(r),
                     "scope": r.get("scope") or "",
@@ -1364,6 +1402,7 @@ def not_a_year_table(observations: pd.DataFrame, indicators: pd.DataFrame, city:
         & observations["basis"].isin(("partial_year", "period"))
     ]
     names = indicators.set_index("indicator_id")["name_zh"]
+    words = measure_words(indicators)
     rows = []
     for r in sel.to_dict("records"):
         rows.append(
@@ -1371,7 +1410,7 @@ def not_a_year_table(observations: pd.DataFrame, indicators: pd.DataFrame, city:
                 # a two-month mean is not an annual mean: the name drops 年均 (the period column says which)
                 str(names.get(r["indicator_id"], r["indicator_id"])).replace("年均浓度", "平均浓度"),
                 _fmt(r["value"]),
-                unit_label(r.get("unit", "")),
+                unit_label(r.get("unit", ""), words.get(r["indicator_id"], "")),
                 _coverage_zh(str(r.get("basis")), str(r.get("note") or "")),
                 source_label(r.get("source", ""), r.get("source_kind", "")),
             ]
@@ -1434,7 +1473,12 @@ def target_sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
 
 
 def official_conflicts_table(
-    observations: pd.DataFrame, city: str, *, until: int | None = None, names: Mapping[str, str] | None = None
+    observations: pd.DataFrame,
+    city: str,
+    *,
+    until: int | None = None,
+    names: Mapping[str, str] | None = None,
+    measure_words: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Years for which the data hold two different official figures, and the one the report uses.
 
@@ -1461,7 +1505,7 @@ def official_conflicts_table(
     for (iid, y, _scope), grp in sel.groupby(["indicator_id", "year", "scope"], sort=True):
         if grp["value"].nunique() < 2:
             continue
-        unit = unit_label(str(grp["unit"].iloc[0]))
+        unit = unit_label(str(grp["unit"].iloc[0]), (measure_words or {}).get(str(iid), ""))
         kinds = grp.get("source_kind", pd.Series("", index=grp.index)).fillna("")
         order = kinds.map(lambda k: rank.get(k, 0.0)).sort_values(kind="stable")
         used = grp.loc[order.index[0], "value"]
@@ -1511,7 +1555,10 @@ def warnings_sentence(records: Iterable[Any]) -> str:
 
 
 def common_indicator_lines(
-    series: Mapping[str, Mapping[str, pd.DataFrame]], names: Mapping[str, str], units: Mapping[str, str]
+    series: Mapping[str, Mapping[str, pd.DataFrame]],
+    names: Mapping[str, str],
+    units: Mapping[str, str],
+    measure_words: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[str]]:
     """Split shared indicators into those with two or more cities' data (charted) and one-city lines.
 
@@ -1529,6 +1576,9 @@ def common_indicator_lines(
     >>> common_indicator_lines({"pm": {"郑州市": h, "株洲市": e}, "x": {"郑州市": e, "株洲市": e}},
     ...                        {"pm": "PM2.5年均浓度"}, {"pm": "ug/m3"})
     ([], ['“PM2.5年均浓度”仅郑州市有数据（2015年96微克/立方米），无法对比。'])
+    >>> common_indicator_lines({"p": {"郑州市": h.assign(value=12.0), "株洲市": e}}, {"p": "国家级质检中心数"},
+    ...                        {"p": "count"}, {"p": "个"})[1]
+    ['“国家级质检中心数”仅郑州市有数据（2015年12个），无法对比。']
     """
     from qclib.report.narrative import format_value
 
@@ -1542,7 +1592,7 @@ def common_indicator_lines(
             last = h.iloc[-1]
             lines.append(
                 f"“{names.get(iid, iid)}”仅{city}有数据（{int(last['year'])}年"
-                f"{format_value(last['value'], units.get(iid, ''))}），无法对比。"
+                f"{format_value(last['value'], units.get(iid, ''), (measure_words or {}).get(iid, ''))}），无法对比。"
             )
     return charted, lines
 
@@ -1603,7 +1653,7 @@ def figure_cards(rows: pd.DataFrame, observations: pd.DataFrame, city: str, year
         ya = _num(r.get("year_assessed"))
         when = f"{int(ya)}年：" if not math.isnan(ya) else ""
         name = r.get("name_zh") or r["indicator_id"]
-        value = format_value(r.get("value"), str(r.get("unit") or ""))
+        value = format_value(r.get("value"), str(r.get("unit") or ""), measure_word_of(r))
         rest = f"{when}{value}　｜　目标：{target_text(r)}　｜　{status_label(r)}"
         cards.append(f"**{md_text(name)}**　{md_text(rest)}")
     return cards

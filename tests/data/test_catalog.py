@@ -178,3 +178,96 @@ def test_a_municipality_is_a_city_with_the_nation_as_its_province(tmp_path):
 def test_the_name_of_a_registry_city_must_be_the_registry_name(tmp_path):
     (issue,) = _registry_errors(tmp_path, "luoyang", "洛杨市", "henan")
     assert issue.column == "city.name_zh" and issue.allowed == "洛阳市 (or 洛阳)"
+
+
+# ---- measure words of counts ----------------------------------------------------------------
+_WORD = "    measure_word: 个\n"
+
+
+@pytest.mark.parametrize(
+    "indicators, fragment",
+    [
+        (INDICATORS.replace(_WORD, ""), "states no measure word"),  # missing
+        (INDICATORS.replace(_WORD, '    measure_word: ""\n'), "states no measure word"),  # empty
+        (INDICATORS.replace(_WORD, "    measure_word: pieces\n"), "not a known measure word"),
+        (INDICATORS.replace(_WORD, "    measure_word: 件数\n"), "not a known measure word"),
+    ],
+    ids=["missing", "empty", "english", "not-a-word"],
+)
+def test_a_count_without_a_known_measure_word_is_refused(tmp_path, indicators, fragment):
+    assert indicators != INDICATORS
+    issues = _errors(tmp_path, indicators=indicators)
+    match = [i for i in issues if i.column == "indicators[2].measure_word"]
+    assert match, [str(i) for i in issues]
+    text = str(match[0])
+    assert match[0].file.endswith("indicators.yml") and isinstance(match[0].row, int)
+    assert fragment in text and "'pilots'" in text  # file, line, indicator and the value
+    assert "个, 件, 家" in text  # what is allowed
+
+
+def test_a_measure_word_on_another_unit_is_refused(tmp_path):
+    ind = INDICATORS.replace('    unit: "%"\n', '    unit: "%"\n    measure_word: 件\n', 1)
+    issues = _errors(tmp_path, indicators=ind)
+    match = [i for i in issues if i.column == "indicators[1].measure_word"]
+    assert match and "'pass_rate'" in str(match[0]) and "件" in str(match[0])
+
+
+def test_an_unknown_indicator_field_names_the_indicator(tmp_path):
+    issues = _errors(tmp_path, indicators=INDICATORS.replace(_WORD, "    unit_zh: 件\n"))
+    match = [i for i in issues if i.column == "indicators[2].unit_zh"]
+    assert match and "'pilots'" in str(match[0]) and "measure_word" in str(match[0])
+
+
+def test_a_count_target_carries_its_indicators_measure_word(tmp_path):
+    city = (
+        CITY
+        + """  - target_id: testcity_service_1
+    indicator_id: pilots
+    domain: service
+    name_zh: 试点
+    name_en: pilots
+    kind: count
+    comparator: ">="
+    target_value: 1
+    unit: count
+    source: {section: 三（三）, item: "3"}
+"""
+    )
+    t = load_catalog(make_params(tmp_path, city=city)).targets.set_index("target_id")
+    assert t.loc["testcity_service_1", "measure_word"] == "个"
+    assert t.loc["testcity_product_1", "measure_word"] == ""  # a rate prints %
+
+
+# ---- trend targets say whether the plan states the number of years ------------------------
+_TREND = """  - target_id: testcity_engineering_1
+    indicator_id: pass_rate
+    domain: engineering
+    name_zh: 比重不断提高
+    name_en: share keeps rising
+    kind: trend
+    comparator: ">"
+    target_value: null
+    unit: "%"
+    target_year: 2020
+    n_years: 7
+{stated}    numeric: false
+    source: {{section: 二（二）, item: "2"}}
+"""
+
+
+@pytest.mark.parametrize("stated", ["", "    n_years_stated: maybe\n"], ids=["missing", "not-a-bool"])
+def test_a_trend_must_say_whether_its_years_are_stated(tmp_path, stated):
+    issues = _errors(tmp_path, city=CITY + _TREND.format(stated=stated))
+    match = [i for i in issues if i.column == "targets[3].n_years_stated"]
+    assert match, [str(i) for i in issues]
+    assert "'testcity_engineering_1'" in str(match[0]) and "连续3年" in str(match[0])
+
+
+def test_n_years_stated_is_read_and_refused_outside_trends(tmp_path):
+    cat = load_catalog(make_params(tmp_path, city=CITY + _TREND.format(stated="    n_years_stated: false\n")))
+    t = cat.targets.set_index("target_id")
+    assert bool(t.loc["testcity_engineering_1", "n_years_stated"]) is False
+    assert bool(t.loc["testcity_product_1", "n_years_stated"]) is True  # not a trend: nothing to say
+    city = CITY.replace("kind: threshold\n", "kind: threshold\n    n_years_stated: true\n", 1)
+    issues = _errors(tmp_path / "b", city=city)
+    assert any(i.column == "targets[0].n_years_stated" and "only a trend" in str(i) for i in issues)

@@ -18,6 +18,7 @@ from qclib.constants import (
     COMPARATORS,
     DIRECTIONS,
     DOMAINS,
+    MEASURE_WORDS,
     MEASURES,
     PLAN_CITIES,
     REFERENCE_ENTITIES,
@@ -106,7 +107,7 @@ def test_indicator_registry_fields_and_vocab():
     ids = [e["indicator_id"] for e in entries]
     assert len(ids) == len(set(ids))
     for e in entries:
-        assert set(e) == INDICATOR_FIELDS, e["indicator_id"]
+        assert set(e) - {"measure_word"} == INDICATOR_FIELDS, e["indicator_id"]  # measure_word: counts only
         assert e["domain"] in DOMAINS
         assert e["measure"] in MEASURES
         assert e["direction"] in DIRECTIONS
@@ -115,6 +116,87 @@ def test_indicator_registry_fields_and_vocab():
             assert e["unit"] == "rank" and e["direction"] == "lower_is_better"
         if e["measure"] == "boolean":
             assert e["unit"] == "bool"
+
+
+#: The measure word of every count indicator (unit count), as the seed documents and the
+#: public_facts quotes print it after the number.  A count added to the registry must be added
+#: here too (the test below fails otherwise), with its word checked against its source.
+COUNT_MEASURE_WORDS: dict[str, str] = {
+    # plan targets (params/indicators.yml)
+    "national_brand_demo_zones": "个",  # 称号1个以上 (001), 争创1个 (002)
+    "provincial_brand_demo_zones": "个",  # 3个以上 (002)
+    "major_quality_safety_accidents": "起",
+    "national_service_standardization_pilots": "个",  # 建成1个 (001, 003)
+    "time_honored_and_standard_store_titles": "个",  # 称号在3个以上 (001)
+    "service_brand_titles": "个",  # 称号在3个以上 (001)
+    "service_enterprises_brand_or_award": "家",  # enterprises
+    "inferior_v_water_bodies_built_up": "个",
+    "national_quality_education_bases": "个",  # 1个以上 (001)
+    "national_metrology_centers_or_key_labs": "个",  # 1个以上 (001, 003)
+    "national_qc_centers": "个",  # 12个国家质检中心 (000), 3个国家级质检中心 (003)
+    # figures only (params/indicators_observed.yml)
+    "food_spotcheck_batches": "批次",
+    "china_famous_brand_products": "项",  # 中国名牌产品8项 (004)
+    "china_well_known_trademarks": "件",  # 中国驰名商标6件 (004)
+    "hebei_famous_brand_products": "项",
+    "hebei_quality_products": "项",
+    "hebei_famous_trademarks": "件",
+    "hebei_famous_and_quality_products": "项",
+    "valid_registered_trademarks": "件",
+    "henan_famous_brand_enterprises_in_year": "家",  # 60家企业 (000)
+    "henan_famous_brand_products_in_year": "个",  # 68个产品 (000)
+    "brand_building_demo_enterprises": "家",
+    "agri_standardization_demo_zones": "个",
+    "special_equipment_supervision_bodies": "个",
+    "enterprises_with_quality_dynamic_management_system": "家",
+    "key_equipment_under_dynamic_management": "台",  # 19037台重点设备 (004)
+    "admin_approval_items": "项",  # 由363项削减至141项 (000)
+    "provincial_qc_centers": "个",
+    "national_qc_centers_in_preparation": "个",
+    "national_qc_centers_approved": "个",
+    "city_county_inspection_bodies": "个",
+    "municipal_rd_centers": "家",  # 市级研发中心、1705家 (000)
+    "national_standardization_tech_committees": "个",
+    "high_tech_enterprises": "家",  # 高新技术企业342家 (000)
+    "patent_grants": "件",  # 专利授权10372件 (000)
+    "valid_invention_patents": "件",
+    "high_value_invention_patents": "件",
+    "national_standards_drafted": "项",
+    "industry_standards_drafted": "项",
+    "local_standards_drafted": "项",
+    "national_standard_projects_applied": "项",
+    "local_standard_projects_applied": "项",
+    "standardization_pilot_projects_approved": "项",
+    "enterprise_standard_leaders": "个",
+    "china_quality_award_nominations": "项",
+    "governor_quality_award_winners_in_year": "家",
+    "governor_quality_award_winners_cumulative": "家",
+    "mayor_quality_award_winners_in_year": "家",
+    "chief_quality_officers": "家",
+    "quality_education_practice_bases": "家",  # 6家企业为…基地 (000)
+    "quality_education_demo_schools": "所",  # 14所中小学校 (000)
+    "quality_safety_student_volunteers": "名",  # 300名大学生 (000)
+    "quality_volunteer_universities": "所",
+    "quality_slogan_submissions": "条",  # 口号3484条 (000)
+    "quality_logo_submissions": "个",
+    "honest_metrology_pledge_units": "家",
+    "honest_metrology_demo_units": "家",
+}
+
+
+def test_every_count_indicator_states_its_measure_word(registry):
+    counts = {iid: e for iid, e in registry.items() if e["unit"] == "count"}
+    missing = sorted(iid for iid, e in counts.items() if not e.get("measure_word"))
+    assert not missing, f"count indicators without a measure_word: {missing}"
+    assert set(counts) == set(COUNT_MEASURE_WORDS), set(counts) ^ set(COUNT_MEASURE_WORDS)
+    for iid, e in counts.items():
+        assert e["measure_word"] == COUNT_MEASURE_WORDS[iid], iid
+        assert e["measure_word"] in MEASURE_WORDS, iid
+    for iid, e in registry.items():
+        if e["unit"] != "count":
+            assert "measure_word" not in e, iid  # other units print their own (天, 吨, %)
+        if e["measure"] == "count":  # every count either names its word or is in days (天)
+            assert e["unit"] in ("count", "days"), iid
 
 
 def test_every_city_file_has_metadata(docs):
@@ -133,7 +215,8 @@ def test_every_city_file_has_metadata(docs):
 def test_every_target_has_required_fields_and_allowed_values(targets, registry):
     assert targets, "no targets"
     for tid, t in targets.items():
-        assert set(t) - {"city", "proxy_indicator", "scope_strict"} == TARGET_FIELDS, tid  # two optional fields
+        optional = {"city", "proxy_indicator", "scope_strict", "n_years_stated"}
+        assert set(t) - optional == TARGET_FIELDS, tid  # optional fields (n_years_stated: trends only)
         assert tid.startswith(f"{t['city']}_{t['domain']}_"), tid
         assert t["domain"] in DOMAINS, tid
         assert t["kind"] in TARGET_KINDS, tid
@@ -156,6 +239,9 @@ def test_every_target_has_required_fields_and_allowed_values(targets, registry):
             assert isinstance(t["base_year"], int) and isinstance(t["base_value"], (int, float)), tid
         if t["kind"] == "trend":
             assert t["comparator"] in (">", "<") and isinstance(t["n_years"], int), tid
+            assert isinstance(t["n_years_stated"], bool), tid
+        else:
+            assert "n_years_stated" not in t, tid
         if t["kind"] == "vs_reference":
             assert t["reference"] in REFERENCE_ENTITIES, tid
         else:
@@ -541,6 +627,23 @@ def test_zhuzhou_product_rank_and_export(targets):
         comparator=">=",
         target_value=95,
     )
+
+
+def test_only_zhuzhou_trends_state_their_number_of_years(targets):
+    # 连续3年不断提高 (Zhuzhou, seed 003) states the count; 不断提高 / 逐年下降 (Zhengzhou 001,
+    # Xinxiang 002) do not: n_years is the span of plan years, each year judged against the one before
+    trends = {tid: t for tid, t in targets.items() if t["kind"] == "trend"}
+    stated = {tid for tid, t in trends.items() if t["n_years_stated"]}
+    assert stated == {"zhuzhou_engineering_3", "zhuzhou_engineering_4", "zhuzhou_engineering_5", "zhuzhou_service_2"}
+    spans = {
+        tid: (t["target_year"] - t["n_years"] + 1, t["target_year"]) for tid, t in trends.items() if tid not in stated
+    }
+    assert spans == {
+        "xinxiang_engineering_2_c": (2014, 2020),  # after the 2013 opinions, to 2020
+        "xinxiang_engineering_2_g": (2014, 2020),
+        "zhengzhou_engineering_intro": (2014, 2015),  # the 2014 plan's years
+        "zhengzhou_service_intro": (2014, 2015),
+    }
 
 
 def test_zhuzhou_engineering_trends(targets):

@@ -193,6 +193,22 @@ def test_trend_kind(values, year, n_years, comparator, status):
     assert r.status == status
 
 
+def test_trend_reason_says_n_years_only_when_the_plan_states_it():
+    s = pd.Series([70, 72, 71, 78], index=range(2013, 2017), dtype=float)
+    kw = dict(comparator=">", target_value=None, target_year=2016, year=2016, series=s, n_years=3)
+    stated = attainment("trend", **kw)
+    assert stated.status == "not_met" and "target (3 years running by 2016)" in stated.reason
+    assert stated.reason_zh == "2016年已连续1年提高，目标为连续3年提高（目标年2016）：未达标"
+    unstated = attainment("trend", **kw, n_years_stated=False)
+    assert unstated.status == "not_met"  # the same year-by-year judgement
+    assert "a rise in every year 2014-2016 (the plan states no number of years)" in unstated.reason
+    assert unstated.reason_zh == "2016年已连续1年提高，目标为规划期内（2014—2016年）逐年提高（目标年2016）：未达标"
+    before = attainment("trend", **{**kw, "year": 2015}, n_years_stated=False)
+    assert before.reason_zh.startswith(
+        "2015年未比上年提高，目标为规划期内（2014—2016年）逐年提高；最近一年未向目标方向变化"
+    )
+
+
 def test_trend_gap_years_breaks_the_run(nan_gap):
     r = attainment("trend", comparator=">", target_value=None, target_year=2014, year=2014, series=nan_gap, n_years=2)
     assert r.status == "no_data"  # 2013 missing: direction unknown

@@ -292,6 +292,11 @@ def test_trend_columns_and_trend_kind(targets_frame, observations_frame):
     assert r["trend_slope"] == pytest.approx(1.5)
     r14 = scorecard(tg, ob, year=2014).iloc[0]
     assert r14["status"] == "on_track" and r14["trend_label"] == "insufficient_data"
+    assert "3 years running by 2018" in r["reason"] and "目标为连续3年提高" in r["reason_zh"]
+    # the same target where the plan gives no count (不断提高): same judgement, worded as the plan says
+    u = scorecard(tg.assign(n_years_stated=False), ob).iloc[0]
+    assert u["status"] == "met" and "the plan states no number of years" in u["reason"]
+    assert "规划期内（2016—2018年）逐年提高" in u["reason_zh"] and "连续3年提高" not in u["reason_zh"]
 
 
 def test_duplicate_same_basis_first_row_wins(targets_frame, observations_frame):

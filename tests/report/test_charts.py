@@ -206,6 +206,24 @@ def test_chart_rules_target_inside_the_axes_years_integer_unit_horizontal():
     plt.close("all")
 
 
+def test_a_count_axis_and_legend_use_the_measure_word():
+    hist = pd.DataFrame({"year": [2013, 2015], "value": [3.0, 4.0]})
+    target = {
+        "kind": "count",
+        "comparator": ">=",
+        "target_value": 3,
+        "target_year": 2017,
+        "unit": "count",
+        "measure_word": "家",
+    }
+    ax = plotting.plot_indicator_history(hist, target, unit="count")  # the word comes from the target row
+    assert [t.get_text() for t in ax.texts if t.get_text() in ("家", "个")] == ["家"]
+    assert "目标：≥3家（2017年）" in [line.get_label() for line in ax.get_lines()]
+    cities = plotting.plot_cities_indicator({"株洲市": hist}, {"株洲市": target}, unit="count")
+    assert "个" not in [t.get_text() for t in cities.texts] and "家" in [t.get_text() for t in cities.texts]
+    plt.close("all")
+
+
 def test_small_multiples_validates():
     with pytest.raises(ValueError, match="n and ncols"):
         plotting.small_multiples(0)

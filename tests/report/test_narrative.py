@@ -125,3 +125,74 @@ def test_status_summary_counts_add_up(statuses):
 def test_format_number_round_trips_within_rounding(x):
     text = narrative.format_number(x)
     assert math.isclose(float(text), x, abs_tol=0.051 if abs(x) >= 1000 else 0.0051)
+
+
+# ---- counts print their measure word --------------------------------------------------------
+PATENTS = {
+    "name_zh": "专利授权量",
+    "kind": "count",
+    "comparator": ">=",
+    "target_value": 12000.0,
+    "unit": "count",
+    "measure_word": "件",
+    "target_year": 2016,
+    "value": 10372.0,
+    "year_assessed": 2013,
+    "gap": 1628.0,
+    "status": "off_track",
+    "progress_category": "moderate",
+}
+
+
+def test_a_count_reads_with_its_measure_word_not_ge():
+    text = narrative.indicator_sentence(PATENTS, 2013)
+    assert text.startswith("专利授权量为10372件；2016年目标为不低于12000件") and "距目标尚差1628件" in text
+    assert "个" not in text
+    line = narrative.problem_sentence({**PATENTS, "gap_per_year": 542.67}, 2013)
+    assert "2013年为10372件" in line and "尚差1628件" in line and "每年需提高542.67件" in line
+    old = narrative.old_value_sentence({**PATENTS, "status": "no_data", "year_assessed": 2013})
+    assert "最近数据为2013年的10372件" in old
+
+
+def test_without_a_measure_word_a_count_keeps_the_generic_word():
+    assert narrative.format_value(3, "count") == "3个"
+    assert narrative.format_value(3, "%", "件") == "3%"  # the word is for counts only
+
+
+# ---- trend targets: 连续N年 only when the plan states N ---------------------------------------
+STATED = {"kind": "trend", "comparator": ">", "n_years": 3, "target_year": 2017, "n_years_stated": True}
+UNSTATED = {"kind": "trend", "comparator": ">", "n_years": 7, "target_year": 2020, "n_years_stated": False}
+
+
+def test_a_stated_number_of_years_reads_as_the_plan_prints_it():
+    assert narrative.target_phrase(STATED) == "2017年目标为连续3年提高"
+    assert narrative.target_phrase({**STATED, "comparator": "<"}) == "2017年目标为连续3年下降"
+
+
+def test_a_trend_without_a_stated_number_is_never_n_years_running():
+    text = narrative.target_phrase(UNSTATED)
+    assert text == "目标为2014—2020年持续提高（规划未规定年数，按每年均高于上年判断）"
+    assert "连续" not in text
+    falling = narrative.target_phrase({**UNSTATED, "comparator": "<"})
+    assert falling == "目标为2014—2020年持续下降（规划未规定年数，按每年均低于上年判断）"
+
+
+def test_a_trend_behind_is_short_in_years_not_in_its_unit():
+    row = {
+        **UNSTATED,
+        "name_zh": "工业化建造比重",
+        "unit": "%",
+        "value": 20.0,
+        "year_assessed": 2016,
+        "gap": 7.0,
+        "gap_per_year": 1.75,
+        "status": "off_track",
+        "progress_category": "moving_away",
+    }
+    text = narrative.indicator_sentence(row, 2016)
+    assert "最近一年未提高" in text and "百分点" not in text and "连续" not in text
+    line = narrative.problem_sentence(row, 2016)
+    assert "百分点" not in line and "每年需" not in line
+    missed = narrative.standing_phrase({**STATED, "unit": "%", "gap": 1.0, "status": "not_met"})
+    assert missed == "至目标年仅连续2年提高，未达到连续3年，未达标"
+    assert "并非每年均高于上年" in narrative.standing_phrase({**UNSTATED, "gap": 3.0, "status": "not_met"})

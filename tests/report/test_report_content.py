@@ -205,6 +205,19 @@ def test_rendered_report_reads_as_a_report(rendered, inputs):
     assert "不一致：按数值计算为-61.2%" in text
 
 
+def test_rendered_counts_carry_their_measure_word(rendered):
+    text = _visible(rendered / "zhengzhou" / "2013" / "city_report.html")
+    # the patent figure of the 2014 interview (seed 000: 专利授权10372件) with its word, not 个
+    assert re.search(r"专利授权量\s*10372\s*件", text) and not re.search(r"10372\s*个", text)
+    assert re.search(r"高新技术企业数\s*342\s*家", text) and re.search(r"大学生质量安全志愿者人数\s*300\s*名", text)
+
+
+def test_rendered_trends_without_a_stated_count_are_not_n_years_running(rendered):
+    text = _visible(rendered / "zhengzhou" / "2016" / "city_report.html")
+    assert "工业化建造比重不断提高" in text and "持续提高（2014—2015年，逐年判断）" in text
+    assert not re.search(r"连续\d+年(上升|提高)", text)  # Zhengzhou's plan gives no count of years
+
+
 def test_data_request_sheet_is_written_and_loads_back(rendered, tmp_path):
     from openpyxl import load_workbook
 

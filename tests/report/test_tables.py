@@ -44,3 +44,37 @@ def test_side_by_side_marks_different_levels(inputs):
     side = reportdata.targets_side_by_side(inputs.catalog.targets, ["zhengzhou", "xinxiang", "zhuzhou"])
     ag = side.loc[side["指标"] == "农业标准化生产普及率"].iloc[0]
     assert ag["目标不同"] == "是" and ag["zhengzhou"].startswith("＞30%") and ag["xinxiang"].startswith("＞40%")
+
+
+def test_target_text_counts_and_trends():
+    count = {"kind": "count", "comparator": ">=", "target_value": 3.0, "unit": "count", "target_year": 2017}
+    assert reportdata.target_text({**count, "measure_word": "家"}) == "≥3家（2017）"
+    trend = {"kind": "trend", "comparator": ">", "n_years": 3, "target_year": 2017}
+    assert reportdata.target_text({**trend, "n_years_stated": True}) == "连续3年提高（2017）"
+    unstated = {**trend, "n_years": 7, "target_year": 2020, "n_years_stated": False}
+    assert reportdata.target_text(unstated) == "持续提高（2014—2020年，逐年判断）"
+
+
+def test_every_table_unit_of_a_count_is_its_measure_word(inputs):
+    ind = inputs.catalog.indicators
+    qhd = reportdata.observations_table(inputs.observations, ind, "qinhuangdao", 2010).set_index("指标")
+    assert qhd.loc["动态管理的重点设备台数", "单位"] == "台"
+    assert qhd.loc["中国驰名商标数", "单位"] == "件" and qhd.loc["中国名牌产品数", "单位"] == "项"
+    assert qhd.loc["品牌建设示范企业数", "单位"] == "家"
+    zz = reportdata.observations_table(inputs.observations, ind, "zhengzhou", 2013).set_index("指标")
+    assert zz.loc["专利授权量", "单位"] == "件" and zz.loc["高新技术企业数", "单位"] == "家"
+    assert zz.loc["大学生质量安全志愿者人数", "单位"] == "名"
+    counts = set(ind.loc[ind["unit"] == "count", "name_zh"])
+    shown = zz.loc[zz.index.isin(counts), "单位"].tolist() + qhd.loc[qhd.index.isin(counts), "单位"].tolist()
+    words = reportdata.measure_words(ind)
+    assert shown and set(shown) <= set(words.values())
+    apart = reportdata.not_a_year_table(inputs.observations, ind, "qinhuangdao", 2010).set_index("指标")
+    assert apart.loc["立项申报国家标准数", "单位"] == "项"
+
+
+def test_the_data_request_sheet_asks_for_counts_in_their_word(inputs):
+    card = inputs.scorecard("zhuzhou", 2017)
+    rows = reportdata.data_request_rows(card, inputs.catalog.indicators, 2017, "株洲市").set_index("indicator_id")
+    assert rows.loc["service_enterprises_brand_or_award", "unit_zh"] == "家"
+    assert rows.loc["national_service_standardization_pilots", "unit_zh"] == "个"
+    assert rows.loc["service_enterprises_brand_or_award", "target"] == "≥3家（2017）"
