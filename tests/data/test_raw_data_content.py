@@ -272,8 +272,17 @@ def test_zhengzhou_pm25_2013_is_plan_baseline(seeds: pd.DataFrame) -> None:
 
 
 def test_building_energy_scope_urban(seeds: pd.DataFrame) -> None:
-    r = _one(seeds, city="zhengzhou", indicator_id="new_building_energy_standard_rate", year=2013)
+    # 市区建筑节能设计标准执行率: the design standard, not the plans' rate for newly started buildings
+    r = _one(seeds, city="zhengzhou", indicator_id="building_energy_design_standard_rate", year=2013)
     assert float(r.value) == 100 and r.scope == "市区"
+    assert not (seeds.indicator_id == "new_building_energy_standard_rate").any()
+
+
+def test_affordable_housing_figure_is_a_completion_pass_rate(seeds: pd.DataFrame) -> None:
+    # 保障性安居工程…竣工工程合格率: at completion, not the first-time acceptance rate the plans target
+    r = _one(seeds, city="zhengzhou", indicator_id="affordable_housing_completion_pass_rate", year=2013)
+    assert float(r.value) == 100 and "竣工工程合格率" in r.note
+    assert not (seeds.indicator_id == "affordable_housing_acceptance_rate").any()
 
 
 def test_education_bases_are_not_national(seeds: pd.DataFrame) -> None:

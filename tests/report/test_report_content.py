@@ -44,6 +44,25 @@ def test_zhengzhou_2013_uses_the_plan_and_interview_figures(inputs):
     assert "工业产品质量监督抽查合格率" in spot["provisional_reason_zh"]
 
 
+@pytest.mark.parametrize(
+    ("tid", "proxy"),
+    [
+        # 保障性安居工程…竣工工程合格率100%: at completion, not the first-time acceptance rate the plan targets
+        ("zhengzhou_engineering_4", "保障性安居工程竣工工程合格率"),
+        # 市区建筑节能设计标准执行率100%: the design standard, not the rate for newly started buildings
+        ("zhengzhou_engineering_2", "建筑节能设计标准执行率"),
+    ],
+)
+def test_a_near_but_different_figure_stands_in_as_a_proxy(inputs, tid, proxy):
+    r = _by_indicator(inputs.scorecard("zhengzhou", 2013)).loc[tid]
+    assert (r["value"], r["value_basis"], r["status"]) == (100.0, "proxy", "on_track")
+    assert r["provisional"] and r["proxy_name_zh"] == proxy and proxy in r["provisional_reason_zh"]
+    assert narrative.overview_bucket(r.to_dict()) == "待核实"
+    assert f"以相近指标“{proxy}”的数值近似" in narrative.status_label(r.to_dict())
+    late = _by_indicator(inputs.scorecard("zhengzhou", 2015)).loc[tid]  # the 2013 figure, shown not judged
+    assert late["status"] == "no_data" and proxy in narrative.old_value_sentence(late.to_dict())
+
+
 def test_zhengzhou_2016_has_no_pace_status_on_a_2015_target(inputs):
     c = inputs.scorecard("zhengzhou", 2016)
     past = c.loc[c["target_year"] <= 2016]
@@ -205,11 +224,13 @@ def test_rendered_report_reads_as_a_report(rendered, inputs):
     assert "不一致：按数值计算为-61.2%" in text
 
 
-def test_rendered_counts_carry_their_measure_word(rendered):
+def test_rendered_counts_carry_their_measure_word_and_proxies_are_named(rendered):
     text = _visible(rendered / "zhengzhou" / "2013" / "city_report.html")
     # the patent figure of the 2014 interview (seed 000: 专利授权10372件) with its word, not 个
     assert re.search(r"专利授权量\s*10372\s*件", text) and not re.search(r"10372\s*个", text)
     assert re.search(r"高新技术企业数\s*342\s*家", text) and re.search(r"大学生质量安全志愿者人数\s*300\s*名", text)
+    for proxy in ("保障性安居工程竣工工程合格率", "建筑节能设计标准执行率"):
+        assert f"以相近指标“{proxy}”的数值近似" in text
 
 
 def test_rendered_trends_without_a_stated_count_are_not_n_years_running(rendered):
