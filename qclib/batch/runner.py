@@ -1093,6 +1093,7 @@ def _render_into(
             log_output=False,
             cwd=str(template.parent),
             execution_timeout=task.get("timeout"),
+            request_save_on_cell_execute=False,  # written once at the end (and on error), not after every cell
             **({"km": km} if km is not None else {}),
         )
         stage = "metadata"

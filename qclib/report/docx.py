@@ -518,10 +518,12 @@ def _add_table(doc: Any, table: Table) -> None:
             cell.width = width
     for r, placed in enumerate(grid(rows)):
         _row_properties(wt.rows[r], header=r < len(table.head))
+        row_cells = wt.rows[r].cells  # once per row: wt.cell(r, c) rebuilds the whole grid on every call
         for col, cell in placed:
-            target = wt.cell(r, col)
+            target = row_cells[col]
             if cell.colspan > 1 or cell.rowspan > 1:
                 target = target.merge(wt.cell(min(r + cell.rowspan, len(rows)) - 1, min(col + cell.colspan, n) - 1))
+                row_cells = wt.rows[r].cells  # a merge changes the row's cells
             kind = layout[col][0] if cell.colspan == 1 else "text"
             _fill_cell(target, cell, kind, size, header=r < len(table.head) or cell.header)
     doc.add_paragraph()
