@@ -238,6 +238,27 @@ def test_real_report_has_the_html_sections_tables_and_charts(built_reports):
     assert len(lists) >= 2 and all(start == 1 for start, _ in lists), "存在问题 and 下一步工作建议 each start at 1"
 
 
+@pytest.mark.slow
+def test_real_report_charts_are_placed_at_their_printed_size(built_reports):
+    """The charts' PNGs carry their display width (figure inches × 96 px); Word shows them at exactly that size."""
+    from qclib.report.style import CHART_SIZE_IN
+
+    folder = built_reports / "zhengzhou" / "2014"
+    nb = nbformat.read(str(folder / "city_report.ipynb"), as_version=4)
+    widths = [
+        out["metadata"]["image/png"]["width"]
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if "image/png" in out.get("data", {})
+    ]
+    assert len(widths) == 2, "the environment domain's two charts, one picture each"
+    assert all(CHART_SIZE_IN[0] * 96 <= w <= (CHART_SIZE_IN[0] + 0.25) * 96 for w in widths), widths
+    doc = Document(str(folder / "zhengzhou_2014_质量分析报告.docx"))
+    section = doc.sections[0]
+    assert all(s.width <= section.page_width - section.left_margin - section.right_margin for s in doc.inline_shapes)
+    assert [round(s.width / 914400 * 96) for s in doc.inline_shapes] == widths, "Word: 1:1, not scaled down"
+
+
 def test_loose_and_nested_lists_keep_their_list_style():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("- 甲\n\n- 乙\n\n1. 一\n   - 一之一\n\n正文")])
     styles = [(p.style.name, p.text) for p in notebook_to_docx(nb, "t").paragraphs]
