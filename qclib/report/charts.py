@@ -22,6 +22,7 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from qclib._numbers import as_float
 from qclib.constants import STATUS_NAMES_ZH, STATUSES
@@ -29,11 +30,14 @@ from qclib.exceptions import InvalidChoiceError
 from qclib.indicators.trajectory import trajectory_path
 from qclib.report.series import drawable, indicator_history, reference_histories
 from qclib.report.style import (
-    COMPARATOR_ZH as _COMPARATOR_ZH,
-)
-from qclib.report.style import (
+    CHART_DPI,
+    CHART_FONT_PT,
+    CHART_SIZE_IN,
     STATUS_COLORS,
     unit_label,
+)
+from qclib.report.style import (
+    COMPARATOR_ZH as _COMPARATOR_ZH,
 )
 
 _num = as_float
@@ -41,6 +45,71 @@ _num = as_float
 
 def _fmt(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".") if not math.isnan(v) else ""
+
+
+def new_chart(height: float | None = None) -> Axes:
+    """The axes of a new report chart: a figure of :data:`~qclib.report.style.CHART_SIZE_IN`
+    (the size it is printed at), constrained layout, :data:`~qclib.report.style.CHART_DPI`.
+
+    Parameters
+    ----------
+    height : float, optional
+        Figure height in inches (default the chart height).
+
+    Examples
+    --------
+    >>> ax = new_chart()
+    >>> [float(x) for x in ax.figure.get_size_inches()], float(ax.figure.dpi)
+    ([5.5, 3.4], 96.0)
+    >>> plt.close("all")
+    """
+    width, default_height = CHART_SIZE_IN
+    _, ax = plt.subplots(figsize=(width, height or default_height), dpi=CHART_DPI, layout="constrained")
+    return ax
+
+
+def _text_width_pt(text: str, size: float) -> float:
+    """Rough width of ``text`` in points: a CJK character 1 em, others 0.6 em."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in text) * size
+
+
+def legend_below(ax: Axes, *, size: float | None = None) -> None:
+    """The axes' legend under the plot (never over a line or a point), in as many columns as fit.
+
+    A chart alone in its figure gets a figure legend in the space the constrained layout keeps
+    below the axes (``loc="outside lower center"``), so it never overlaps the 年份 label, and the
+    figure grows by the legend's extra rows, so the plot keeps its height; an axes in a grid gets
+    its own legend under its x label.
+
+    Examples
+    --------
+    >>> ax = new_chart()
+    >>> _ = ax.plot([1, 2], [1, 2], label="实际值"); _ = ax.plot([1, 2], [2, 1], label="目标：≥95%（2015年）")
+    >>> legend_below(ax)
+    >>> [t.get_text() for t in ax.figure.legends[0].get_texts()], ax.figure.legends[0].get_texts()[0].get_fontsize()
+    (['实际值', '目标：≥95%（2015年）'], 9.5)
+    >>> plt.close("all")
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    if not labels:
+        return
+    size = size or CHART_FONT_PT["legend"]
+    fig, spec = ax.figure, ax.get_subplotspec()
+    width_in = fig.get_figwidth() if isinstance(fig, matplotlib.figure.Figure) else CHART_SIZE_IN[0]
+    room = width_in / (spec.get_gridspec().ncols if spec is not None else 1) * 72 * 0.95  # points
+    ncol = len(labels)
+    while ncol > 1 and ncol * max(_text_width_pt(t, size) + 3.5 * size for t in labels) > room:
+        ncol -= 1
+    style: dict[str, Any] = dict(fontsize=size, ncol=ncol, frameon=False, handlelength=1.8, columnspacing=1.2)
+    alone = [a for a in fig.axes if a.get_visible()] == [ax]
+    constrained = isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
+    if alone and isinstance(fig, matplotlib.figure.Figure) and constrained:
+        rows = math.ceil(len(labels) / ncol)
+        fig.set_figheight(fig.get_figheight() + (rows - 1) * size * 1.5 / 72)  # the plot keeps its height
+        fig.legend(handles, labels, loc="outside lower center", **style)
+    else:
+        # anchored at the bottom of the axes, its top below the tick labels and the x label (3.6 em)
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), borderaxespad=3.6, **style)
 
 
 def target_level_points(target: Mapping[str, Any], method: str = "linear") -> pd.DataFrame:
@@ -167,7 +236,8 @@ def finish_axes(
       target never sits on the frame;
     - counts (unit ``count``) on an integer axis;
     - the unit written horizontally above the value axis, not rotated; a count
-      writes its indicator's measure word (件, 家, 台 …), not the generic 个.
+      writes its indicator's measure word (件, 家, 台 …), not the generic 个;
+    - text of :data:`~qclib.report.style.CHART_FONT_PT` (legible as printed).
 
     Examples
     --------
@@ -192,12 +262,22 @@ def finish_axes(
         ax.set_ylim(lo_y - pad, hi_y + pad)
     if unit == "count":
         ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.set_title(title)
-    ax.set_xlabel("年份")
+    sizes = CHART_FONT_PT
+    ax.set_title(title, fontsize=sizes["title"])
+    ax.set_xlabel("年份", fontsize=sizes["label"])
     ax.set_ylabel("")
+    ax.tick_params(labelsize=sizes["tick"])
     label = unit_label(unit, measure_word)
     if label:
-        ax.annotate(label, xy=(0, 1.01), xycoords="axes fraction", ha="left", va="bottom", fontsize=8, color="0.3")
+        ax.annotate(
+            label,
+            xy=(0, 1.01),
+            xycoords="axes fraction",
+            ha="left",
+            va="bottom",
+            fontsize=sizes["annotation"],
+            color="0.25",
+        )
     ax.grid(True, alpha=0.3)
     return ax
 
@@ -257,7 +337,7 @@ def plot_indicator_history(
     >>> plt.close("all")
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 3.6))
+        ax = new_chart()
     for i, (name, ref) in enumerate((references or {}).items()):
         r = ref.drop_duplicates("year", keep="last").sort_values("year")
         ax.plot(r["year"], r["value"], color="0.6", lw=1, ls=(0, (1, 1 + i)), marker=".", label=name)
@@ -280,7 +360,7 @@ def plot_indicator_history(
                 textcoords="offset points",
                 xytext=(0, 6),
                 ha="center",
-                fontsize=8,
+                fontsize=CHART_FONT_PT["annotation"],
                 color=style["color"],
             )
     if target is not None:
@@ -300,8 +380,7 @@ def plot_indicator_history(
         values += list(ref["value"])
     word = measure_word or _word(target)
     finish_axes(ax, years=years, values=values, unit=unit, title=title, measure_word=word)
-    if ax.get_lines():
-        ax.legend(fontsize=8, loc="best")
+    legend_below(ax)
     return ax
 
 
@@ -346,7 +425,7 @@ def plot_cities_indicator(
     >>> plt.close("all")
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 3.6))
+        ax = new_chart()
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     years: list[float] = []
     values: list[float] = []
@@ -378,11 +457,9 @@ def plot_cities_indicator(
             elif len(pts) > 1:
                 ax.plot(pts["year"], pts["value"], color=color, ls="--", lw=1, label=f"{name} {target_label(t)}")
     word = measure_word or next((w for w in map(_word, (targets or {}).values()) if w), "")
-    finish_axes(
-        ax, years=years, values=values, unit=unit, title=title, measure_word=word
-    )  # targets never stretch years
-    if ax.get_lines():
-        ax.legend(fontsize=7, loc="best")
+    # target lines never stretch the years
+    finish_axes(ax, years=years, values=values, unit=unit, title=title, measure_word=word)
+    legend_below(ax)
     return ax
 
 
@@ -420,7 +497,7 @@ def plot_status_counts(counts: pd.DataFrame, *, ax: Axes | None = None, title: s
         if col not in STATUSES:
             raise InvalidChoiceError("counts column", col, STATUSES)
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 0.5 + 0.5 * max(len(counts), 1)))
+        ax = new_chart(height=1.3 + 0.45 * max(len(counts), 1))
     left = np.zeros(len(counts))
     labels = [str(i) for i in counts.index]
     for status in STATUSES:
@@ -432,21 +509,21 @@ def plot_status_counts(counts: pd.DataFrame, *, ax: Axes | None = None, title: s
         ax.barh(labels, vals, left=left, color=STATUS_COLORS[status], label=STATUS_NAMES_ZH[status])
         left += vals
     ax.invert_yaxis()
-    ax.set_xlabel("指标数")
-    ax.set_title(title)
+    ax.set_xlabel("指标数", fontsize=CHART_FONT_PT["label"])
+    ax.set_title(title, fontsize=CHART_FONT_PT["title"])
+    ax.tick_params(labelsize=CHART_FONT_PT["tick"])
     if ax.patches:  # below the axes, so it never hides a bar
-        ax.legend(
-            fontsize=8,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.35 if len(counts) < 4 else -0.18),
-            ncol=len(ax.get_legend_handles_labels()[1]),
-            frameon=False,
-        )
+        legend_below(ax)
     return ax
 
 
-def small_multiples(n: int, *, ncols: int = 2, width: float = 6.4, height: float = 3.4) -> Sequence[Axes]:
+def small_multiples(
+    n: int, *, ncols: int = 1, width: float = CHART_SIZE_IN[0], height: float = CHART_SIZE_IN[1]
+) -> Sequence[Axes]:
     """A figure with ``n`` axes in a grid (extra grid cells hidden).
+
+    The reports draw one chart per figure (:func:`new_chart`), so that each is printed at its
+    own size; a grid is for exploring in a notebook.
 
     Parameters
     ----------
@@ -455,7 +532,7 @@ def small_multiples(n: int, *, ncols: int = 2, width: float = 6.4, height: float
     ncols : int
         Columns of the grid.
     width, height : float
-        Size of one chart in inches.
+        Size of one chart in inches (default :data:`~qclib.report.style.CHART_SIZE_IN`).
 
     Returns
     -------
@@ -478,7 +555,7 @@ def small_multiples(n: int, *, ncols: int = 2, width: float = 6.4, height: float
         raise ValueError(f"n and ncols must be >= 1 (got n={n}, ncols={ncols})")
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
-    fig, grid = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), dpi=CHART_DPI, squeeze=False)
     flat = list(grid.ravel())
     for extra in flat[n:]:
         extra.set_visible(False)
@@ -493,11 +570,11 @@ def plot_domain(
     city: str,
     year: int,
     references: Mapping[str, str] | None = None,
-    ncols: int = 2,
-) -> matplotlib.figure.Figure | None:
-    """Charts of a domain's targets that have data: history against target or path.
+) -> list[matplotlib.figure.Figure]:
+    """Charts of a domain's targets that have data: history against target or path, one figure each.
 
-    One chart per scorecard row whose indicator has two or more values up to
+    One chart (a figure of :data:`~qclib.report.style.CHART_SIZE_IN`, the size it is printed at:
+    never shrunk to half a page in a grid, never taller than a page) per scorecard row whose indicator has two or more values up to
     ``year``, or one value and a planned path (:func:`drawable`; a single
     figure is a figure card in the report, ``qclib.report.tables.figure_cards``); the target is drawn with :func:`plot_indicator_history`
     (threshold line, planned path, or the level implied by a reduction since
@@ -517,13 +594,11 @@ def plot_domain(
         Last year drawn.
     references : mapping, optional
         Reference entity id → display name.
-    ncols : int
-        Charts per row.
 
     Returns
     -------
-    Figure or None
-        None when no target of the domain has data.
+    list of Figure
+        In the order of ``rows``; empty when no target of the domain has data.
 
     Examples
     --------
@@ -532,11 +607,10 @@ def plot_domain(
     ...     "base_year": [2013], "base_value": [108.0]})
     >>> obs = pd.DataFrame({"city": ["z", "z"], "indicator_id": ["pm25", "pm25"], "year": [2014, 2015],
     ...     "value": [105.0, 96.0], "basis": ["official"] * 2, "source": ["s"] * 2})
-    >>> fig = plot_domain(rows, obs, city="z", year=2015)
-    >>> len(fig.axes)
-    1
-    >>> plot_domain(rows, obs, city="other", year=2015) is None
-    True
+    >>> [len(fig.axes) for fig in plot_domain(rows, obs, city="z", year=2015)]
+    [1]
+    >>> plot_domain(rows, obs, city="other", year=2015)
+    []
     >>> plt.close("all")
     """
 
@@ -545,14 +619,13 @@ def plot_domain(
         hist = indicator_history(observations, city, r["indicator_id"], until=year, scope=r.get("scope"))
         if drawable(hist, r):
             charts.append((r, hist))
-    if not charts:
-        return None
-    axes = small_multiples(len(charts), ncols=ncols)
-    for ax, (r, hist) in zip(axes, charts):
+    figures = []
+    for r, hist in charts:
         refs = reference_histories(observations, dict(references or {}), r["indicator_id"], until=year)
         unit = hist["unit"].iloc[-1] if "unit" in hist.columns else r.get("unit")
-        plot_indicator_history(
-            hist, r, ax=ax, title=str(r.get("name_zh") or r["indicator_id"]), unit=str(unit or ""), references=refs
+        ax = plot_indicator_history(
+            hist, r, title=str(r.get("name_zh") or r["indicator_id"]), unit=str(unit or ""), references=refs
         )
-    fig = axes[0].figure
-    return fig if isinstance(fig, matplotlib.figure.Figure) else None
+        if isinstance(ax.figure, matplotlib.figure.Figure):
+            figures.append(ax.figure)
+    return figures

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from qclib.report.layout import (
@@ -109,7 +109,9 @@ def readable_link(text: str, href: str) -> str:
 class _Blocks(HTMLParser):
     """HTML (no tables) as blocks: ``("heading", level, runs)``, ``("para", style, runs)``.
 
-    A run is ``(text, bold, italic)``.
+    A run is ``(text, bold, italic)``.  The style of a list item is a :class:`ListItem`:
+    its list style and which list of the fragment it belongs to (so each numbered list
+    restarts at its own start number in Word).
     """
 
     def __init__(self) -> None:
@@ -118,7 +120,8 @@ class _Blocks(HTMLParser):
         self._runs: list[tuple[str, bool, bool]] = []
         self._kind: tuple[str, Any] = ("para", None)
         self._bold = self._italic = self._skip = self._pre = 0
-        self._lists: list[str] = []
+        self._lists: list[tuple[str, int, int]] = []  # tag, number in the fragment, start
+        self._n_lists = 0
         self._in_li = 0
         self._link: tuple[str, list[str]] | None = None
 
@@ -135,7 +138,8 @@ class _Blocks(HTMLParser):
             self._skip += 1
         elif tag in ("ul", "ol"):
             self._flush()
-            self._lists.append(tag)
+            self._lists.append((tag, self._n_lists, _start(a.get("start"))))
+            self._n_lists += 1
         elif tag in _BLOCK_TAGS:
             self._flush()
             self._in_li += tag == "li"
@@ -187,10 +191,30 @@ class _Blocks(HTMLParser):
         self._flush()
 
 
-def _list_style(lists: list[str]) -> str:
+class ListItem(NamedTuple):
+    """The paragraph style of a list item and the list it belongs to.
+
+    ``list_no`` numbers the lists of one HTML fragment (``<ol>`` and ``<ul>``, nested ones
+    included) in order of their opening tags; ``start`` is the ``<ol start>`` number (1 by default).
+    """
+
+    style: str
+    list_no: int
+    start: int
+
+
+def _start(value: str | None) -> int:
+    try:
+        return max(0, int(str(value)))
+    except ValueError:
+        return 1
+
+
+def _list_style(lists: list[tuple[str, int, int]]) -> ListItem:
     depth = min(len(lists), 3)
-    base = "List Number" if lists and lists[-1] == "ol" else "List Bullet"
-    return base if depth <= 1 else f"{base} {depth}"
+    tag, list_no, start = lists[-1] if lists else ("ul", -1, 1)
+    base = "List Number" if tag == "ol" else "List Bullet"
+    return ListItem(base if depth <= 1 else f"{base} {depth}", list_no, start)
 
 
 def _tidy(runs: list[tuple[str, bool, bool]], *, keep_space: bool) -> list[tuple[str, bool, bool]]:
@@ -485,15 +509,45 @@ def _register_fallback_font(doc: Any) -> None:
 
 
 def _add_blocks(doc: Any, blocks: Iterable[tuple[str, Any, list[tuple[str, bool, bool]]]]) -> None:
+    """Headings and paragraphs of one HTML fragment; each numbered list its own Word numbering."""
+    numbers: dict[int, int] = {}  # list of the fragment -> numId of its numbering instance
     for kind, detail, runs in blocks:
         if kind == "heading":
             doc.add_heading("".join(t for t, _, _ in runs).strip(), level=int(detail))
             continue
-        para = doc.add_paragraph(style=detail)
+        item = detail if isinstance(detail, ListItem) else None
+        para = doc.add_paragraph(style=item.style if item else detail)
+        if item is not None and item.style.startswith("List Number"):
+            if item.list_no not in numbers:
+                numbers[item.list_no] = _new_numbering(doc, item.style, item.start)
+            _set_numbering(para, numbers[item.list_no])
         for text, bold, italic in runs:
             run = para.add_run(text)
             run.bold = bold or None
             run.italic = italic or None
+
+
+def _new_numbering(doc: Any, style_name: str, start: int) -> int:
+    """A new numbering instance (``w:num``) of a list style's list, restarting at ``start``: its ``numId``.
+
+    Paragraphs of the style "List Number" share the style's ``w:num``, so a second list
+    would go on counting 4, 5, 6…; a list of its own is a new ``w:num`` referencing the
+    same ``w:abstractNum`` (same look) with a ``w:lvlOverride``/``w:startOverride`` of
+    level 0 (ECMA-376 part 1, 17.9.8 and 17.9.27).
+    """
+    numbering = doc.part.numbering_part.element
+    style_num = doc.styles[style_name].element.pPr.numPr.numId.val
+    abstract = numbering.num_having_numId(style_num).abstractNumId.val
+    num = numbering.add_num(abstract)
+    num.add_lvlOverride(ilvl=0).add_startOverride(start)
+    return int(num.numId)
+
+
+def _set_numbering(para: Any, num_id: int) -> None:
+    """The paragraph's ``w:numPr``: level 0 of numbering instance ``num_id`` (over its style's)."""
+    num_pr = para._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = num_id
 
 
 def _add_table(doc: Any, table: Table) -> None:

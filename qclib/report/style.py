@@ -41,6 +41,27 @@ STATUS_BACKGROUNDS: dict[str, str] = {
     "provisional": "#fff3cd",  # a judged status resting on a figure that is not official (待核实)
 }
 
+#: Size of one report chart (inches): the size it is printed at.  A4 print (the stylesheet's
+#: 180 mm text width, 7.1 in) and the Word report (157 mm, 6.2 in) show it at 1:1; in the HTML
+#: report it is about 540 CSS px wide (96 px per inch, with the inline backend's 0.1 in tight-box
+#: padding), scaled down to the column on a phone (about 376 px at 400 px, 0.7).  One chart per
+#: picture, so a chart is never shrunk to half a page width and never taller than a page.
+CHART_SIZE_IN: tuple[float, float] = (5.5, 3.4)
+
+#: Font sizes of chart text (points at :data:`CHART_SIZE_IN`, so as printed): at least 9.5 pt on
+#: paper and in Word, about 9 CSS px or more on a 400 px phone.
+CHART_FONT_PT: dict[str, float] = {
+    "title": 11.0,  # axes title
+    "label": 10.0,  # axis label (年份)
+    "tick": 10.0,  # tick labels
+    "legend": 9.5,
+    "annotation": 9.5,  # value labels at the points, the unit above the value axis
+}
+
+#: Resolution of chart figures: 96 dots per inch, so that a figure of W inches is W × 96 CSS px
+#: (the inline backend's ``retina`` PNGs carry that display width; the Word report reads it).
+CHART_DPI: int = 96
+
 #: Comparators as printed in Chinese text.
 COMPARATOR_ZH: dict[str, str] = {">": "＞", ">=": "≥", "<=": "≤", "<": "＜", "==": "="}
 
@@ -109,6 +130,9 @@ def use_cjk_font() -> str:
 def use_report_style() -> str:
     """The one chart style of every report: seaborn's white-grid theme, then the shipped CJK font.
 
+    Figures of :data:`CHART_SIZE_IN` at :data:`CHART_DPI`, chart text of :data:`CHART_FONT_PT`
+    (legible as printed), and in a notebook kernel ``retina`` PNGs that carry their display width.
+
     Returns
     -------
     str
@@ -121,11 +145,48 @@ def use_report_style() -> str:
     >>> import matplotlib
     >>> matplotlib.rcParams["axes.grid"], matplotlib.rcParams["font.sans-serif"][0]
     (True, 'Noto Sans CJK SC')
+    >>> matplotlib.rcParams["figure.figsize"], matplotlib.rcParams["xtick.labelsize"]
+    ([5.5, 3.4], 10.0)
     """
     import seaborn as sns
 
-    sns.set_theme(style="whitegrid", context="notebook", rc={"axes.titlesize": 11, "legend.fontsize": 8})
+    sizes = CHART_FONT_PT
+    sns.set_theme(
+        style="whitegrid",
+        context="notebook",
+        rc={
+            "figure.figsize": CHART_SIZE_IN,
+            "figure.dpi": CHART_DPI,
+            "savefig.dpi": "figure",
+            "font.size": sizes["annotation"],
+            "axes.titlesize": sizes["title"],
+            "axes.labelsize": sizes["label"],
+            "xtick.labelsize": sizes["tick"],
+            "ytick.labelsize": sizes["tick"],
+            "legend.fontsize": sizes["legend"],
+            "legend.title_fontsize": sizes["legend"],
+        },
+    )
+    _inline_retina()
     return use_cjk_font()
+
+
+def _inline_retina() -> None:
+    """In a notebook kernel, charts as ``retina`` PNGs: twice the pixels, shown at :data:`CHART_DPI`.
+
+    The PNG output then carries its display width (``metadata["image/png"]["width"]``, the
+    figure's width × 96 CSS px), which the HTML report uses for the ``<img>`` and the Word report
+    for the picture (:func:`qclib.report.docx.notebook_pieces`).  Outside IPython nothing is done.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the notebook stack
+        return
+    if get_ipython() is None:
+        return
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("retina")
 
 
 def unit_label(unit: Any, measure_word: Any = "") -> str:

@@ -161,9 +161,9 @@ def test_domain_chart_uses_only_the_targets_scope():
             "scope": ["全市"] * 2,
         }
     )
-    assert plotting.plot_domain(rows, obs, city="z", year=2015) is None
+    assert plotting.plot_domain(rows, obs, city="z", year=2015) == []
     obs["scope"] = "市区"
-    assert plotting.plot_domain(rows, obs, city="z", year=2015) is not None
+    assert len(plotting.plot_domain(rows, obs, city="z", year=2015)) == 1
 
 
 def test_a_single_figure_gets_no_chart():
@@ -190,7 +190,7 @@ def test_a_single_figure_gets_no_chart():
             "scope": [""],
         }
     )
-    assert plotting.plot_domain(rows, obs, city="z", year=2015) is None
+    assert plotting.plot_domain(rows, obs, city="z", year=2015) == []
 
 
 def test_chart_rules_target_inside_the_axes_years_integer_unit_horizontal():
@@ -227,3 +227,58 @@ def test_a_count_axis_and_legend_use_the_measure_word():
 def test_small_multiples_validates():
     with pytest.raises(ValueError, match="n and ncols"):
         plotting.small_multiples(0)
+
+
+def _text_sizes(fig) -> list[float]:
+    fig.canvas.draw()
+    return [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+
+
+def test_chart_text_is_legible_at_the_printed_size():
+    """Printed (A4, Word) at its own size, every text of a chart is at least 9 pt, legends included."""
+    style.use_report_style()
+    hist = pd.DataFrame(
+        {"year": [2013, 2014, 2015], "value": [108.0, 88.1, 96.0], "basis": ["official", "research", "official"]}
+    )
+    pm = {"kind": "trajectory", "base_year": 2013, "base_value": 108, "target_year": 2016, "target_value": 95}
+    refs = {"河南省": pd.DataFrame({"year": [2013, 2015], "value": [100.0, 90.0]})}
+    counts = pd.DataFrame({"met": [3, 1], "not_met": [1, 2]}, index=["郑州市", "新乡市"])
+    two = {"郑州市": hist, "新乡市": hist.assign(value=hist["value"] - 5)}
+    figures = [
+        plotting.plot_indicator_history(hist, pm, title="PM2.5年均浓度", unit="ug/m3", references=refs).figure,
+        plotting.plot_cities_indicator(two, {"郑州市": pm}, title="PM2.5年均浓度", unit="ug/m3").figure,
+        plotting.plot_status_counts(counts, title="达标情况").figure,
+    ]
+    word_text_width_in = (210 - 28 - 25) / 25.4
+    for fig in figures:
+        assert fig.get_figwidth() == style.CHART_SIZE_IN[0] <= word_text_width_in, "printed 1:1, never shrunk"
+        sizes = _text_sizes(fig)
+        assert sizes and min(sizes) >= 9, f"chart text of {min(sizes)} pt"
+        assert fig.legends or any(ax.get_legend() for ax in fig.axes), "the legend is drawn"
+
+
+def test_a_domain_gets_one_figure_per_chart():
+    rows = pd.DataFrame(
+        {
+            "indicator_id": ["a", "b"],
+            "name_zh": ["甲", "乙"],
+            "unit": ["%", "%"],
+            "kind": ["threshold"] * 2,
+            "comparator": [">="] * 2,
+            "target_value": [90.0, 90.0],
+            "target_year": [2015] * 2,
+        }
+    )
+    obs = pd.DataFrame(
+        {
+            "city": ["z"] * 4,
+            "indicator_id": ["a", "a", "b", "b"],
+            "year": [2014, 2015] * 2,
+            "value": [80.0, 85.0, 70.0, 75.0],
+            "basis": ["official"] * 4,
+            "source": ["s"] * 4,
+        }
+    )
+    figures = plotting.plot_domain(rows, obs, city="z", year=2015)
+    assert [len(f.axes) for f in figures] == [1, 1], "each chart a picture of its own, printed at its own size"
+    assert [f.axes[0].get_title() for f in figures] == ["甲", "乙"]

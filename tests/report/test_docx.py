@@ -234,6 +234,29 @@ def test_real_report_has_the_html_sections_tables_and_charts(built_reports):
     comparison = list((built_reports / "comparison" / "2015").glob("*.docx"))
     assert [p.name for p in comparison] == ["comparison_2015_城市对比报告.docx"]
     assert docx_outline(comparison[0])["tables"], "the comparison's tables are in its Word report"
+    lists = _numbered_lists(built_reports / "zhengzhou" / "2014" / "zhengzhou_2014_质量分析报告.docx")
+    assert len(lists) >= 2 and all(start == 1 for start, _ in lists), "存在问题 and 下一步工作建议 each start at 1"
+
+
+@pytest.mark.slow
+def test_real_report_charts_are_placed_at_their_printed_size(built_reports):
+    """The charts' PNGs carry their display width (figure inches × 96 px); Word shows them at exactly that size."""
+    from qclib.report.style import CHART_SIZE_IN
+
+    folder = built_reports / "zhengzhou" / "2014"
+    nb = nbformat.read(str(folder / "city_report.ipynb"), as_version=4)
+    widths = [
+        out["metadata"]["image/png"]["width"]
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if "image/png" in out.get("data", {})
+    ]
+    assert len(widths) == 2, "the environment domain's two charts, one picture each"
+    assert all(CHART_SIZE_IN[0] * 96 <= w <= (CHART_SIZE_IN[0] + 0.25) * 96 for w in widths), widths
+    doc = Document(str(folder / "zhengzhou_2014_质量分析报告.docx"))
+    section = doc.sections[0]
+    assert all(s.width <= section.page_width - section.left_margin - section.right_margin for s in doc.inline_shapes)
+    assert [round(s.width / 914400 * 96) for s in doc.inline_shapes] == widths, "Word: 1:1, not scaled down"
 
 
 def test_loose_and_nested_lists_keep_their_list_style():
@@ -246,6 +269,71 @@ def test_loose_and_nested_lists_keep_their_list_style():
         ("List Bullet 2", "一之一"),
         ("Normal", "正文"),
     ]
+
+
+def _numbered_lists(path: Path) -> list[tuple[int, list[str]]]:
+    """The numbered lists of a saved ``.docx`` as Word numbers them: (first number, item texts) per numbering instance.
+
+    Read back from the file: each paragraph's ``w:numPr/w:numId`` (its own or its style's) and the
+    numbering part's ``w:num`` (its ``w:startOverride``, else the ``w:abstractNum``'s ``w:start``).
+    Bullet lists are left out.
+    """
+    from lxml import etree
+
+    doc = Document(str(path))
+    with zipfile.ZipFile(path) as z:
+        numbering = etree.fromstring(z.read("word/numbering.xml"))
+    w = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    starts, formats = {}, {}
+    for num in numbering.findall("w:num", w):
+        num_id = int(num.get(qn("w:numId")))
+        abstract = num.find("w:abstractNumId", w).get(qn("w:val"))
+        lvl = numbering.find(f"w:abstractNum[@w:abstractNumId='{abstract}']/w:lvl[@w:ilvl='0']", w)
+        override = num.find("w:lvlOverride[@w:ilvl='0']/w:startOverride", w)
+        start = override if override is not None else lvl.find("w:start", w)
+        starts[num_id] = int(start.get(qn("w:val"))) if start is not None else 0
+        formats[num_id] = lvl.find("w:numFmt", w).get(qn("w:val"))
+    lists: dict[int, list[str]] = {}
+    for para in doc.paragraphs:
+        num_pr = para._p.pPr.numPr if para._p.pPr is not None else None
+        if num_pr is None and para.style.element.pPr is not None:
+            num_pr = para.style.element.pPr.numPr
+        if num_pr is not None and num_pr.numId is not None and formats[num_pr.numId.val] != "bullet":
+            lists.setdefault(num_pr.numId.val, []).append(para.text)
+    return [(starts[num_id], texts) for num_id, texts in lists.items()]
+
+
+def test_each_numbered_list_restarts_at_one(tmp_path):
+    """存在问题 then 下一步工作建议: the second list is 1, 2, not 4, 5 (its own numbering instance)."""
+    problems = nbformat.v4.new_output("display_data", data={"text/markdown": "1. 问题一\n2. 问题二\n3. 问题三"})
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("## 四、存在问题"),
+            nbformat.v4.new_code_cell("", outputs=[problems]),
+            nbformat.v4.new_markdown_cell("## 五、下一步工作建议\n\n1. 建议一\n2. 建议二\n   1. 细则一\n3. 建议三"),
+        ]
+    )
+    path = tmp_path / "lists.docx"
+    notebook_to_docx(nb, "t").save(str(path))
+    assert _numbered_lists(path) == [
+        (1, ["问题一", "问题二", "问题三"]),
+        (1, ["建议一", "建议二", "建议三"]),
+        (1, ["细则一"]),
+    ]
+    doc = Document(str(path))
+    assert [p.style.name for p in doc.paragraphs if p.text.startswith("建议")] == ["List Number"] * 3
+
+
+def test_two_numbered_lists_never_share_a_numbering_instance(tmp_path):
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("1. 甲\n2. 乙\n\n正文\n\n1. 丙\n\n正文\n\n3. 丁")]
+    )
+    path = tmp_path / "lists.docx"
+    notebook_to_docx(nb, "t").save(str(path))
+    doc = Document(str(path))
+    ids = [p._p.pPr.numPr.numId.val for p in doc.paragraphs if p.style.name == "List Number"]
+    assert ids[0] == ids[1] and len({ids[0], ids[2], ids[3]}) == 3, "one w:num per list"
+    assert _numbered_lists(path) == [(1, ["甲", "乙"]), (1, ["丙"]), (3, ["丁"])], "an <ol start> is kept"
 
 
 def test_columns_fill_the_text_width_numbers_keep_their_width(small_docx):
