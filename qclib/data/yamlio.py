@@ -7,6 +7,7 @@ each key, so validation errors can say *where* in the file a problem is.
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,12 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+#: Documents parsed in this process, by their text (a run reads each city file for the catalog, the
+#: scorecard export and the titles: PyYAML's constructor, ~14 ms a file, then runs once).
+_PARSED: dict[str, bytes] = {}
+_PARSED_MAX = 5000
+
+
 def read_yaml(path: str | Path) -> Any:
     """Read a YAML file; syntax errors become a :class:`DataValidationError`.
 
@@ -112,8 +119,15 @@ def read_yaml(path: str | Path) -> Any:
         raise DataValidationError(
             [Issue(str(path), None, "", None, f"cannot read file: {exc}", "a UTF-8 YAML file")]
         ) from exc
+    cached = _PARSED.get(text)
+    if cached is not None:  # the same text parsed before in this process: a fresh copy, not the same objects
+        return pickle.loads(cached)  # noqa: S301 - pickled by this function from this file's own parse
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[text] = pickle.dumps(doc, protocol=5)
+        return doc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None

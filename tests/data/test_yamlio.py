@@ -26,3 +26,17 @@ def test_duplicate_key_is_an_error(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(DataValidationError, match="cannot read file"):
         read_yaml(tmp_path / "nope.yml")
+
+
+def test_a_file_read_twice_is_parsed_once_and_each_caller_gets_its_own_copy(tmp_path):
+    from qclib.data import yamlio
+
+    path = tmp_path / "city.yml"
+    path.write_text("city:\n  name_zh: 郑州市\n", encoding="utf-8")
+    first = yamlio.read_yaml(path)
+    first["city"]["name_zh"] = "changed by a caller"
+    again = yamlio.read_yaml(path)
+    assert again["city"]["name_zh"] == "郑州市"
+    assert again["city"].line == 2 and again["city"].line_of("name_zh") == 2
+    path.write_text("city:\n  name_zh: 新乡市\n", encoding="utf-8")  # new text: parsed again, never a stale copy
+    assert yamlio.read_yaml(path)["city"]["name_zh"] == "新乡市"
