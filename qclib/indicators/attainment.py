@@ -590,27 +590,12 @@ def _trend_texts(r: _Rows, m: _Measured, idx: np.ndarray) -> tuple[np.ndarray, n
 
 def _reason_final(c: dict[str, np.ndarray], f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sentences (en, zh) of rows ``f`` assessed at or after the target year: met / not met."""
-    en = (
-        c["head"][f]
-        + np.where(c["sat"][f], " meets", " does not meet").astype(object)
-        + " the target "
-        + c["cmp"][f]
-        + " "
-        + c["tgt"][f]
-        + " (target year "
-        + c["Ty"][f]
-        + ")"
-    )
+    meets = c["head"][f] + np.where(c["sat"][f], " meets", " does not meet").astype(object) + " the target "
+    en = meets + c["cmp"][f] + " " + c["tgt"][f] + " (target year " + c["Ty"][f] + ")"
     zh = c["zh_head"][f] + "（目标年" + c["Ty"][f] + "）：" + c["status_zh"][f]
     trend = c["trend"][f]
     if trend.any():  # a trend's target is a run of years, said as the plan says it
-        en_t = (
-            c["head"][f]
-            + np.where(c["sat"][f], " meets", " does not meet").astype(object)
-            + " the target ("
-            + c["trend_en"][f]
-            + ")"
-        )
+        en_t = meets + "(" + c["trend_en"][f] + ")"
         zh_t = c["trend_zh"][f] + "（目标年" + c["Ty"][f] + "）：" + c["status_zh"][f]
         en, zh = np.where(trend, en_t, en).astype(object), np.where(trend, zh_t, zh).astype(object)
     return en, zh
