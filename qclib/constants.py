@@ -97,12 +97,15 @@ BASES: tuple[str, ...] = (
     "period",  # a total or mean over several years (note says which), never one year's value
 )
 
-#: Attainment statuses (scorecard ``status`` column).
+#: Attainment statuses (scorecard ``status`` column).  ``baseline_met`` and ``baseline``
+#: are the statuses of a report year before the plan starts (:data:`BASELINE_STATUSES`).
 STATUSES: tuple[str, ...] = (
     "met",
     "not_met",
     "on_track",
     "off_track",
+    "baseline_met",
+    "baseline",
     "no_data",
     "not_assessable",
 )
@@ -111,9 +114,23 @@ STATUS_NAMES_ZH: dict[str, str] = {
     "not_met": "未达标",
     "on_track": "进度正常",
     "off_track": "进度滞后",
+    "baseline_met": "规划前已达到目标值",
+    "baseline": "基期水平",
     "no_data": "无数据",
     "not_assessable": "无法评估",
 }
+
+#: Statuses of a report year before the plan's start year (a baseline year), or of a figure
+#: from before it ahead of the target year: the figure is compared with the target, but
+#: there is no pace to judge.  ``baseline_met``: the figure
+#: already satisfies the target value (the plan still asks for it in the target year, so
+#: this is not 已达标); ``baseline``: it does not yet, or the target (a trend) cannot be
+#: satisfied before the plan runs.
+BASELINE_STATUSES: tuple[str, ...] = ("baseline_met", "baseline")
+
+#: Statuses resting on a figure compared with the target (the others: no figure, or nothing
+#: to compare with): the four verdicts and the two baseline statuses.
+ASSESSED_STATUSES: tuple[str, ...] = ("met", "not_met", "on_track", "off_track", *BASELINE_STATUSES)
 
 #: Eurostat-style progress categories.
 PROGRESS_CATEGORIES: tuple[str, ...] = (
@@ -270,9 +287,17 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "proxy_indicator",
     "measure_word",
     "n_years_stated",
+    "plan_start_year",
 )
 
 #: Target columns a hand-built targets frame may leave out (the scorecard reads
-#: them as "not strict", "no proxy", no measure word and, for a trend, a number of
-#: years the plan states): see ``params/README.md``.
-OPTIONAL_TARGET_COLUMNS: tuple[str, ...] = ("scope_strict", "proxy_indicator", "measure_word", "n_years_stated")
+#: them as "not strict", "no proxy", no measure word, for a trend a number of
+#: years the plan states, and "plan start unknown": no baseline year): see
+#: ``params/README.md``.
+OPTIONAL_TARGET_COLUMNS: tuple[str, ...] = (
+    "scope_strict",
+    "proxy_indicator",
+    "measure_word",
+    "n_years_stated",
+    "plan_start_year",
+)

@@ -21,12 +21,19 @@ INDEX_COLUMNS: tuple[tuple[str, str], ...] = (
     ("on_track", "进度正常"),
     ("off_track", "进度滞后"),
     ("not_met", "未达标"),
+    ("baseline_met", "规划前已达到目标值"),
+    ("baseline", "基期水平"),
     ("provisional", "待核实"),
     ("cannot_judge", "无法判断"),
 )
 
 #: Statuses of an older manifest without headline counts (their counts are shown as they are).
 INDEX_STATUSES: tuple[str, ...] = ("met", "on_track", "off_track", "not_met")
+
+#: Columns of a running plan (shown as — for a baseline-year report) and of a figure from before the plan
+#: (shown as — for a report without one).
+_PACE_KEYS: tuple[str, ...] = ("met", "on_track", "off_track", "not_met")
+_BASELINE_KEYS: tuple[str, ...] = ("baseline_met", "baseline")
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:72rem;
@@ -49,17 +56,35 @@ def _link(href: str | None, text: str, root: Path) -> str:
 
 def _arrows(h: Mapping[str, Any]) -> str:
     """'↑2 ↓1' from headline counts (improving, slow, worsening); '—' when none."""
+    if _all_before_plan(h):
+        return "—"
     parts = [f"{a}{h.get(k, 0)}" for a, k in (("↑", "improving"), ("↗", "slow"), ("↓", "worsening")) if h.get(k)]
     return " ".join(parts) or "—"
 
 
+def _all_before_plan(h: Mapping[str, Any]) -> bool:
+    """Every target of the report is before the plan starts (a baseline-year report)."""
+    n = sum(v for k, v in h.items() if k in {c for c, _ in INDEX_COLUMNS} and isinstance(v, int))
+    before = h.get("before_plan")
+    return isinstance(before, int) and n > 0 and before >= n
+
+
 def _cells(e: Mapping[str, Any]) -> str:
-    """The headline cells of one report (older manifests: the status counts, 待核实 unknown)."""
+    """The headline cells of one report (older manifests: the status counts, 待核实 unknown).
+
+    A baseline-year report has no pace columns (—); a report without a figure from before the
+    plan has no baseline columns (—).
+    """
     h = e.get("headline")
     if not h:
         c = e.get("counts") or {}
         h = {k: c.get(k, "—") for k in INDEX_STATUSES} | {"provisional": "—"}
         h["cannot_judge"] = (c.get("no_data", 0) + c.get("not_assessable", 0)) if c else "—"
+    h = dict(h)
+    if _all_before_plan(h):
+        h |= dict.fromkeys(_PACE_KEYS, "—")
+    elif not (isinstance(h.get("before_plan"), int) and h["before_plan"] > 0):
+        h |= dict.fromkeys(_BASELINE_KEYS, "—")
     cells = "".join(f'<td class="{k}">{html_text(h.get(k, "—"))}</td>' for k, _ in INDEX_COLUMNS)
     return cells + f"<td>{html_text(_arrows(h))}</td>"
 
@@ -187,6 +212,8 @@ def render_index(manifest: Mapping[str, Any], root: str | Path, names: Mapping[s
         f"<h1>质量强市示范城市：质量分析报告</h1>"
         f"<p>各报告覆盖{domains}。表中数字为目标个数：已达标、进度正常、进度滞后、未达标均依据官方数据；"
         f"依据非官方数据的判断计入“待核实”；缺少数据或目标无可核对数值的计入“无法判断”。"
+        f"规划实施前的年度（或只有规划实施前数据的目标）不作进度判断：基期数值已达到目标值的计入“规划前已达到目标值”，"
+        f"其余计入“基期水平”；不适用的栏目为“—”。"
         f"变化方向：↑ 改善，↗ 小幅改善，↓ 变差（较基期）。</p>"
         f"{body}{_footer(manifest)}</body></html>\n"
     )

@@ -1385,10 +1385,13 @@ def _comparison_counts(
 def headline_counts(scorecard: Any) -> dict[str, int]:
     """What a leader reads first: judged statuses on official figures, 待核实, 无法判断, and directions.
 
-    Keys: ``met``, ``on_track``, ``off_track``, ``not_met`` (each resting on
-    official figures), ``provisional`` (待核实), ``cannot_judge`` (无法判断),
-    ``improving``, ``slow``, ``worsening`` (the progress arrows ↑ ↗ ↓ of
-    :func:`qclib.report.tables.overview_table`).
+    Keys: ``met``, ``on_track``, ``off_track``, ``not_met``, and before the plan
+    starts ``baseline_met`` (规划前已达到目标值) and ``baseline`` (基期水平), each
+    resting on official figures; ``provisional`` (待核实), ``cannot_judge``
+    (无法判断), ``improving``, ``slow``, ``worsening`` (the progress arrows ↑ ↗ ↓ of
+    :func:`qclib.report.tables.overview_table`) and ``before_plan`` (the targets
+    of a report year, or resting on a figure, before the plan starts: all of
+    them in a baseline year; the index shows no pace columns then).
 
     Examples
     --------
@@ -1397,14 +1400,20 @@ def headline_counts(scorecard: Any) -> dict[str, int]:
     ...                    "progress_category": ["achieved", "significant", "not_assessable"]})
     >>> headline_counts(sc)["met"], headline_counts(sc)["provisional"], headline_counts(sc)["improving"]
     (1, 1, 1)
+    >>> base = pd.DataFrame({"status": ["baseline_met", "baseline", "no_data"], "provisional": [False] * 3,
+    ...                      "progress_category": ["not_assessable"] * 3, "before_plan": [True] * 3})
+    >>> {k: v for k, v in headline_counts(base).items() if v}
+    {'baseline_met': 1, 'baseline': 1, 'cannot_judge': 1, 'before_plan': 3}
     """
-    from qclib.report.narrative import DIRECTION_ARROWS, overview_bucket
+    from qclib.report.narrative import DIRECTION_ARROWS, is_before_plan, overview_bucket
 
     names = {"已达标": "met", "进度正常": "on_track", "进度滞后": "off_track", "未达标": "not_met"}
+    names |= {"规划前已达到目标值": "baseline_met", "基期水平": "baseline"}
     names |= {"待核实": "provisional", "无法判断": "cannot_judge"}
-    out = dict.fromkeys([*names.values(), "improving", "slow", "worsening"], 0)
+    out = dict.fromkeys([*names.values(), "improving", "slow", "worsening", "before_plan"], 0)
     for r in scorecard.to_dict("records"):
         out[names[overview_bucket(r)]] += 1
+        out["before_plan"] += is_before_plan(r)
         arrow = DIRECTION_ARROWS.get(str(r.get("progress_category")), "")
         key = {"↑": "improving", "↗": "slow", "↓": "worsening"}.get(arrow)
         if key:

@@ -628,6 +628,94 @@ def _check_city_in_registry(city: LineDict, c: _Collector) -> None:
             )
 
 
+def _year_of(date: Any) -> int | None:
+    """The year of a date as written in a plan file ("2014-05-08", "2014-03", 2014), or None."""
+    text = str(date if date is not None else "")
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def plan_start_year(plan: Any, phases: Any = ()) -> int | None:
+    """The year a plan's implementation starts: a report year before it is a baseline year.
+
+    Rule: the plan's ``start_year`` (transcribed from the document, with its clause in
+    ``start_source``); without it the year of the plan's printed ``date``; without a date
+    the year the earliest of its ``phases`` starts; else None (not known: no report year is
+    treated as a baseline year).
+
+    Parameters
+    ----------
+    plan : mapping or None
+        The ``plan:`` mapping of a city file (None: the city has no plan).
+    phases : sequence of mapping
+        The ``phases:`` list.
+
+    Returns
+    -------
+    int or None
+
+    Examples
+    --------
+    >>> plan_start_year({"start_year": 2014, "date": "2014-05-08"})
+    2014
+    >>> plan_start_year({"date": ""}, [{"start": "2016-07"}, {"start": "2017-05-24"}])
+    2016
+    >>> plan_start_year({"date": "2013-05-28"}), plan_start_year(None), plan_start_year({"date": ""})
+    (2013, None, None)
+    """
+    if not isinstance(plan, dict):
+        return None
+    start = plan.get("start_year")
+    if isinstance(start, int) and not isinstance(start, bool):
+        return start
+    issued = _year_of(plan.get("date"))
+    if issued is not None:
+        return issued
+    starts = [_year_of(ph.get("start")) for ph in phases or () if isinstance(ph, dict)]
+    return min((y for y in starts if y is not None), default=None)
+
+
+def _check_plan_start(plan: LineDict, phases: list[Any], deadline: Any, c: _Collector) -> None:
+    """``start_year`` (optional): an integer year, cited (``start_source``), not after the deadline or a phase."""
+    start = plan.get("start_year")
+    if start is None:
+        if plan.get("start_source") is not None:
+            c.add(plan.line_of("start_source"), "plan.start_source", None, "a start_source needs a start_year")
+        return
+    if not isinstance(start, int) or isinstance(start, bool):
+        c.add(plan.line_of("start_year"), "plan.start_year", start, "not an integer", "an integer year")
+        return
+    source = plan.get("start_source")
+    if not isinstance(source, LineDict):
+        c.add(
+            plan.line_of("start_source") if "start_source" in plan else plan.line_of("start_year"),
+            "plan.start_source",
+            source,
+            "the start year needs its source clause",
+            "a mapping with section and clause",
+        )
+    else:
+        c.require(source, "section", where="plan.start_source.")
+        c.require(source, "clause", where="plan.start_source.")
+    if isinstance(deadline, int) and start > deadline:
+        c.add(
+            plan.line_of("start_year"),
+            "plan.start_year",
+            start,
+            f"after the plan's deadline_year {deadline}",
+            f"<= {deadline}",
+        )
+    for i, ph in enumerate(phases):
+        y = _year_of(ph.get("start")) if isinstance(ph, dict) else None
+        if y is not None and y < start:
+            c.add(
+                plan.line_of("start_year"),
+                "plan.start_year",
+                start,
+                f"phases[{i}] ({ph.get('phase_id')}) starts in {y}, before the plan's start year",
+                f"<= {y}",
+            )
+
+
 def _load_city_file(
     path: Path, registry: dict[str, dict[str, Any]], c: _Collector
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -670,6 +758,9 @@ def _load_city_file(
                 c.require(ph, key, where=f"phases[{i}].")
         else:
             c.add(None, f"phases[{i}]", ph, "each phase must be a mapping")
+    if isinstance(plan, LineDict):
+        _check_plan_start(plan, phases, deadline, c)
+    start = plan_start_year(plan, phases)
     targets = doc.get("targets") or []
     if not isinstance(targets, list):
         c.add(doc.line_of("targets"), "targets", targets, "must be a list")
@@ -689,6 +780,16 @@ def _load_city_file(
         row["source_file"] = (plan or {}).get("seed_file", "")
         row["plan_title"] = (plan or {}).get("title_zh", "")
         row["doc_number"] = (plan or {}).get("doc_number", "") or ""
+        row["plan_start_year"] = start
+        ty = row["target_year"]
+        if start is not None and isinstance(ty, int) and ty < start:
+            c.add(
+                t.line_of("target_year") if "target_year" in t else t.line,
+                where + "target_year",
+                ty,
+                f"falls due before the plan starts ({start})",
+                f">= {start}",
+            )
         rows.append(row)
     meta = {
         "city": dict(city) if isinstance(city, dict) else {},
@@ -759,7 +860,7 @@ def load_catalog(params_dir: str | Path | None = None) -> Catalog:
     if issues:
         raise DataValidationError(issues)
     targets = pd.DataFrame(rows, columns=list(TARGET_COLUMNS) + ["_line"]).drop(columns="_line")
-    for col in ("base_year", "target_year", "n_years"):
+    for col in ("base_year", "target_year", "n_years", "plan_start_year"):
         targets[col] = targets[col].astype("Int64")
     targets["target_value"] = targets["target_value"].astype(float)
     targets["base_value"] = targets["base_value"].astype(float)

@@ -34,6 +34,8 @@ plan:
   date: ""                              # date of issue as printed ("2023-05-08" or "2023-05"); "" when none
   seed_file: ""                         # the file the targets were transcribed from (your copy of the plan)
   deadline_year: null                   # the plan's overall deadline year (used when a clause gives no year)
+  start_year: null                      # the year implementation starts (a report year before it is a baseline year);
+                                        # with it start_source: {{section: …, clause: …}}; null: the year of date, else of the first phase
 phases: []                              # the plan's timeline: - {{phase_id, name_zh, name_en, start, end}}
 targets: []
 # Replace `targets: []` by one entry per target of the plan (every field: params/README.md), e.g.

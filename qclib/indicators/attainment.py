@@ -36,7 +36,21 @@ rule "a target year already past is assessed up to that year", and A1 the
 
   A threshold already satisfied before its target year is therefore
   ``on_track``, not ``met``: the plan asks for the level *in* the target
-  year.
+  year;
+- a report year before the plan's start year (``plan_start_year``: a
+  *baseline year*, e.g. Zhengzhou 2013 for a plan running from 2014), or,
+  before the target year, a figure from before it (a 2014 report whose latest
+  figure is 2013's; at or after the target year such a figure is ``no_data``
+  as above): there
+  is no pace to judge, so no ``on_track`` / ``off_track`` (nor ``met`` /
+  ``not_met``): the figure shows where the plan started, not how it runs.  The figure is compared with the target itself (the final
+  target value; for a trajectory its end point, for a relative kind the
+  change since the base year, for vs_reference the reference's value that
+  year): ``baseline_met`` (规划前已达到目标值) when it already satisfies it,
+  else ``baseline`` (基期水平) with the gap to the target.  A trend target is
+  always ``baseline`` (a run before the plan is not the sustained movement
+  the plan asks for) and has no gap; so is a relative target assessed before
+  its own base year (there is no change since the base yet).
 
 Comparisons allow a relative tolerance of 1e-9 (floating-point residue of
 computed reductions, never a policy margin).
@@ -165,17 +179,20 @@ def assess_targets(frame: pd.DataFrame) -> pd.DataFrame:
         ``reference_value``, ``n_years``, ``run_up``, ``run_down`` (trend run
         lengths ending at ``year``), ``has_previous`` (bool: ``year - 1`` has a
         value) and ``unit``; optionally ``report_year`` (the year the report
-        is written for; default the assessed year) and ``n_years_stated``
+        is written for; default the assessed year), ``n_years_stated``
         (trend: False when the plan gives no number of years and ``n_years``
         is the span of its years, judged year by year; default True), which
-        changes only the wording of the reason.  Not modified.
+        changes only the wording of the reason, and ``plan_start_year``
+        (the year the plan starts; a report year or a figure before it is a
+        baseline one; NaN or absent: not known).  Not modified.
 
     Returns
     -------
     pandas.DataFrame
         Same index; columns ``measured``, ``target_for_year``,
         ``planned_value``, ``gap``, ``gap_to_path``, ``satisfied``,
-        ``status``, ``status_zh``, ``reason``, ``reason_zh``.
+        ``satisfied_final``, ``status``, ``status_zh``, ``reason``,
+        ``reason_zh`` and ``before_plan`` (a baseline year).
 
     Examples
     --------
@@ -224,8 +241,9 @@ def assess_targets(frame: pd.DataFrame) -> pd.DataFrame:
         )
         for c in cols
     }
-    if "report_year" in frame.columns:
-        arrays["report_year"] = frame["report_year"].to_numpy(dtype=float)
+    for opt in ("report_year", "plan_start_year"):
+        if opt in frame.columns:
+            arrays[opt] = frame[opt].to_numpy(dtype=float)
     if "n_years_stated" in frame.columns:
         arrays["n_years_stated"] = frame["n_years_stated"].map(_stated).to_numpy(dtype=bool)
     return pd.DataFrame(_assess_arrays(**arrays), index=frame.index)
@@ -264,6 +282,8 @@ class _Rows:
     unit: np.ndarray
     report_year: np.ndarray
     stated: np.ndarray
+    pre: np.ndarray  # the report year or the figure's year is before the plan's start year (a baseline figure)
+    start: np.ndarray  # the plan's start year (NaN = not known)
     is_: dict[str, np.ndarray]
     rel: np.ndarray
     cmp_ok: np.ndarray
@@ -288,6 +308,7 @@ def _coerce(
     unit: np.ndarray,
     report_year: np.ndarray | None = None,
     n_years_stated: np.ndarray | None = None,
+    plan_start_year: np.ndarray | None = None,
 ) -> _Rows:
     """Coerce the arrays (text: str with '' for missing; numbers: float) into :class:`_Rows`.
 
@@ -301,11 +322,19 @@ def _coerce(
     bool_default = is_["boolean"] & (np.isnan(tv) | ~np.isin(cmp, COMPARATORS))
     tv = np.where(bool_default, 1.0, tv)
     cmp = np.where(bool_default, "==", cmp)
+    ry = np.asarray(year if report_year is None else report_year, dtype=float)
+    start = np.full(kind_s.size, np.nan) if plan_start_year is None else np.asarray(plan_start_year, dtype=float)
+    fig = np.fmin(ry, np.asarray(year, dtype=float))  # the figure's year (the report year without one)
+    T = np.asarray(target_year, dtype=float)
+    with np.errstate(invalid="ignore"):
+        # a baseline year; or, before the target year, a figure from before the plan (at or after the
+        # target year the target-year rule decides: an older figure is no_data)
+        pre = ~np.isnan(start) & ((ry < start) | ((fig < start) & (ry < T)))
     return _Rows(
         kind=kind_s,
         cmp=cmp,
         tv=tv,
-        T=np.asarray(target_year, dtype=float),
+        T=T,
         year=np.asarray(year, dtype=float),
         value=np.asarray(value, dtype=float),
         by=np.asarray(base_year, dtype=float),
@@ -317,8 +346,10 @@ def _coerce(
         run_down=np.asarray(run_down, dtype=float),
         has_prev=np.asarray(has_previous, dtype=bool),
         unit=_str(unit),
-        report_year=np.asarray(year if report_year is None else report_year, dtype=float),
+        report_year=ry,
         stated=np.ones(kind_s.size, dtype=bool) if n_years_stated is None else np.asarray(n_years_stated, dtype=bool),
+        pre=pre,
+        start=start,
         is_=is_,
         rel=is_["reduction_vs_base"] | is_["change_vs_base"],
         cmp_ok=np.isin(cmp, COMPARATORS),
@@ -411,10 +442,12 @@ def _measure(r: _Rows) -> _Measured:
     for the year before the target year: the planned path (trajectory; the
     base value before the base year), the pro-rata target (relative kinds),
     one move (trend), else the target; from the target year on the target
-    (the reference value for vs_reference, ``n_years`` for trend).
+    (the reference value for vs_reference, ``n_years`` for trend).  In a
+    baseline year (``r.pre``) the target itself, never a path; a relative
+    target assessed before its own base year measures nothing (NaN).
     """
     is_, n = r.is_, r.kind.size
-    final = np.isnan(r.T) | (np.fmax(r.report_year, r.year) >= r.T)
+    final = (np.isnan(r.T) | (np.fmax(r.report_year, r.year) >= r.T)) & ~r.pre
     with np.errstate(invalid="ignore", divide="ignore"):
         red = (r.bv - r.value) / np.abs(r.bv) * 100.0
         chg = (r.value - r.bv) / np.abs(r.bv) * 100.0
@@ -425,6 +458,8 @@ def _measure(r: _Rows) -> _Measured:
         [red, chg, np.where(r.has_prev, run, np.nan)],
         default=r.value,
     )
+    with np.errstate(invalid="ignore"):
+        measured = np.where(r.pre & r.rel & (r.year < r.by), np.nan, measured)
     path = _path_values(r.by, r.bv, r.T, r.tv, r.year)
     path = np.where(r.year < r.by, r.bv, path)
     target_final = np.select([is_["vs_reference"], is_["trend"]], [r.rv, r.ny], default=r.tv)
@@ -438,7 +473,7 @@ def _measure(r: _Rows) -> _Measured:
         measured=measured,
         planned=np.where(is_["trajectory"], path, np.nan),
         target_final=target_final,
-        target_for_year=np.where(final, target_final, target_year_t),
+        target_for_year=np.where(final | r.pre, target_final, target_year_t),
     )
 
 
@@ -487,26 +522,35 @@ def _no_data(r: _Rows, final: np.ndarray, na: np.ndarray) -> tuple[np.ndarray, n
     )
 
 
-def _status(na: np.ndarray, nd: np.ndarray, final: np.ndarray, sat: np.ndarray) -> np.ndarray:
-    """Status of each row: not_assessable > no_data > met / not_met (final) or on_track / off_track.
+def _status(
+    na: np.ndarray,
+    nd: np.ndarray,
+    final: np.ndarray,
+    sat: np.ndarray,
+    pre: np.ndarray | None = None,
+    trend: np.ndarray | None = None,
+) -> np.ndarray:
+    """Status of each row: not_assessable > no_data > baseline_met / baseline (a baseline year) >
+    met / not_met (final) or on_track / off_track.
 
     Parameters
     ----------
     na, nd, final, sat : numpy.ndarray
         Not assessable, no data, assessed as final, target for the year satisfied.
+    pre, trend : numpy.ndarray
+        The report year is before the plan starts; the target is a trend (never ``baseline_met``).
+        Default: no row.
 
     Returns
     -------
     numpy.ndarray
         Object array of status names (``constants.STATUSES``).
     """
-    return np.where(
-        na,
-        "not_assessable",
-        np.where(
-            nd, "no_data", np.where(final, np.where(sat, "met", "not_met"), np.where(sat, "on_track", "off_track"))
-        ),
-    ).astype(object)
+    pre = np.zeros(na.size, dtype=bool) if pre is None else pre
+    trend = np.zeros(na.size, dtype=bool) if trend is None else trend
+    judged = np.where(final, np.where(sat, "met", "not_met"), np.where(sat, "on_track", "off_track"))
+    baseline = np.where(sat & ~trend, "baseline_met", "baseline")
+    return np.where(na, "not_assessable", np.where(nd, "no_data", np.where(pre, baseline, judged))).astype(object)
 
 
 def _reason_context(
@@ -556,6 +600,9 @@ def _reason_context(
         "n_years": r.ny[idx],
         "trend_en": trend_en,
         "trend_zh": trend_zh,
+        "pre": r.pre[idx],
+        "start": _fmt(r.start[idx]),
+        "measured": m.measured[idx],
     }
 
 
@@ -598,6 +645,46 @@ def _reason_final(c: dict[str, np.ndarray], f: np.ndarray) -> tuple[np.ndarray, 
         en_t = meets + "(" + c["trend_en"][f] + ")"
         zh_t = c["trend_zh"][f] + "（目标年" + c["Ty"][f] + "）：" + c["status_zh"][f]
         en, zh = np.where(trend, en_t, en).astype(object), np.where(trend, zh_t, zh).astype(object)
+    return en, zh
+
+
+def _reason_baseline(c: dict[str, np.ndarray], f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sentences (en, zh) of rows ``f`` in a baseline year: the figure against the target, no pace."""
+    sat, trend_f = c["sat"][f] & ~c["trend"][f], c["trend"][f]
+    nothing = np.isnan(c["measured"][f].astype(float))  # a relative target before its own base year
+    where = np.select(
+        [trend_f, nothing, sat],
+        [
+            "; a trend is not judged before the plan runs",
+            "; the base year comes later: no change since it yet",
+            "; already reaches the target value",
+        ],
+        default="; does not reach the target value yet",
+    ).astype(object)
+    en = (
+        c["head"][f]
+        + ", target "
+        + c["cmp"][f]
+        + " "
+        + c["tgt"][f]
+        + " by "
+        + c["Ty"][f]
+        + ": before the plan starts ("
+        + c["start"][f]
+        + "), no pace is judged"
+        + where
+    )
+    zh = (
+        c["zh_head"][f]
+        + "（目标年"
+        + c["Ty"][f]
+        + "）；"
+        + c["yr"][f]
+        + "年在规划实施之前（规划自"
+        + c["start"][f]
+        + "年起实施），不作进度判断："
+        + c["status_zh"][f]
+    )
     return en, zh
 
 
@@ -683,9 +770,13 @@ def _reasons(
         c = _reason_context(r, m, sat, status_zh, idx)
         en = np.empty(idx.size, dtype=object)
         zh = np.empty(idx.size, dtype=object)
-        fin, trend_i = c["final"], c["trend"]
+        fin, trend_i, pre = c["final"], c["trend"], c["pre"]
         en[fin], zh[fin] = _reason_final(c, fin)
-        for f, build in ((~fin & ~trend_i, _reason_on_path), (~fin & trend_i, _reason_trend)):
+        for f, build in (
+            (pre, _reason_baseline),
+            (~fin & ~pre & ~trend_i, _reason_on_path),
+            (~fin & ~pre & trend_i, _reason_trend),
+        ):
             if f.any():
                 en[f], zh[f] = build(c, f)
         reason[idx] = en
@@ -711,6 +802,7 @@ def _assess_arrays(
     unit: np.ndarray,
     report_year: np.ndarray | None = None,
     n_years_stated: np.ndarray | None = None,
+    plan_start_year: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Core of :func:`assess_targets` on plain arrays (no pandas objects).
 
@@ -737,6 +829,7 @@ def _assess_arrays(
         unit,
         report_year,
         n_years_stated,
+        plan_start_year,
     )
     not_assessable = _not_assessable(r)
     na = not_assessable[0]
@@ -748,9 +841,11 @@ def _assess_arrays(
     sat = _compare(m.measured, m.target_for_year, cmp_eff)
     sat_final = _compare(m.measured, m.target_final, cmp_eff)
     gap = np.where(trend, m.target_final - m.measured, _gap(m.measured, m.target_final, r.cmp))
+    gap = np.where(r.pre & trend, np.nan, gap)  # a trend before the plan: no distance in years
     gap_path = np.where(trend, m.target_for_year - m.measured, _gap(m.measured, m.target_for_year, r.cmp))
+    gap_path = np.where(r.pre, np.nan, gap_path)  # a baseline year has no path to be on or behind
     ok = ~na & ~nd
-    status = _status(na, nd, m.final, sat)
+    status = _status(na, nd, m.final, sat, r.pre, trend)
     status_zh = _lookup(status, STATUS_NAMES_ZH, "")
     reason, reason_zh = _reasons(r, m, sat, status_zh, not_assessable, no_data)
     return {
@@ -765,6 +860,7 @@ def _assess_arrays(
         "status_zh": status_zh,
         "reason": reason,
         "reason_zh": reason_zh,
+        "before_plan": r.pre.copy(),
     }
 
 
@@ -849,6 +945,7 @@ def attainment(
     unit: str = "",
     report_year: int | None = None,
     n_years_stated: bool = True,
+    plan_start_year: int | None = None,
 ) -> AttainmentResult:
     """Status, gap and reason of one target (every kind of ``TARGET_KINDS``).
 
@@ -893,6 +990,9 @@ def attainment(
     report_year : int, optional
         The year the report is written for (default ``year``): at or after
         the target year a value older than the target year gives ``no_data``.
+    plan_start_year : int, optional
+        The year the plan starts: a report year (or a figure) before it is a
+        baseline one (``baseline_met`` / ``baseline``, no pace status).
 
     Returns
     -------
@@ -934,6 +1034,18 @@ def attainment(
     >>> attainment("trend", comparator=">", target_value=None, target_year=2015, series=s, year=2015,
     ...            n_years=2, n_years_stated=False).reason_zh
     '2015年已连续2年提高，目标为规划期内（2014—2015年）逐年提高（目标年2015）：已达标'
+
+    A baseline year (the plan starts in 2014): the figure against the target, no pace.
+
+    >>> r = attainment("threshold", comparator=">=", target_value=95, target_year=2015,
+    ...                year=2013, value=85.0, unit="%", plan_start_year=2014)
+    >>> r.status, r.gap
+    ('baseline', 10.0)
+    >>> r.reason_zh
+    '2013年指标值 85%，目标>= 95%（目标年2015）；2013年在规划实施之前（规划自2014年起实施），不作进度判断：基期水平'
+    >>> attainment("threshold", comparator=">=", target_value=92.5, target_year=2015,
+    ...            year=2013, value=93.0, unit="%", plan_start_year=2014).status
+    'baseline_met'
     """
     _check_choice("kind", kind, TARGET_KINDS)
     if comparator is not None or kind != "boolean":
@@ -982,6 +1094,7 @@ def attainment(
             "unit": [unit],
             "report_year": [_f(asked if asked is not None else year)],
             "n_years_stated": [bool(n_years_stated)],
+            "plan_start_year": [_f(plan_start_year)],
         },
         dtype=object,
     )

@@ -40,7 +40,10 @@ without any whole-city figure up to the year takes the 市区 series, with a
 Provisional statuses: ``provisional`` / ``provisional_reason_zh``
 (:func:`_provisional`); the change still needed per remaining year:
 ``gap_per_year``.  Report year: at or after a target's year only final
-statuses (:mod:`qclib.indicators.attainment`).
+statuses; before the plan's start year (the catalog's ``plan_start_year``: a
+baseline year, or a figure from before the plan) only the baseline statuses ``baseline_met`` / ``baseline``, with
+the gap to the target and no pace, no direction since a base
+(:mod:`qclib.indicators.attainment`).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from qclib.constants import (
+    ASSESSED_STATUSES,
     OBSERVATION_COLUMNS,
     OPTIONAL_TARGET_COLUMNS,
     REPRODUCED_SOURCE_KINDS,
@@ -154,6 +158,8 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
     "status_zh",
     "reason",
     "reason_zh",
+    "before_plan",
+    "plan_start_year",
     "provisional",
     "provisional_reason_zh",
     "progress_category",
@@ -662,7 +668,8 @@ def _progress(
 
     Applies to threshold, count, trajectory, reduction_vs_base and
     change_vs_base targets with a direction whose status is met, not_met,
-    on_track or off_track; the others are ``not_assessable``.  The base is
+    on_track or off_track; the others are ``not_assessable`` (so is a baseline
+    status: the baseline year is the base, there is no change since it).  The base is
     the target's base year and value, else the window start of ``points``
     (:func:`_progress_points`); a latest value at or beyond the target is
     ``achieved``.
@@ -889,13 +896,14 @@ def _provisional(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Whether each status rests on a figure that is not an official published one, and why.
 
-    Provisional (待核实): a met / not_met / on_track / off_track status whose
+    Provisional (待核实): a status resting on a figure (:data:`ASSESSED_STATUSES`:
+    a verdict or a baseline status) whose
     value is ``research``, ``derived``, ``computed`` or a proxy, or was found
     on a report aggregator or a copy site (:data:`REPRODUCED_SOURCE_KINDS`);
     for reduction and change targets and trajectories also when the base
     value is such a figure.
     """
-    judged = np.isin(status, ("met", "not_met", "on_track", "off_track"))
+    judged = np.isin(status, ASSESSED_STATUSES)
     reasons = []
     for basis_arr, kind_arr, what in (
         (value_basis, value_kind, ""),
@@ -933,6 +941,7 @@ class _Targets:
     unit: np.ndarray
     strict: np.ndarray  # scope_strict (False when the column is absent)
     stated: np.ndarray  # n_years_stated (True when the column is absent): trend wording only
+    start: np.ndarray  # plan_start_year (NaN when the column is absent or the start is not known)
 
 
 def _num(s: pd.Series) -> np.ndarray:
@@ -966,6 +975,7 @@ def _target_arrays(tg: pd.DataFrame) -> _Targets:
             if "n_years_stated" in tg
             else np.ones(len(tg), dtype=bool)
         ),
+        start=_num(tg["plan_start_year"]) if "plan_start_year" in tg else np.full(len(tg), np.nan),
     )
 
 
@@ -1015,18 +1025,22 @@ def _assess(
         unit=t.unit,
         report_year=None if report_year is None else np.full(t.kind.size, float(report_year)),
         n_years_stated=t.stated,
+        plan_start_year=t.start,
     )
 
 
 def _gap_per_year(gap: np.ndarray, status: np.ndarray, target_year: np.ndarray, ya: np.ndarray) -> np.ndarray:
     """The gap still to close per remaining year, ``gap / (target_year - year_assessed)``.
 
-    Only for targets behind (``off_track``) with a positive gap and years left;
-    NaN elsewhere (in the target's unit, or percentage points for relative kinds).
+    Only for targets behind (``off_track``), or short of the target in a baseline
+    year (``baseline``: the change the plan period needs), with a positive gap and
+    years left; NaN elsewhere (in the target's unit, or percentage points for
+    relative kinds).
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         left = target_year - ya
-        out = np.where((status == "off_track") & (gap > 0) & (left > 0), gap / left, np.nan)
+        short = np.isin(status, ("off_track", "baseline"))
+        out = np.where(short & (gap > 0) & (left > 0), gap / left, np.nan)
     return out
 
 
@@ -1047,7 +1061,7 @@ def _assemble(
     """
     yoy_pp, yoy_pct, red = _changes(t.measure, a.value, a.prev, base["value"])
     provisional = _provisional(res["status"], t.kind, base["value_basis"], base["value_source_kind"], base)
-    suspect = base["suspect"] & np.isin(res["status"], ("met", "not_met", "on_track", "off_track"))
+    suspect = base["suspect"] & np.isin(res["status"], ASSESSED_STATUSES)
     provisional = (
         provisional[0] | suspect,
         np.where(suspect, "监测数据存疑（零值过多、长期不变或封顶），待核实", provisional[1]).astype(object),
@@ -1096,6 +1110,8 @@ def _assemble(
             "status_zh": res["status_zh"],
             "reason": res["reason"],
             "reason_zh": res["reason_zh"],
+            "before_plan": res["before_plan"],
+            "plan_start_year": _int_column(t.start, np.isnan(t.start)),
             "provisional": provisional[0],
             "provisional_reason_zh": provisional[1],
             "progress_category": prog_cat,
@@ -1173,6 +1189,11 @@ def scorecard(
       indicator and year (whole-entity scope), for vs_reference targets;
     - ``planned_value``, ``target_for_year``, ``gap``, ``gap_to_path``,
       ``status``, ``reason``: :func:`qclib.indicators.attainment.assess_targets`;
+    - ``plan_start_year`` (the catalog's, :func:`qclib.data.catalog.plan_start_year`)
+      and ``before_plan``: the report year (``year``) or the assessed year is
+      before it (a baseline year, or a figure from before the plan), and the
+      status is ``baseline_met`` / ``baseline`` (the figure against the target,
+      no pace);
     - ``progress_category`` and ``ror``: :func:`qclib.indicators.progress._progress_core`
       (Eurostat RoR categories) for threshold, count, trajectory,
       reduction_vs_base and change_vs_base targets with a direction

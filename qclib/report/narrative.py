@@ -14,7 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from qclib._numbers import as_float, is_present
-from qclib.constants import DOMAIN_NAMES_ZH, STATUS_NAMES_ZH, STATUSES, UNIT_NAMES_ZH
+from qclib.constants import (
+    ASSESSED_STATUSES,
+    BASELINE_STATUSES,
+    DOMAIN_NAMES_ZH,
+    STATUS_NAMES_ZH,
+    STATUSES,
+    UNIT_NAMES_ZH,
+)
 from qclib.exceptions import InvalidChoiceError
 
 #: Chinese names of the progress categories (Eurostat-style).
@@ -338,6 +345,16 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
     '当年规划路径值为99.33微克/立方米，实际值优于规划路径，进度正常'
     >>> standing_phrase({"status": "not_assessable", "kind": "rank", "target_value": None})
     '无法评估'
+
+    A baseline year (before the plan starts): the distance to the target, no pace.
+
+    >>> standing_phrase({"status": "baseline", "kind": "threshold", "gap": 10, "unit": "%"})
+    '距目标尚差10个百分点，基期水平'
+    >>> standing_phrase({"status": "baseline", "kind": "trajectory", "planned_value": 108, "gap": 13,
+    ...                  "unit": "ug/m3", "base_year": 2013, "year_assessed": 2013, "target_year": 2016})
+    '2013年为规划基期，该值即规划路径的起点，距2016年目标尚差13微克/立方米，基期水平'
+    >>> standing_phrase({"status": "baseline_met", "kind": "threshold", "gap": -0.5, "unit": "%"})
+    '规划前已达到目标值'
     """
     status = row.get("status")
     if status not in STATUSES:
@@ -347,6 +364,8 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
     parts: list[str] = []
     path = row.get("planned_value")
     at_base = _present(row.get("base_year")) and _num(row.get("year_assessed")) == _num(row.get("base_year"))
+    if status in BASELINE_STATUSES:  # before the plan: where it starts from, no verdict on a pace
+        return _baseline_standing(row, at_base)
     if _present(path) and status in ("on_track", "off_track") and at_base:
         parts.append(f"{int(_num(row.get('base_year')))}年为规划基期，该值即规划路径的起点")
     elif _present(path) and status in ("on_track", "off_track"):  # before the target year: against the path
@@ -370,6 +389,24 @@ def standing_phrase(row: Mapping[str, Any]) -> str:
             parts.append(f"距目标尚差{format_value(abs(gap), unit, word)}")
     parts.append(status_label(row) + _direction_note(row))
     return "，".join(p for p in parts if p)
+
+
+def _baseline_standing(row: Mapping[str, Any], at_base: bool) -> str:
+    """:func:`standing_phrase` of a baseline status: the path's start, the gap to the target, the status."""
+    unit = row.get("unit") or ""
+    parts: list[str] = []
+    path = row.get("planned_value")
+    if _present(path) and at_base:
+        parts.append(f"{int(_num(row.get('base_year')))}年为规划基期，该值即规划路径的起点")
+    gap = _num(row.get("gap"))
+    if row.get("status") == "baseline" and not math.isnan(gap) and gap > 0:
+        ty = _num(row.get("target_year"))
+        target = f"{int(ty)}年目标" if _present(path) and not math.isnan(ty) else "目标"
+        rel = row.get("kind") in ("reduction_vs_base", "change_vs_base")
+        size = f"{format_number(gap)}位" if unit == "rank" and not rel else _gap_text(gap, unit, rel)
+        parts.append(f"距{target}尚差{size}")
+    parts.append(status_label(row))
+    return "，".join(parts)
 
 
 #: How an indicator moved since its base (from the progress category), in words that
@@ -611,8 +648,9 @@ def value_caveat(row: Mapping[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- headline, problems, next steps
-#: Statuses a bureau reports as judged (the rest cannot be judged yet).
-JUDGED_STATUSES: tuple[str, ...] = ("met", "not_met", "on_track", "off_track")
+#: Statuses resting on a figure compared with the target: the four verdicts and, before the
+#: plan starts, the two baseline statuses (the rest cannot be judged yet).
+JUDGED_STATUSES: tuple[str, ...] = ASSESSED_STATUSES
 
 
 def _names(rows: Sequence[Mapping[str, Any]], limit: int = 3) -> str:
@@ -634,7 +672,48 @@ def is_provisional(r: Mapping[str, Any]) -> bool:
 
 #: The overview's buckets, in the order the 综述 states them (a judged status on a figure that is
 #: not official counts as 待核实 only, as in :func:`qclib.report.tables.overview_table`).
-HEADLINE_BUCKETS: tuple[str, ...] = ("已达标", "进度正常", "进度滞后", "未达标", "待核实")
+HEADLINE_BUCKETS: tuple[str, ...] = (
+    "已达标",
+    "进度正常",
+    "进度滞后",
+    "未达标",
+    "规划前已达到目标值",
+    "基期水平",
+    "待核实",
+)
+
+#: The buckets of a figure from before the plan (no pace judged on it).
+BASELINE_BUCKETS: tuple[str, ...] = tuple(STATUS_NAMES_ZH[s] for s in BASELINE_STATUSES)
+
+
+def is_before_plan(r: Mapping[str, Any]) -> bool:
+    """Whether a scorecard row is of a report year, or rests on a figure, before the plan starts (``before_plan``).
+
+    Examples
+    --------
+    >>> is_before_plan({"before_plan": True}), is_before_plan({"before_plan": False}), is_before_plan({})
+    (True, False, False)
+    """
+    return r.get("before_plan") is True or r.get("before_plan") == 1
+
+
+def baseline_report(rows: Iterable[Mapping[str, Any]]) -> int | None:
+    """The plan's start year when every row is before it (a baseline-year report), else None.
+
+    Examples
+    --------
+    >>> baseline_report([{"before_plan": True, "plan_start_year": 2014}, {"before_plan": True}])
+    2014
+    >>> baseline_report([{"before_plan": True, "plan_start_year": 2014}, {"before_plan": False}]) is None
+    True
+    >>> baseline_report([]) is None
+    True
+    """
+    rows = list(rows)
+    if not rows or not all(is_before_plan(r) for r in rows):
+        return None
+    starts = [int(_num(r.get("plan_start_year"))) for r in rows if _present(r.get("plan_start_year"))]
+    return min(starts) if starts else None
 
 
 def overview_bucket(r: Mapping[str, Any]) -> str:
@@ -699,6 +778,15 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
     ...          "target_year": 2015}]
     >>> print(headline(rows, city_name_zh="郑州市", year=2015))
     2015年，郑州市质量强市规划共4项目标，其中3项可以作出判断：进度正常1项，进度滞后1项，待核实1项。本年度到期的2项目标中，确认已达标0项、待核实1项，1项缺少2015年数据，无法确认是否完成。已达标或进度正常的有“PM2.5年均浓度”。落后于规划要求的有“污水处理率”。“待核实”的1项所依据的数据不是官方发布数据，需核实后再作结论。其余1项目标缺少可用数据，无法判断，集中在服务质量领域。
+
+    A baseline year (every row before the plan's start year): the base level, no pace.
+
+    >>> base = {"before_plan": True, "plan_start_year": 2014, "target_year": 2015}
+    >>> rows = [{**base, "name_zh": "生活垃圾无害化处理率", "status": "baseline_met", "domain": "environment"},
+    ...         {**base, "name_zh": "污水处理率", "status": "baseline", "gap": 10, "domain": "environment"},
+    ...         {**base, "name_zh": "顾客满意度", "status": "no_data", "domain": "service"}]
+    >>> print(headline(rows, city_name_zh="郑州市", year=2013))
+    2013年在郑州市质量强市规划实施之前（规划自2014年起实施），为规划的基期，不作进度判断。规划共3项目标，其中2项有基期数据：规划前已达到目标值1项，基期水平1项。规划实施前已达到目标值的有“生活垃圾无害化处理率”，规划要求在目标年达到，届时再作达标判断。基期距目标尚有差距的有“污水处理率”，差距见“存在问题”。其余1项目标缺少可用数据，无法判断，集中在服务质量领域。
     """
     rows = list(rows)
     if not rows:
@@ -706,7 +794,14 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
     buckets = [overview_bucket(r) for r in rows]
     judged = [r for r, b in zip(rows, buckets) if b != "无法判断"]
     detail = "，".join(f"{b}{buckets.count(b)}项" for b in HEADLINE_BUCKETS if buckets.count(b))
-    if judged:
+    start = baseline_report(rows)
+    if start is not None:
+        out = [
+            f"{year}年在{city_name_zh}质量强市规划实施之前（规划自{start}年起实施），为规划的基期，"
+            f"不作进度判断。规划共{len(rows)}项目标，"
+            + (f"其中{len(judged)}项有基期数据：{detail}。" if judged else "目前均缺少基期数据。")
+        ]
+    elif judged:
         out = [f"{year}年，{city_name_zh}质量强市规划共{len(rows)}项目标，其中{len(judged)}项可以作出判断：{detail}。"]
     else:
         out = [f"{year}年，{city_name_zh}质量强市规划共{len(rows)}项目标，目前均无法作出判断。"]
@@ -717,6 +812,7 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
         out.append(f"已达标或进度正常的有{_names(good)}。")
     if bad:
         out.append(f"落后于规划要求的有{_names(bad)}。")
+    out.append(_baseline_sentences(rows, buckets, in_baseline_report=start is not None))
     if buckets.count("待核实"):
         out.append(f"“待核实”的{buckets.count('待核实')}项所依据的数据不是官方发布数据，需核实后再作结论。")
     missing = [r for r in rows if r.get("status") == "no_data"]
@@ -733,6 +829,35 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
     return "".join(out)
 
 
+def _baseline_sentences(rows: Sequence[Mapping[str, Any]], buckets: Sequence[str], *, in_baseline_report: bool) -> str:
+    """The 综述's sentences on targets whose figure is from before the plan (met already, short, level only)."""
+    met = [r for r, b in zip(rows, buckets) if b == STATUS_NAMES_ZH["baseline_met"]]
+    level = [r for r, b in zip(rows, buckets) if b == STATUS_NAMES_ZH["baseline"]]
+    short = [r for r in level if _num(r.get("gap")) > 0]
+    other = [r for r in level if r not in short]
+    if not (met or level):
+        return ""
+    out = []
+    if not in_baseline_report:  # a later report holding figures from before the plan (待核实 ones too)
+        met = [r for r in rows if r.get("status") == "baseline_met"]
+        level = [r for r in rows if r.get("status") == "baseline"]
+        short = [r for r in level if _num(r.get("gap")) > 0]
+        other = [r for r in level if r not in short]
+        starts = [int(_num(r.get("plan_start_year"))) for r in met + level if _present(r.get("plan_start_year"))]
+        since = f"（{min(starts)}年以前）" if starts else ""
+        parts = [f"已达到目标值的有{_names(met)}"] if met else []
+        parts += [f"距目标尚有差距的有{_names(short)}"] if short else []
+        parts += [f"只列示数值的有{_names(other)}"] if other else []
+        return f"有{len(met + level)}项目标只有规划实施前{since}的数据，不作进度判断：" + "；".join(parts) + "。"
+    if met:
+        out.append(f"规划实施前已达到目标值的有{_names(met)}，规划要求在目标年达到，届时再作达标判断。")
+    if short:
+        out.append(f"基期距目标尚有差距的有{_names(short)}，差距见“存在问题”。")
+    if other:
+        out.append(f"{_names(other)}为趋势或较基年变化类目标，基期只列示数值，规划实施后再判断。")
+    return "".join(out)
+
+
 def problems_lead(rows: Iterable[Mapping[str, Any]], n_problems: int) -> str:
     """The first line of 存在问题: never "no problems" when most targets could not be checked.
 
@@ -742,10 +867,20 @@ def problems_lead(rows: Iterable[Mapping[str, Any]], n_problems: int) -> str:
     '可以作出判断的1项目标中，没有落后于规划要求的指标；但另有1项目标缺少数据，无法确认是否落后，这本身是当前的主要问题。'
     >>> problems_lead([{"status": "off_track"}], 1)
     '以下1项目标落后于规划要求（差距大的在前）：'
+    >>> problems_lead([{"status": "baseline", "before_plan": True, "plan_start_year": 2014},
+    ...                {"status": "no_data", "before_plan": True}], 1)
+    '本年度在规划实施之前，不作进度判断。以下1项目标的基期水平距目标尚有差距，是规划实施中需要重点推进的（差距大的在前）：另有1项目标缺少基期数据，尚不清楚与目标的差距。'
     """
     rows = list(rows)
     judged = sum(r.get("status") in JUDGED_STATUSES for r in rows)
     unknown = len(rows) - judged
+    if baseline_report(rows) is not None:
+        lead = "本年度在规划实施之前，不作进度判断。"
+        if n_problems:
+            lead += f"以下{n_problems}项目标的基期水平距目标尚有差距，是规划实施中需要重点推进的（差距大的在前）："
+        elif judged:
+            lead += f"有基期数据的{judged}项目标中，没有距目标尚有差距的指标。"
+        return lead + (f"另有{unknown}项目标缺少基期数据，尚不清楚与目标的差距。" if unknown else "")
     if n_problems:
         lead = f"以下{n_problems}项目标落后于规划要求（差距大的在前）："
         return lead + (f"另有{unknown}项目标缺少数据，无法确认是否落后。" if unknown else "")
@@ -773,6 +908,8 @@ def problem_sentence(row: Mapping[str, Any], year: int) -> str:
     when = f"{int(ya)}年" if not math.isnan(ya) else f"{year}年"
     rel = row.get("kind") in ("reduction_vs_base", "change_vs_base")
     word = measure_word_of(row)
+    if row.get("status") in BASELINE_STATUSES:
+        when += "（规划实施前）"
     text = f"{name}：{when}为{format_value(row.get('value'), unit, word)}，{target_phrase(row)}"
     gap = _num(row.get("gap"))
     if row.get("kind") == "trend":  # its gap is in years: say what the run lacks
@@ -811,6 +948,15 @@ def next_steps(rows: Iterable[Mapping[str, Any]], *, year: int) -> list[str]:
     """
     rows = list(rows)
     out = []
+    short = [r for r in rows if r.get("status") == "baseline" and _num(r.get("gap")) > 0]
+    if short:
+        out.append(
+            f"对基期距目标尚有差距的{_names(short, 4)}，在规划实施中逐项明确年度任务和责任单位，"
+            "按规划年限分解差距（见“存在问题”）。"
+        )
+    kept = [r for r in rows if r.get("status") == "baseline_met"]
+    if kept:
+        out.append(f"对规划实施前已达到目标值的{_names(kept, 4)}，巩固现有水平，确保目标年仍达到目标值。")
     behind = [r for r in rows if r.get("status") in ("off_track", "not_met")]
     late = [r for r in behind if r.get("status") == "not_met"]
     early = [r for r in behind if r.get("status") == "off_track"]
@@ -830,6 +976,8 @@ def next_steps(rows: Iterable[Mapping[str, Any]], *, year: int) -> list[str]:
         ]
         ended = all(_num(r.get("target_year")) < year for r in rows if not math.isnan(_num(r.get("target_year"))))
         why = "用于规划实施情况的总结和验收" if ended else "纳入年度统计，按年报送"
+        if baseline_report(rows) is not None:
+            why = "作为规划实施的基期数据，并" + why
         what = _names(missing) if len(missing) <= 3 else f"{len(missing)}项目标（{'、'.join(by_domain)}）"
         out.append(
             f"补齐{what}的数据，{why}；"
@@ -861,7 +1009,14 @@ def comparison_headline(card: Any, names: Mapping[str, str], year: int) -> str:
         judged[label] = sum(b != "无法判断" for b in buckets)
         good[label] = sum(b in ("已达标", "进度正常") for b in buckets)
         bad[label] = sum(b in ("未达标", "进度滞后") for b in buckets)
-    best = max(names.values(), key=lambda k: judged[k] / total[k] if total[k] else 0)
+    before = [label for c, label in names.items() if baseline_report(r for r in rows if r.get("city") == c)]
+    running = [k for k in names.values() if k not in before and judged[k]]  # a baseline year is not ranked
+    best = max(running, key=lambda k: judged[k] / total[k] if total[k] else 0) if running else ""
+    note = (
+        f"{'、'.join(before)}{year}年在规划实施之前，只列示基期水平，不作进度判断，不计入已达标或进度正常。"
+        if before
+        else ""
+    )
     return (
         f"{year}年，各市可作出判断的目标数："
         + "、".join(f"{k}{judged[k]}项（共{total[k]}项）" for k in names.values())
@@ -869,5 +1024,10 @@ def comparison_headline(card: Any, names: Mapping[str, str], year: int) -> str:
         + "、".join(f"{k}{good[k]}项" for k in names.values())
         + "；落后于规划要求的："
         + "、".join(f"{k}{bad[k]}项" for k in names.values())
-        + (f"。可判断的目标比例最高的是{best}。" if any(judged.values()) else "。各市目前均无法作出判断。")
+        + (
+            f"。可判断的目标比例最高的是{best}。"
+            if best
+            else ("。" if any(judged.values()) else "。各市目前均无法作出判断。")
+        )
+        + note
     )

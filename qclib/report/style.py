@@ -26,6 +26,8 @@ STATUS_COLORS: dict[str, str] = {
     "not_met": "#c62828",
     "on_track": "#7cb342",
     "off_track": "#ef6c00",
+    "baseline_met": "#00897b",
+    "baseline": "#1e88e5",
     "no_data": "#9e9e9e",
     "not_assessable": "#bdbdbd",
 }
@@ -36,6 +38,8 @@ STATUS_BACKGROUNDS: dict[str, str] = {
     "not_met": "#ffcdd2",
     "on_track": "#dcedc8",
     "off_track": "#ffe0b2",
+    "baseline_met": "#e0f2f1",  # before the plan: the figure already reaches the target value
+    "baseline": "#e3f2fd",  # before the plan: the base level, no pace
     "no_data": "#eeeeee",
     "not_assessable": "#f5f5f5",
     "provisional": "#fff3cd",  # a judged status resting on a figure that is not official (待核实)

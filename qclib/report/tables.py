@@ -19,6 +19,7 @@ import pandas as pd
 
 from qclib._numbers import as_float
 from qclib.constants import (
+    BASELINE_STATUSES,
     BASIS_NAMES_ZH,
     DOMAIN_NAMES_ZH,
     DOMAINS,
@@ -27,6 +28,7 @@ from qclib.constants import (
     UNIT_NAMES_ZH,
 )
 from qclib.data import registry
+from qclib.data.catalog import plan_start_year
 from qclib.exceptions import InvalidChoiceError
 from qclib.report.escape import table as escaped_table
 from qclib.report.narrative import (
@@ -407,9 +409,9 @@ def timeline_sentence(meta: Mapping[str, Any], targets: pd.DataFrame, year: int)
     if not plan or targets.empty:
         return f"{city}没有创建质量强市示范城市的规划目标，本报告列示{year}年的基准数据。"
     issued = _year_of(plan.get("date"))
-    if issued is None:  # no printed date: the plan's first phase says when it started
-        starts = [_year_of(ph.get("start")) for ph in meta.get("phases") or []]
-        issued = min((y for y in starts if y is not None), default=None)
+    start = plan_start_year(plan, meta.get("phases") or [])  # the catalog's rule: start_year, date, first phase
+    if issued is None:  # no printed date: the plan's start says when it started
+        issued = start
     tys = sorted({int(y) for y in targets["target_year"].dropna()})
     years_text = "、".join(str(y) for y in tys)
     dated = _year_of(plan.get("date")) is not None
@@ -422,8 +424,8 @@ def timeline_sentence(meta: Mapping[str, Any], targets: pd.DataFrame, year: int)
     due = int((targets["target_year"] == year).sum())
     before = int((targets["target_year"] < year).sum())
     after = int((targets["target_year"] > year).sum())
-    if issued is not None and year < issued:
-        pos = f"{year}年在规划实施之前，本报告为基期情况"
+    if start is not None and year < start:
+        pos = f"{year}年在规划实施之前（规划自{start}年起实施），本报告为基期情况"
     elif due:
         pos = f"{year}年为目标年份，共有{due}项目标在本年度到期"
     elif after and not before:
@@ -1097,24 +1099,87 @@ def history_table(
 
 # --------------------------------------------------------------------------- headline overview, problems, gaps
 #: Columns of the overview: a judged status counts in its own column only when it
-#: rests on official figures; otherwise it counts as 待核实.
+#: rests on official figures; otherwise it counts as 待核实.  The two baseline columns
+#: (规划前已达到目标值, 基期水平) appear only where a row is before the plan, and the pace
+#: columns (and 变化方向) only where a row is not (:func:`overview_columns`).
 OVERVIEW_COLUMNS: tuple[str, ...] = (
     "目标数",
     "已达标",
     "进度正常",
     "进度滞后",
     "未达标",
+    "规划前已达到目标值",
+    "基期水平",
     "待核实",
     "无法判断",
     "变化方向",
 )
 
-#: The note under every overview table: what the columns and arrows mean.
+#: The columns of the statuses of a plan that runs (and the direction since the base).
+_PLAN_COLUMNS: tuple[str, ...] = ("已达标", "进度正常", "进度滞后", "未达标", "变化方向")
+#: The columns of a figure from before the plan.
+_BASELINE_COLUMNS: tuple[str, ...] = ("规划前已达到目标值", "基期水平")
+
+#: The note under every overview table of a plan that runs: what the columns and arrows mean.
 OVERVIEW_LEGEND: str = (
     "注：表中数字为目标个数。已达标、进度正常、进度滞后、未达标均依据官方数据（含新闻媒体报道的官方数据）；"
     "依据研究文献、推算或转载网站数据的判断计入“待核实”；缺少数据或目标无可核对数值的计入“无法判断”。"
     "变化方向为较基期的变化：↑ 改善，↗ 小幅改善，↓ 变差。"
 )
+
+#: The note under the overview of a baseline year (every row before the plan starts).
+BASELINE_LEGEND: str = (
+    "注：表中数字为目标个数。本年度在规划实施之前，只列示基期水平，不作进度判断：“规划前已达到目标值”"
+    "指基期数值已达到目标值（规划要求在目标年达到，届时再作达标判断），“基期水平”指基期数值尚未达到目标值"
+    "或目标为变化趋势，均依据官方数据（含新闻媒体报道的官方数据）；依据研究文献、推算或转载网站数据的计入“待核实”；"
+    "缺少数据或目标无可核对数值的计入“无法判断”。"
+)
+
+#: Added to :data:`OVERVIEW_LEGEND` when some rows rest on figures from before the plan.
+_MIXED_LEGEND: str = (
+    "“规划前已达到目标值”“基期水平”为只有规划实施前数据的目标（不作进度判断）：前者基期数值已达到目标值，"
+    "后者尚未达到或目标为变化趋势。"
+)
+
+
+def overview_columns(scorecard: pd.DataFrame) -> list[str]:
+    """The overview's columns for these rows: pace columns for a running plan, baseline ones before it.
+
+    Examples
+    --------
+    >>> overview_columns(pd.DataFrame({"before_plan": [True, True]}))
+    ['目标数', '规划前已达到目标值', '基期水平', '待核实', '无法判断']
+    >>> overview_columns(pd.DataFrame({"status": ["met"]}))
+    ['目标数', '已达标', '进度正常', '进度滞后', '未达标', '待核实', '无法判断', '变化方向']
+    """
+    n = len(scorecard)
+    before = (
+        scorecard["before_plan"].fillna(False).astype(bool) if "before_plan" in scorecard else pd.Series([False] * n)
+    )
+    status = scorecard["status"] if "status" in scorecard else pd.Series([""] * n)
+    running = n == 0 or not bool(before.all())
+    early = bool(before.any()) or bool(status.isin(BASELINE_STATUSES).any())
+    return [
+        c
+        for c in OVERVIEW_COLUMNS
+        if not (c in _PLAN_COLUMNS and not running) and not (c in _BASELINE_COLUMNS and not early)
+    ]
+
+
+def overview_legend(scorecard: pd.DataFrame) -> str:
+    """The note under an overview of these rows (:data:`OVERVIEW_LEGEND`, or :data:`BASELINE_LEGEND`).
+
+    Examples
+    --------
+    >>> overview_legend(pd.DataFrame({"before_plan": [True]})) == BASELINE_LEGEND
+    True
+    >>> overview_legend(pd.DataFrame({"status": ["met"]})) == OVERVIEW_LEGEND
+    True
+    """
+    cols = overview_columns(scorecard)
+    if "已达标" not in cols:
+        return BASELINE_LEGEND
+    return OVERVIEW_LEGEND + (_MIXED_LEGEND if "基期水平" in cols else "")
 
 
 def overview_table(
@@ -1137,6 +1202,13 @@ def overview_table(
     1
     >>> overview_table(sc.assign(city=["a", "a", "b"]), by="city", labels={"a": "甲市", "b": "乙市"}).index.tolist()
     ['甲市', '乙市', '合计']
+
+    A baseline year (every row before the plan starts): no pace columns, no directions.
+
+    >>> base = pd.DataFrame({"domain": ["environment"] * 3, "status": ["baseline_met", "baseline", "no_data"],
+    ...     "progress_category": ["not_assessable"] * 3, "provisional": [False] * 3, "before_plan": [True] * 3})
+    >>> overview_table(base).loc["合计"].to_dict()
+    {'目标数': 3, '规划前已达到目标值': 1, '基期水平': 1, '待核实': 0, '无法判断': 1}
     """
     from qclib.report.narrative import DIRECTION_ARROWS
 
@@ -1158,7 +1230,7 @@ def overview_table(
         arrow_text = " ".join(f"{a}{arrows.count(a)}" for a in ("↑", "↗", "↓") if arrows.count(a))
         out.append([len(rows), *[buckets.count(c) for c in OVERVIEW_COLUMNS[1:-1]], arrow_text or "—"])
         index.append(name)
-    return pd.DataFrame(out, index=index, columns=list(OVERVIEW_COLUMNS))
+    return pd.DataFrame(out, index=index, columns=list(OVERVIEW_COLUMNS)).loc[:, overview_columns(scorecard)]
 
 
 def gaps_table(scorecard: pd.DataFrame) -> pd.DataFrame:
@@ -1190,16 +1262,18 @@ def gaps_table(scorecard: pd.DataFrame) -> pd.DataFrame:
 
 
 def problem_rows(scorecard: pd.DataFrame) -> pd.DataFrame:
-    """The targets behind (进度滞后) or missed (未达标), largest relative gap first.
+    """The targets behind (进度滞后), missed (未达标) or short of the target before the plan (基期水平
+    with a gap), largest relative gap first.
 
     Examples
     --------
-    >>> sc = pd.DataFrame({"name_zh": ["a", "b", "c"], "status": ["off_track", "not_met", "met"],
-    ...     "gap": [1.0, 5.0, -2.0], "target_value": [95.0, 50.0, 90.0]})
+    >>> sc = pd.DataFrame({"name_zh": ["a", "b", "c", "d"], "status": ["off_track", "not_met", "met", "baseline"],
+    ...     "gap": [1.0, 5.0, -2.0, 3.0], "target_value": [95.0, 50.0, 90.0, 95.0]})
     >>> problem_rows(sc)["name_zh"].tolist()
-    ['b', 'a']
+    ['b', 'd', 'a']
     """
-    behind = scorecard.loc[scorecard["status"].isin(["off_track", "not_met"])].copy()
+    short = scorecard["status"].eq("baseline") & (pd.to_numeric(scorecard["gap"], errors="coerce") > 0)
+    behind = scorecard.loc[scorecard["status"].isin(["off_track", "not_met"]) | short].copy()
     gap = pd.to_numeric(behind["gap"], errors="coerce").abs()
     size = pd.to_numeric(behind["target_value"], errors="coerce").abs().where(lambda x: x > 0)
     behind["_rel"] = (gap / size).fillna(gap)
@@ -1262,6 +1336,9 @@ def _years_needed(r: Mapping[str, Any], year: int) -> list[int]:
     if is_provisional(r):
         ya = _num(r.get("year_assessed"))
         return [int(ya)] if not math.isnan(ya) else []
+    ya = _num(r.get("year_assessed"))
+    if r.get("status") in ("baseline_met", "baseline") and not math.isnan(ya) and ya < year:
+        return [int(year)]  # only a figure from before the plan: this year's is needed
     if r.get("status") != "no_data":  # judged, or nothing to check against: not a data question
         return []
     ty = _num(r.get("target_year"))

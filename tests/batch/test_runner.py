@@ -610,13 +610,53 @@ def test_index_rows_lead_with_the_headline_not_the_run(tmp_path, fake):
     run_reports("zhengzhou,xinxiang", "2015", **run_kw(tmp_path, scorecards=True))
     m = read_manifest(tmp_path / "reports/manifest.json")
     h = m["reports"]["zhengzhou/2015"]["headline"]
-    judged = ("met", "on_track", "off_track", "not_met", "provisional", "cannot_judge")
+    judged = ("met", "on_track", "off_track", "not_met", "baseline_met", "baseline", "provisional", "cannot_judge")
     assert sum(h[k] for k in judged) == sum(m["reports"]["zhengzhou/2015"]["counts"].values())
     index = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
     for word in ("已达标", "待核实", "无法判断", "变化方向", "网页版", "运行清单"):
         assert word in index
     for gone in ("notebook", "运行状态", "未变化（沿用）"):
         assert gone not in index
+
+
+def test_index_of_a_baseline_year_shows_no_pace_columns():
+    """Zhengzhou 2013, before the plan (2014): the baseline counts, — under the pace columns and arrows."""
+    import re
+
+    from qclib.batch.index import INDEX_COLUMNS, render_index
+    from qclib.report import tables
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inputs = tables.load_report_inputs()
+    entries = {}
+    for year in (2013, 2015):
+        h = runner.headline_counts(inputs.scorecard("zhengzhou", year))
+        entries[f"zhengzhou/{year}"] = {
+            "kind": "city",
+            "status": "ok",
+            "headline": h,
+            "parameters": {"city": "zhengzhou", "year": year},
+        }
+    h13 = entries["zhengzhou/2013"]["headline"]
+    # two of the 2013 figures at their target are proxies (content words): 待核实, not 规划前已达到目标值
+    assert (h13["baseline_met"], h13["baseline"], h13["provisional"], h13["cannot_judge"]) == (2, 2, 3, 32)
+    assert h13["before_plan"] == 39 and h13["on_track"] == h13["off_track"] == 0
+    page = render_index({"reports": entries}, "/nonexistent")
+    rows = {y: re.search(rf"<td>{y}</td>.*?</tr>", page).group(0) for y in (2013, 2015)}
+    cells = {y: [kv for kv in re.findall(r'<td class="(\w+)">([^<]*)</td>', rows[y]) if kv[0] != "l"] for y in rows}
+    assert dict(cells[2013]) == {
+        "met": "—",
+        "on_track": "—",
+        "off_track": "—",
+        "not_met": "—",
+        "baseline_met": "2",
+        "baseline": "2",
+        "provisional": "3",
+        "cannot_judge": "32",
+    }
+    assert dict(cells[2015])["baseline"] == "—" and dict(cells[2015])["on_track"] == "1"
+    assert [k for k, _ in INDEX_COLUMNS][4:6] == ["baseline_met", "baseline"] and "规划前已达到目标值" in page
 
 
 def test_a_run_definition_outside_params_uses_the_given_catalog(tmp_path):

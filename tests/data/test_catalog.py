@@ -271,3 +271,63 @@ def test_n_years_stated_is_read_and_refused_outside_trends(tmp_path):
     city = CITY.replace("kind: threshold\n", "kind: threshold\n    n_years_stated: true\n", 1)
     issues = _errors(tmp_path / "b", city=city)
     assert any(i.column == "targets[0].n_years_stated" and "only a trend" in str(i) for i in issues)
+
+
+# ---- the plan's start year (a report year before it is a baseline year) -----------------------
+_START = "  start_year: 2014\n  start_source: {section: 六、工作进度安排, clause: （一）规划筹备阶段}\n"
+
+
+def _with_start(start: str = _START) -> str:
+    return CITY.replace("  deadline_year: 2015\n", "  deadline_year: 2015\n" + start, 1)
+
+
+def test_plan_start_year_is_read_into_every_target(tmp_path):
+    cat = load_catalog(make_params(tmp_path, _with_start()))
+    assert cat.targets["plan_start_year"].tolist() == [2014, 2014, 2014]
+    assert cat.cities["testcity"]["plan"]["start_source"]["section"] == "六、工作进度安排"
+
+
+def test_without_a_start_year_the_printed_date_then_the_first_phase_dates_the_start(tmp_path):
+    assert set(load_catalog(make_params(tmp_path / "a")).targets["plan_start_year"]) == {2014}  # date 2014-05-08
+    undated = CITY.replace('date: "2014-05-08"', 'date: ""').replace('start: "2014-03"', 'start: "2013-11"')
+    assert set(load_catalog(make_params(tmp_path / "b", undated)).targets["plan_start_year"]) == {2013}
+
+
+def test_the_shipped_plans_cite_their_start_year():
+    cat = load_catalog()
+    starts = {c: (m["plan"] or {}).get("start_year") for c, m in cat.cities.items()}
+    assert starts == {"zhengzhou": 2014, "xinxiang": 2013, "zhuzhou": 2016, "qinhuangdao": None}
+    for c, m in cat.cities.items():
+        if m["plan"]:
+            assert m["plan"]["start_source"]["section"] and m["plan"]["start_source"]["clause"], c
+
+
+@pytest.mark.parametrize(
+    ("start", "field", "fragment"),
+    [
+        ("  start_year: 2014\n", "plan.start_source", "source clause"),
+        ('  start_year: "2014年"\n  start_source: {section: 六, clause: 一}\n', "plan.start_year", "integer"),
+        ("  start_year: 2016\n  start_source: {section: 六, clause: 一}\n", "plan.start_year", "deadline_year 2015"),
+        (
+            "  start_year: 2015\n  start_source: {section: 六, clause: 一}\n",
+            "plan.start_year",
+            "before the plan's start",
+        ),
+        ("  start_year: 2014\n  start_source: {section: 六}\n", "plan.start_source.clause", "missing"),
+        ("  start_source: {section: 六, clause: 一}\n", "plan.start_source", "needs a start_year"),
+    ],
+)
+def test_a_bad_start_year_is_refused_with_its_line(tmp_path, start, field, fragment):
+    issues = _errors(tmp_path, city=_with_start(start))
+    match = [i for i in issues if i.column == field]
+    assert match, [str(i) for i in issues]
+    assert isinstance(match[0].row, int) and match[0].row > 1 and fragment in str(match[0])
+
+
+def test_a_target_due_before_the_plan_starts_is_refused(tmp_path):
+    city = _with_start().replace(
+        '    target_value: 90\n    unit: "%"\n', '    target_value: 90\n    unit: "%"\n    target_year: 2013\n', 1
+    )
+    issues = _errors(tmp_path, city=city)
+    match = [i for i in issues if i.column == "targets[0].target_year"]
+    assert match and "before the plan starts (2014)" in str(match[0])

@@ -489,6 +489,25 @@ def test_status_precedence():
     ]
 
 
+def test_status_precedence_in_a_baseline_year():
+    from qclib.indicators.attainment import _status
+
+    t, f = True, False
+    na = np.array([t, f, f, f, f])
+    nd = np.array([t, t, f, f, f])
+    final = np.array([f, f, f, f, f])
+    sat = np.array([t, t, t, f, t])
+    pre = np.array([t, t, t, t, t])
+    trend = np.array([f, f, f, f, t])
+    assert _status(na, nd, final, sat, pre, trend).tolist() == [
+        "not_assessable",
+        "no_data",
+        "baseline_met",
+        "baseline",
+        "baseline",  # a trend is never met before the plan runs
+    ]
+
+
 def test_reasons_one_template_per_row():
     from qclib.constants import STATUS_NAMES_ZH
     from qclib.indicators.attainment import (

@@ -267,3 +267,236 @@ def test_no_change_is_computed_from_a_copy_site_figure_to_a_published_one(thresh
     )
     r = _row(scorecard(threshold_2015, obs, year=2013))
     assert r["value"] == 85.0 and np.isnan(r["previous_value"]) and np.isnan(r["yoy_change_pp"])
+
+
+# ---- rule: before the plan starts there is no pace to judge (a baseline year) -------------------
+# Zhengzhou's plan (郑政〔2014〕17号) starts in 2014 (六、工作进度安排): its 2013 report is a baseline
+# year.  Each fixture is one target kind with the plan starting in 2014.
+
+
+def _plan_target(targets_frame, **kw):
+    base = dict(city="c", target_id="t", scope="全市", plan_start_year=2014, target_year=2015)
+    return targets_frame([{**base, **kw}])
+
+
+@pytest.fixture
+def threshold_95_plan_2014(targets_frame):
+    """'>= 95 % by 2015' (污水处理率), plan from 2014."""
+    return _plan_target(
+        targets_frame,
+        indicator_id="rate",
+        kind="threshold",
+        comparator=">=",
+        target_value=95.0,
+        unit="%",
+        measure="rate",
+        direction="higher_is_better",
+    )
+
+
+@pytest.fixture
+def sewage_2012_2013(observations_frame):
+    """85 % in 2013 after 80 % in 2012 (improving before the plan)."""
+    return observations_frame(
+        [
+            dict(city="c", indicator_id="rate", year=2012, value=80.0, unit="%"),
+            dict(city="c", indicator_id="rate", year=2013, value=85.0, unit="%"),
+        ]
+    )
+
+
+def test_a_baseline_year_short_of_the_target_is_baseline_with_the_gap_and_no_pace(
+    threshold_95_plan_2014, sewage_2012_2013
+):
+    r = _row(scorecard(threshold_95_plan_2014, sewage_2012_2013, year=2013))
+    assert (r["status"], r["status_zh"], r["gap"]) == ("baseline", "基期水平", 10.0)
+    assert bool(r["before_plan"]) and r["plan_start_year"] == 2014
+    assert r["progress_category"] == "not_assessable" and np.isnan(r["gap_to_path"])  # no direction, no path
+    assert r["gap_per_year"] == 5.0  # the change the plan period needs
+    assert "规划自2014年起实施" in r["reason_zh"] and "不作进度判断" in r["reason_zh"]
+
+
+def test_a_baseline_year_already_at_the_target_is_not_called_met(threshold_95_plan_2014, observations_frame):
+    obs = observations_frame([dict(city="c", indicator_id="rate", year=2013, value=96.0, unit="%")])
+    r = _row(scorecard(threshold_95_plan_2014, obs, year=2013))
+    assert (r["status"], r["status_zh"]) == ("baseline_met", "规划前已达到目标值")
+    assert np.isnan(r["gap_per_year"])
+
+
+def test_the_plan_start_year_itself_is_judged_on_pace(threshold_95_plan_2014, observations_frame):
+    obs = observations_frame([dict(city="c", indicator_id="rate", year=2014, value=90.0, unit="%")])
+    r = _row(scorecard(threshold_95_plan_2014, obs, year=2014))
+    assert r["status"] == "off_track" and not r["before_plan"]
+
+
+def test_a_later_report_on_a_figure_from_before_the_plan_gives_no_pace(threshold_95_plan_2014, sewage_2012_2013):
+    r = _row(scorecard(threshold_95_plan_2014, sewage_2012_2013, year=2014))
+    assert (r["status"], r["year_assessed"]) == ("baseline", 2013) and r["before_plan"]
+
+
+def test_at_the_target_year_a_figure_from_before_the_plan_is_still_no_data(threshold_95_plan_2014, sewage_2012_2013):
+    r = _row(scorecard(threshold_95_plan_2014, sewage_2012_2013, year=2015))
+    assert r["status"] == "no_data" and "目标年无数据" in r["reason_zh"] and not r["before_plan"]
+
+
+def test_without_a_plan_start_the_old_pace_rule_holds(threshold_95_plan_2014, sewage_2012_2013):
+    r = _row(scorecard(threshold_95_plan_2014.drop(columns="plan_start_year"), sewage_2012_2013, year=2013))
+    assert r["status"] == "off_track" and not r["before_plan"]
+
+
+def test_a_baseline_year_without_a_figure_is_no_data(threshold_95_plan_2014, observations_frame):
+    obs = observations_frame([dict(city="c", indicator_id="other", year=2013, value=1.0)])
+    r = _row(scorecard(threshold_95_plan_2014, obs, year=2013))
+    assert r["status"] == "no_data" and r["before_plan"]  # the report is still a baseline-year report
+
+
+def test_a_baseline_status_on_a_research_figure_is_provisional(threshold_95_plan_2014, observations_frame):
+    obs = observations_frame(
+        [dict(city="c", indicator_id="rate", year=2013, value=96.0, unit="%", basis="research", source_kind="academic")]
+    )
+    r = _row(scorecard(threshold_95_plan_2014, obs, year=2013))
+    assert r["status"] == "baseline_met" and r["provisional"] and "研究文献" in r["provisional_reason_zh"]
+
+
+@pytest.mark.parametrize(("count", "status", "gap"), [(0.0, "baseline", 1.0), (2.0, "baseline_met", -1.0)])
+def test_a_count_target_in_a_baseline_year(targets_frame, observations_frame, count, status, gap):
+    """'>= 1 national pilot by 2015' (国家级综合服务业标准化试点)."""
+    tg = _plan_target(
+        targets_frame,
+        indicator_id="pilots",
+        kind="count",
+        comparator=">=",
+        target_value=1.0,
+        unit="count",
+        measure="count",
+        direction="higher_is_better",
+    )
+    obs = observations_frame([dict(city="c", indicator_id="pilots", year=2013, value=count, unit="count")])
+    r = _row(scorecard(tg, obs, year=2013))
+    assert (r["status"], r["gap"]) == (status, gap)
+
+
+@pytest.fixture
+def cod_cut_14_8_vs_2010(targets_frame):
+    """COD cut by >= 14.8 % from 2010 by 2015 (化学需氧量排放总量削减), plan from 2014."""
+    return _plan_target(
+        targets_frame,
+        indicator_id="cod",
+        kind="reduction_vs_base",
+        comparator=">=",
+        target_value=14.8,
+        unit="%",
+        base_year=2010,
+        measure="level",
+        direction="lower_is_better",
+    )
+
+
+@pytest.mark.parametrize(("value_2013", "status", "gap"), [(90.0, "baseline", 4.8), (80.0, "baseline_met", -5.2)])
+def test_a_reduction_target_in_a_baseline_year_measures_the_cut_so_far(
+    cod_cut_14_8_vs_2010, observations_frame, value_2013, status, gap
+):
+    obs = observations_frame(
+        [
+            dict(city="c", indicator_id="cod", year=2010, value=100.0, unit="t"),
+            dict(city="c", indicator_id="cod", year=2013, value=value_2013, unit="t"),
+        ]
+    )
+    r = _row(scorecard(cod_cut_14_8_vs_2010, obs, year=2013))
+    assert r["status"] == status and r["gap"] == pytest.approx(gap)
+
+
+def test_a_relative_target_before_its_own_base_year_has_no_gap(targets_frame, observations_frame):
+    """Zhuzhou: PM2.5 down 5 % from 2016, plan from 2016; the 2015 report comes before the base year."""
+    tg = _plan_target(
+        targets_frame,
+        indicator_id="pm25",
+        kind="change_vs_base",
+        comparator="<=",
+        target_value=-5.0,
+        unit="%",
+        base_year=2016,
+        target_year=2017,
+        plan_start_year=2016,
+        measure="concentration",
+    )
+    obs = observations_frame(
+        [
+            dict(city="c", indicator_id="pm25", year=2015, value=60.0, unit="ug/m3"),
+            dict(city="c", indicator_id="pm25", year=2016, value=50.0, unit="ug/m3"),
+        ]
+    )
+    r = _row(scorecard(tg, obs, year=2015))
+    assert r["status"] == "baseline" and np.isnan(r["gap"]) and "base year comes later" in r["reason"]
+
+
+def test_the_pm25_path_in_its_base_year_is_baseline_with_the_distance_to_95(
+    targets_frame, observations_frame, pm25_plan_target
+):
+    """PM2.5 108 (2013) -> 95 (2016): 2013 is the path's start and the year before the plan."""
+    tg = _plan_target(
+        targets_frame,
+        indicator_id="pm25",
+        kind="trajectory",
+        comparator="<=",
+        unit="ug/m3",
+        measure="concentration",
+        **pm25_plan_target,
+    )
+    obs = observations_frame([dict(city="x", indicator_id="pm25", year=2013, value=1.0, unit="ug/m3")])
+    r = _row(scorecard(tg, obs, year=2013))
+    assert (r["value"], r["status"], r["gap"], r["planned_value"]) == (108.0, "baseline", 13.0, 108.0)
+    assert np.isnan(r["gap_to_path"]) and r["gap_per_year"] == pytest.approx(13 / 3)
+
+
+def test_a_trend_target_is_never_met_before_the_plan(targets_frame, observations_frame):
+    """'customer satisfaction rising 3 years running' with three rises already before the plan."""
+    tg = _plan_target(
+        targets_frame,
+        indicator_id="csi",
+        kind="trend",
+        comparator=">",
+        n_years=3,
+        unit="score",
+        measure="index",
+        direction="higher_is_better",
+    )
+    obs = observations_frame(
+        [
+            dict(city="c", indicator_id="csi", year=y, value=v, unit="score")
+            for y, v in zip(range(2010, 2014), (70, 71, 72, 73))
+        ]
+    )
+    r = _row(scorecard(tg, obs, year=2013))
+    assert r["status"] == "baseline" and np.isnan(r["gap"])
+
+
+@pytest.mark.parametrize(("city_value", "status"), [(50.0, "baseline_met"), (70.0, "baseline")])
+def test_a_comparison_target_in_a_baseline_year(targets_frame, observations_frame, city_value, status):
+    """'PM2.5 below the provincial average' against Henan's 2013 figure."""
+    tg = _plan_target(
+        targets_frame,
+        indicator_id="pm25",
+        kind="vs_reference",
+        comparator="<",
+        reference="henan",
+        unit="ug/m3",
+        measure="concentration",
+    )
+    obs = observations_frame(
+        [
+            dict(city="c", indicator_id="pm25", year=2013, value=city_value, unit="ug/m3"),
+            dict(city="henan", indicator_id="pm25", year=2013, value=60.0, unit="ug/m3"),
+        ]
+    )
+    r = _row(scorecard(tg, obs, year=2013))
+    assert r["status"] == status and r["reference_value"] == 60.0
+
+
+@pytest.mark.parametrize(("state", "status"), [(1.0, "baseline_met"), (0.0, "baseline")])
+def test_a_boolean_target_in_a_baseline_year(targets_frame, observations_frame, state, status):
+    tg = _plan_target(
+        targets_frame, indicator_id="won", kind="boolean", comparator=None, unit="bool", measure="boolean"
+    )
+    obs = observations_frame([dict(city="c", indicator_id="won", year=2013, value=state, unit="bool")])
+    assert _row(scorecard(tg, obs, year=2013))["status"] == status

@@ -196,3 +196,83 @@ def test_a_trend_behind_is_short_in_years_not_in_its_unit():
     missed = narrative.standing_phrase({**STATED, "unit": "%", "gap": 1.0, "status": "not_met"})
     assert missed == "至目标年仅连续2年提高，未达到连续3年，未达标"
     assert "并非每年均高于上年" in narrative.standing_phrase({**UNSTATED, "gap": 3.0, "status": "not_met"})
+
+
+# ---- a year before the plan starts: the base level, never a pace --------------------------------
+_BASE = {"before_plan": True, "plan_start_year": 2014, "target_year": 2015, "year_assessed": 2013}
+SEWAGE_2013 = {
+    **_BASE,
+    "name_zh": "污水处理率（市区）",
+    "kind": "threshold",
+    "comparator": ">=",
+    "target_value": 95.0,
+    "unit": "%",
+    "value": 85.0,
+    "status": "baseline",
+    "gap": 10.0,
+    "gap_per_year": 5.0,
+    "domain": "environment",
+}
+MSW_2013 = {
+    **_BASE,
+    "name_zh": "生活垃圾无害化处理率",
+    "kind": "threshold",
+    "comparator": ">=",
+    "target_value": 92.5,
+    "unit": "%",
+    "value": 93.0,
+    "status": "baseline_met",
+    "gap": -0.5,
+    "domain": "environment",
+}
+MISSING_2013 = {**_BASE, "name_zh": "顾客满意度", "status": "no_data", "domain": "service"}
+
+
+def test_a_baseline_sentence_gives_the_distance_and_no_pace():
+    text = narrative.indicator_sentence(SEWAGE_2013, 2013)
+    assert text == "污水处理率（市区）为85%；2015年目标为不低于95%，距目标尚差10个百分点，基期水平。"
+    assert narrative.indicator_sentence(MSW_2013, 2013).endswith("2015年目标为不低于92.5%，规划前已达到目标值。")
+
+
+def test_the_baseline_headline_counts_the_overview_buckets_and_names_no_pace():
+    text = narrative.headline([SEWAGE_2013, MSW_2013, MISSING_2013], city_name_zh="郑州市", year=2013)
+    assert text.startswith("2013年在郑州市质量强市规划实施之前（规划自2014年起实施）")
+    assert "其中2项有基期数据：规划前已达到目标值1项，基期水平1项。" in text
+    for pace in ("进度正常", "进度滞后", "可以作出判断", "落后于规划要求"):
+        assert pace not in text
+
+
+def test_a_later_report_says_which_targets_rest_on_figures_from_before_the_plan():
+    later = [{**r, "before_plan": True} for r in (SEWAGE_2013, MSW_2013)]
+    on_track = {"name_zh": "PM2.5", "status": "on_track", "domain": "environment", "target_year": 2016}
+    text = narrative.headline([*later, on_track], city_name_zh="郑州市", year=2014)
+    assert "有2项目标只有规划实施前（2014年以前）的数据，不作进度判断：" in text
+    assert "已达到目标值的有“生活垃圾无害化处理率”；距目标尚有差距的有“污水处理率（市区）”。" in text
+    assert "已达标或进度正常的有“PM2.5”" in text
+
+
+def test_baseline_problems_and_next_steps_speak_of_the_gap_to_close():
+    rows = [SEWAGE_2013, MSW_2013, MISSING_2013]
+    lead = narrative.problems_lead(rows, 1)
+    assert lead.startswith("本年度在规划实施之前，不作进度判断。以下1项目标的基期水平距目标尚有差距")
+    line = narrative.problem_sentence(SEWAGE_2013, 2013)
+    assert (
+        line
+        == "“污水处理率（市区）”：2013年（规划实施前）为85%，2015年目标为不低于95%，尚差10个百分点，此后每年需提高5个百分点。"
+    )
+    steps = "".join(narrative.next_steps(rows, year=2013))
+    assert "对基期距目标尚有差距的“污水处理率（市区）”" in steps and "确保目标年仍达到目标值" in steps
+    assert "作为规划实施的基期数据" in steps and "落后于规划要求" not in steps
+
+
+def test_the_comparison_says_which_city_is_in_its_baseline_year():
+    import pandas as pd
+
+    card = pd.DataFrame(
+        [{**SEWAGE_2013, "city": "zz"}, {"city": "xx", "status": "met", "provisional": False, "before_plan": False}]
+    )
+    text = narrative.comparison_headline(card, {"zz": "株洲市", "xx": "新乡市"}, 2015)
+    assert text.endswith("株洲市2015年在规划实施之前，只列示基期水平，不作进度判断，不计入已达标或进度正常。")
+    assert "比例最高的是新乡市" in text  # the city in its baseline year is not ranked
+    alone = narrative.comparison_headline(card.iloc[:1], {"zz": "株洲市"}, 2015)
+    assert "比例最高" not in alone and "均无法作出判断" not in alone

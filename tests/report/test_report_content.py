@@ -36,9 +36,9 @@ def test_zhengzhou_2013_uses_the_plan_and_interview_figures(inputs):
     pm = c.loc["zhengzhou_environment_6_b"]
     assert (pm["value"], pm["year_assessed"], pm["value_basis"]) == (108.0, 2013, "official")
     msw = c.loc["zhengzhou_environment_2"]  # 93 % (城市) against >= 92.5 % (含县市)
-    assert msw["value"] == 93.0 and msw["status"] == "on_track" and "城市（市区）口径" in msw["scope_note"]
+    assert msw["value"] == 93.0 and msw["status"] == "baseline_met" and "城市（市区）口径" in msw["scope_note"]
     water = c.loc["zhengzhou_environment_5"]  # 98 % (城市) against >= 98 % (全市)
-    assert water["value"] == 98.0 and water["status"] == "on_track"
+    assert water["value"] == 98.0 and water["status"] == "baseline_met"
     spot = c.loc["zhengzhou_product_4"]  # 93.1 % key industrial products, a proxy
     assert spot["value"] == 93.1 and spot["value_basis"] == "proxy" and spot["provisional"]
     assert "工业产品质量监督抽查合格率" in spot["provisional_reason_zh"]
@@ -54,8 +54,8 @@ def test_zhengzhou_2013_uses_the_plan_and_interview_figures(inputs):
     ],
 )
 def test_a_near_but_different_figure_stands_in_as_a_proxy(inputs, tid, proxy):
-    r = _by_indicator(inputs.scorecard("zhengzhou", 2013)).loc[tid]
-    assert (r["value"], r["value_basis"], r["status"]) == (100.0, "proxy", "on_track")
+    r = _by_indicator(inputs.scorecard("zhengzhou", 2013)).loc[tid]  # at the target before the plan, not verified
+    assert (r["value"], r["value_basis"], r["status"]) == (100.0, "proxy", "baseline_met")
     assert r["provisional"] and r["proxy_name_zh"] == proxy and proxy in r["provisional_reason_zh"]
     assert narrative.overview_bucket(r.to_dict()) == "待核实"
     assert f"以相近指标“{proxy}”的数值近似" in narrative.status_label(r.to_dict())
@@ -134,6 +134,7 @@ def _held(card: pd.DataFrame) -> set[str]:
         "year_assessed",
         "target_year",
         "base_year",
+        "plan_start_year",
     ):
         for v in pd.to_numeric(card[col], errors="coerce").dropna():
             held.add(narrative.format_number(abs(v)))
@@ -237,6 +238,53 @@ def test_rendered_trends_without_a_stated_count_are_not_n_years_running(rendered
     text = _visible(rendered / "zhengzhou" / "2016" / "city_report.html")
     assert "工业化建造比重不断提高" in text and "持续提高（2014—2015年，逐年判断）" in text
     assert not re.search(r"连续\d+年(上升|提高)", text)  # Zhengzhou's plan gives no count of years
+
+
+# ---- a year before the plan starts: the base level, no pace --------------------------------------
+def test_zhengzhou_2013_is_a_baseline_year_with_no_pace_status(inputs):
+    card = inputs.scorecard("zhengzhou", 2013)
+    assert card["before_plan"].all() and set(card["plan_start_year"]) == {2014}
+    assert not card["status"].isin(["on_track", "off_track", "met", "not_met"]).any()
+    c = _by_indicator(card)
+    assert c.loc["zhengzhou_environment_2", "status"] == "baseline_met"  # 93 % against >= 92.5 %
+    assert c.loc["zhengzhou_environment_5", "status"] == "baseline_met"  # 98 % against >= 98 %
+    sewage = c.loc["zhengzhou_environment_1_a"]  # 85 % against >= 95 %
+    assert (sewage["status"], sewage["gap"], sewage["gap_per_year"]) == ("baseline", 10.0, 5.0)
+    pm = c.loc["zhengzhou_environment_6_b"]  # the path's start, 13 above the 2016 target
+    assert (pm["status"], pm["gap"]) == ("baseline", 13.0) and pm["progress_category"] == "not_assessable"
+
+
+def _summary(text: str) -> str:
+    return text[text.index("综述") : text.index("一、分领域情况")]
+
+
+def test_rendered_zhengzhou_2013_report_states_the_baseline_and_no_pace(rendered):
+    text = _visible(rendered / "zhengzhou" / "2013" / "city_report.html")
+    summary = _summary(text)
+    assert "2013年在郑州市质量强市规划实施之前（规划自2014年起实施），为规划的基期，不作进度判断。" in summary
+    assert "其中7项有基期数据：规划前已达到目标值2项，基期水平2项，待核实3项。" in summary
+    assert "基期距目标尚有差距的有“污水处理率（市区）”“PM2.5年均浓度”" in summary
+    for pace in ("进度正常", "进度滞后", "已达标", "未达标", "变化方向", "落后于规划要求"):
+        assert pace not in text, pace  # nowhere in the report: no pace before the plan
+    # the figures the documents give are shown, the distance to each target stated
+    assert "PM2.5年均浓度为108微克/立方米" in text and "距2016年目标尚差13微克/立方米，基期水平" in text
+    assert "生活垃圾无害化处理率为93%" in text and "集中式饮用水水源地取水水质达标率为98%" in text
+    assert "距目标尚差10个百分点，基期水平" in text
+    assert "以下3项目标的基期水平距目标尚有差距" in text
+    assert "不一致：按数值计算为-61.2%" in text  # the published 64.2 % cut is still flagged
+    assert "规划自2014年起实施" in text
+
+
+def test_word_report_of_zhengzhou_2013_says_the_same(rendered):
+    from docx import Document
+
+    doc = Document(str(rendered / "zhengzhou" / "2013" / "zhengzhou_2013_质量分析报告.docx"))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "为规划的基期，不作进度判断" in body and "进度正常" not in body
+    overview = [c.text for c in doc.tables[0].rows[0].cells]
+    assert overview == ["", "目标数", "规划前已达到目标值", "基期水平", "待核实", "无法判断"]
+    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    assert "◆ 规划前已达到目标值" in cells and "◇ 基期水平" in cells
 
 
 def test_data_request_sheet_is_written_and_loads_back(rendered, tmp_path):

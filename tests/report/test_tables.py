@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import pandas as pd
 import pytest
 
 from qclib.exceptions import QclibWarning
@@ -78,3 +79,41 @@ def test_the_data_request_sheet_asks_for_counts_in_their_word(inputs):
     assert rows.loc["service_enterprises_brand_or_award", "unit_zh"] == "家"
     assert rows.loc["national_service_standardization_pilots", "unit_zh"] == "个"
     assert rows.loc["service_enterprises_brand_or_award", "target"] == "≥3家（2017）"
+
+
+def test_overview_of_a_baseline_year_has_no_pace_columns_and_its_own_legend():
+    base = pd.DataFrame(
+        {
+            "domain": ["environment", "environment", "service"],
+            "status": ["baseline_met", "baseline", "no_data"],
+            "progress_category": ["not_assessable"] * 3,
+            "provisional": [False] * 3,
+            "before_plan": [True] * 3,
+        }
+    )
+    table = reportdata.overview_table(base)
+    assert list(table.columns) == ["目标数", "规划前已达到目标值", "基期水平", "待核实", "无法判断"]
+    assert table.loc["合计"].tolist() == [3, 1, 1, 0, 1]
+    legend = reportdata.overview_legend(base)
+    assert "不作进度判断" in legend and "进度正常" not in legend and "变化方向" not in legend
+
+
+def test_overview_of_a_mixed_year_shows_both_and_explains_the_baseline_columns():
+    card = pd.DataFrame(
+        {
+            "domain": ["environment", "environment"],
+            "status": ["baseline", "on_track"],
+            "progress_category": ["not_assessable", "significant"],
+            "provisional": [False, False],
+            "before_plan": [True, False],
+        }
+    )
+    assert list(reportdata.overview_table(card).columns) == list(reportdata.OVERVIEW_COLUMNS)
+    assert reportdata.overview_legend(card).startswith(reportdata.OVERVIEW_LEGEND) and "只有规划实施前数据" in (
+        reportdata.overview_legend(card)
+    )
+
+
+def test_a_baseline_figure_older_than_the_report_year_is_requested_for_the_year():
+    sc = pd.DataFrame({"status": ["baseline", "baseline"], "year_assessed": [2013, 2014], "provisional": [False] * 2})
+    assert [reportdata._years_needed(r, 2014) for r in sc.to_dict("records")] == [[2014], []]
