@@ -9,7 +9,9 @@ writes no file: the client does (see :mod:`qclib.batch.runner`).
   bound to ``127.0.0.1`` (N worker processes, one thread each, no
   dashboard); ``(scheduler="tcp://HOST:PORT")`` connects to a cluster started
   with ``dask scheduler`` / ``dask worker``.  Each worker imports papermill and
-  nbconvert once (:func:`warm`); each report still gets a fresh kernel.
+  nbconvert once (:func:`warm`) and starts a kernel fork server that imports
+  the kernel's libraries once (:mod:`qclib.batch.forkserver`); each report
+  still gets a fresh kernel, forked from it.
 - **Keep going.**  The worker function records a failing notebook as a
   result; an exception that reaches the engine (a worker lost more often than
   ``allowed-failures`` allows: :class:`distributed.KilledWorker`) becomes
@@ -27,6 +29,7 @@ writes no file: the client does (see :mod:`qclib.batch.runner`).
 from __future__ import annotations
 
 import atexit
+import importlib
 import os
 import shutil
 import socket
@@ -38,6 +41,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from qclib.batch.forkserver import REPORT_IMPORTS
 from qclib.exceptions import InvalidChoiceError
 
 #: Worker function: ``(task, shared_bytes) -> result``.
@@ -152,7 +156,11 @@ class InlineEngine:
             on_result(task, result)
 
 
-def warm(quiet: bool = False, prestart: bool = True) -> None:
+#: Libraries the render step imports inside its functions (Word, the Excel sheet, Markdown, templates).
+WORKER_IMPORTS = ("docx", "openpyxl", "mistune", "jinja2", "IPython", "psutil")
+
+
+def warm(quiet: bool = False, prestart: bool = True, fork: bool = True) -> None:
     """Import what rendering a report needs (papermill, nbformat, nbconvert's HTML exporter).
 
     Run once on every worker when the engine starts; a worker that joins
@@ -162,6 +170,9 @@ def warm(quiet: bool = False, prestart: bool = True) -> None:
     console output to ``os.devnull``: a report's errors come back in its
     result, and the run's output stays one line per report.  ``prestart``
     keeps one kernel started ahead on the worker (:func:`take_kernel`).
+    ``fork`` starts the worker's kernel fork server
+    (:mod:`qclib.batch.forkserver`), which imports the kernel's libraries
+    while this function imports the worker's.
     """
     global _PRESTART
     _PRESTART = prestart
@@ -170,12 +181,31 @@ def warm(quiet: bool = False, prestart: bool = True) -> None:
         os.dup2(null, 1)
         os.dup2(null, 2)
         os.close(null)
+    from qclib.batch.forkserver import start_server, stop_server
+
+    srv = start_server() if fork else None  # the template imports the kernels' libraries in its process, meanwhile
+    if not fork:
+        stop_server()  # kernels are new processes again (the benchmark's floor as issue 13 defines it)
     import nbconvert  # noqa: F401
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
     from nbconvert import HTMLExporter  # noqa: F401
 
+    import qclib.batch.inputs  # noqa: F401
     import qclib.batch.runner  # noqa: F401
+    import qclib.data.template  # noqa: F401  (openpyxl: the data-request sheet)
+    import qclib.indicators.trend  # noqa: F401  (scipy: a report's scorecard is computed on its worker)
+    import qclib.report.docx  # noqa: F401  (python-docx: the Word report)
+    import qclib.report.layout  # noqa: F401
+
+    for name in WORKER_IMPORTS:  # imported inside functions: the first report would pay for them
+        try:
+            importlib.import_module(name)
+        except ImportError:  # the report that needs it says so
+            pass
+
+    if srv is not None:
+        srv.ready()  # a worker is warm when its template is: the first report forks at once
 
 
 # --------------------------------------------------------------------------- kernels started ahead (worker side)
@@ -186,7 +216,7 @@ _PRESTART = False
 _SPARE: tuple[Path, str, Any, Any] | None = None
 
 #: Imported by a kernel started ahead while it waits for its report (libraries only: no report's state).
-PRELOAD = "import pandas, matplotlib.pyplot, qclib.report.tables, qclib.report.charts, qclib.report.narrative"
+PRELOAD = "import " + ", ".join(REPORT_IMPORTS)
 
 
 def take_kernel(kernel_name: str) -> tuple[Path, Any]:
@@ -213,10 +243,20 @@ def take_kernel(kernel_name: str) -> tuple[Path, Any]:
         _SPARE = _start_spare(kernel_name)
     if spare is not None:
         folder, name, km, kc = spare
-        kc.stop_channels()
+        if kc is not None:
+            kc.stop_channels()
         if name == kernel_name and _alive(km):
             return folder, km
         release_kernel(folder, km)
+    from qclib.batch.forkserver import server
+
+    if server() is not None:  # no kernel started ahead: fork one now (papermill would start a new process)
+        started = _start_spare(kernel_name)
+        if started is not None:
+            folder, _, km, kc = started
+            if kc is not None:
+                kc.stop_channels()
+            return folder, km
     return Path(tempfile.mkdtemp(prefix="qclib-report-")), None
 
 
@@ -231,16 +271,27 @@ def _sync(awaitable: Any) -> Any:
 
 
 def _start_spare(kernel_name: str) -> tuple[Path, str, Any, Any] | None:
-    from jupyter_client.manager import AsyncKernelManager
+    """Start a kernel in a new private folder: forked from the worker's template, else a new process.
+
+    A kernel that is a new process is sent :data:`PRELOAD` (its imports run
+    while it waits); a forked one has them already and gets no client.
+    Returns (folder, kernel name, kernel manager, client or None), or None
+    when the kernel does not start (papermill then starts one and reports why).
+    """
+    from qclib.batch.forkserver import ForkedProcess, kernel_manager
 
     folder = Path(tempfile.mkdtemp(prefix="qclib-report-"))
-    km = AsyncKernelManager(kernel_name=kernel_name)
+    km = kernel_manager(kernel_name)  # forked from the worker's template when it has one
+    kc = None
     try:
         _sync(km.start_kernel(cwd=str(folder)))
-        kc = km.client()
-        kc.start_channels()
-        kc.execute(PRELOAD, silent=True, store_history=False)  # an import that fails is the notebook's to report
+        if not isinstance(getattr(km.provisioner, "process", None), ForkedProcess):
+            kc = km.client()
+            kc.start_channels()
+            kc.execute(PRELOAD, silent=True, store_history=False)  # an import that fails is the notebook's to report
     except Exception:  # no spare then: papermill starts the kernel itself and reports what fails
+        if kc is not None:
+            kc.stop_channels()
         release_kernel(folder, km if km.has_kernel else None)
         return None
     return folder, kernel_name, km, kc
@@ -268,7 +319,8 @@ def _release_spare() -> None:
     if _SPARE is not None:
         folder, _, km, kc = _SPARE
         _SPARE = None
-        kc.stop_channels()
+        if kc is not None:
+            kc.stop_channels()
         release_kernel(folder, km)
 
 
