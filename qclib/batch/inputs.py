@@ -179,8 +179,26 @@ def write_report_inputs(path: str | Path, shared: bytes, cities: Sequence[str], 
     >>> sorted(load_inputs(p).scorecards)
     [(('zhuzhou',), 2017)]
     """
+    return prepare_report_inputs(path, shared, cities, year)[0]
+
+
+def prepare_report_inputs(path: str | Path, shared: bytes, cities: Sequence[str], year: int) -> tuple[Path, bytes]:
+    """:func:`write_report_inputs`, also returning the scorecard slice as bytes (sent back to the client).
+
+    The client exports the scorecards the workers computed (each computed
+    once, for its report and for the export) instead of computing them again.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p, sl = prepare_report_inputs(os.path.join(tempfile.mkdtemp(), "in.pickle"),
+    ...                               dumps_shared(load_shared(None, [])), ["zhuzhou"], 2017)
+    >>> sorted(pickle.loads(sl)) == sorted(load_inputs(p).scorecards)
+    True
+    """
     inputs: PrecomputedInputs = pickle.loads(shared)  # noqa: S301 - sent by this run's client
-    return write_inputs_file(path, shared, pickle.dumps(scorecard_slice(inputs, cities, year), protocol=5))
+    sliced = pickle.dumps(scorecard_slice(inputs, cities, year), protocol=5)
+    return write_inputs_file(path, shared, sliced), sliced
 
 
 def load_inputs(path: str | Path) -> PrecomputedInputs:

@@ -49,6 +49,7 @@ Outputs: ``reports/<city>/<year>/city_report.{ipynb,html}`` and
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -872,6 +873,30 @@ def render_html(notebook_path: str | Path, html_path: str | Path) -> Path:
     return Path(html_path)
 
 
+@functools.lru_cache(maxsize=1)
+def _html_exporter() -> Any:
+    """The report template's HTML exporter, built once per process (its Jinja templates compile once)."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    from qclib.report.layout import TEMPLATE_DIR, TEMPLATE_NAME
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
+    config.TagRemovePreprocessor.remove_all_outputs_tags = set(REMOVE_OUTPUT_TAGS)
+    return HTMLExporter(
+        config=config,
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        language_code="zh",
+    )
+
+
 def html_of_notebook(nb: Any, title: str) -> str:
     """The report page of an executed notebook (see :func:`render_html`).
 
@@ -883,26 +908,10 @@ def html_of_notebook(nb: Any, title: str) -> str:
     >>> "<title>报告</title>" in page and "Content-Security-Policy" in page
     True
     """
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
     from qclib.report.escape import with_csp
-    from qclib.report.layout import TEMPLATE_DIR, TEMPLATE_NAME, decorate_tables
+    from qclib.report.layout import decorate_tables
 
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
-    config.TagRemovePreprocessor.remove_all_outputs_tags = set(REMOVE_OUTPUT_TAGS)
-    exporter = HTMLExporter(
-        config=config,
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATE_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_anchor_links=True,
-        language_code="zh",
-    )
+    exporter = _html_exporter()
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     # the reports are Chinese documents, and no script may run in them (a missed escape stays inert)
     body = body.replace('<html lang="zh">', '<html lang="zh-CN">', 1)
@@ -1046,7 +1055,7 @@ def render_report(task: Mapping[str, Any], shared: bytes | None = None) -> dict[
     ('failed', 'ZeroDivisionError', True)
     """
     from qclib.batch.engine import release_kernel, take_kernel
-    from qclib.batch.inputs import write_report_inputs
+    from qclib.batch.inputs import prepare_report_inputs
 
     started, t0 = utc_now(), time.perf_counter()
     result: dict[str, Any] = {"started_at": started}
@@ -1057,7 +1066,9 @@ def render_report(task: Mapping[str, Any], shared: bytes | None = None) -> dict[
         parameters = dict(task.get("parameters") or {})
         if shared is not None and task.get("scorecard_for") is not None:
             year = int(parameters["year"])
-            path = write_report_inputs(work / "inputs.pickle", shared, task["scorecard_for"], year)
+            path, result["scorecards"] = prepare_report_inputs(
+                work / "inputs.pickle", shared, task["scorecard_for"], year
+            )
             parameters["inputs_path"] = str(path)
         out = work / "out"
         out.mkdir()
@@ -1274,6 +1285,8 @@ def export_scorecards(
     *,
     processed_dir: str | Path,
     params_dir: str | Path | None = None,
+    inputs: Mapping[tuple[Path, ...], Any] | None = None,
+    computed: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, Any]], list[Path], dict[str, dict[str, int]]]:
     """Write the scorecards of the planned city reports and count statuses.
 
@@ -1294,6 +1307,12 @@ def export_scorecards(
         Destination folder.
     params_dir : str or Path, optional
         Catalog folder.
+    inputs : mapping, optional
+        Set of data files → the inputs the run already loaded and validated
+        for it (not loaded again).
+    computed : mapping, optional
+        Report key → the scorecard its worker computed (not computed again;
+        reports without one, e.g. skipped as up to date, are computed here).
 
     Returns
     -------
@@ -1316,19 +1335,22 @@ def export_scorecards(
     errors: dict[str, dict[str, Any]] = {}
     frames: dict[int, list[pd.DataFrame]] = {}
     headlines: dict[str, dict[str, int]] = {}
-    inputs_cache: dict[tuple, Any] = {}
+    inputs_cache: dict[tuple, Any] = dict(inputs or {})
+    done = computed or {}
     for spec in specs:
         if spec.kind != "city":
             continue
         try:
-            key = spec.data_paths
-            if key not in inputs_cache:
-                inputs_cache[key] = load_report_inputs(pdir, list(spec.data_paths))
-            inputs = inputs_cache[key]
-            city = spec.parameters["city"]
-            if not (inputs.catalog.targets["city"] == city).any():
-                continue  # a city without plan targets has no scorecard (its report lists baseline data)
-            sc = inputs.scorecard(city, spec.year)
+            if spec.key in done:
+                sc = done[spec.key]
+            else:
+                key = spec.data_paths
+                if key not in inputs_cache:
+                    inputs_cache[key] = load_report_inputs(pdir, list(spec.data_paths))
+                city = spec.parameters["city"]
+                if not (inputs_cache[key].catalog.targets["city"] == city).any():
+                    continue  # a city without plan targets has no scorecard (its report lists baseline data)
+                sc = inputs_cache[key].scorecard(city, spec.year)
         except Exception as exc:  # recorded per report; the others are still exported
             errors[spec.key] = {"stage": "scorecard", **_error_fields(exc)}
             continue
@@ -1697,6 +1719,8 @@ def run_reports(
             _remove_dead_tmp(s.out_dir)  # a killed earlier run's temporary files go, even when nothing runs
             prog.report(results[s.key])
     raw: dict[str, dict[str, Any]] = {}
+    computed: dict[str, Any] = {}  # report key → the scorecard its worker computed (exported as is)
+    loaded: dict[tuple[Path, ...], Any] = {}
     by_key = {s.key: s for s in specs}
 
     def record(task: Mapping[str, Any], res: dict[str, Any]) -> None:
@@ -1705,7 +1729,9 @@ def run_reports(
             write_outputs(s.out_dir, s.stem, res)
         except (OSError, ValueError, QclibError) as exc:  # this report fails; the others go on
             res = {**res, "status": "failed", "error": {"stage": "write", **_error_fields(exc)}}
-        raw[s.key] = {k: v for k, v in res.items() if k not in ("outputs", "failed_notebook")}
+        raw[s.key] = {k: v for k, v in res.items() if k not in ("outputs", "failed_notebook", "scorecards")}
+        if s.kind == "city" and res.get("scorecards"):
+            computed.update(_worker_scorecard(s, res["scorecards"]))
         results[s.key] = ReportResult(
             s.key, s.kind, res["status"], reasons[s.key] or "", res.get("duration_s", 0.0), res.get("error")
         )
@@ -1737,7 +1763,7 @@ def run_reports(
         headlines = {s.key: previous[s.key]["headline"] for s in specs if previous.get(s.key, {}).get("headline")}
         written = [PROJ_ROOT / p for p in previous_manifest["last_run"].get("scorecards", [])]
     else:
-        counts, written, headlines = _export(specs, results, processed, pdir)
+        counts, written, headlines = _export(specs, results, processed, pdir, loaded, computed)
     ordered = [results[s.key] for s in specs]
     summary = RunSummary(ordered, scorecards=written)
     commit = git_commit()
@@ -1892,14 +1918,33 @@ def _export_unchanged(previous: Mapping[str, Any], key: str, specs: Sequence[Rep
     return True
 
 
+def _worker_scorecard(spec: ReportSpec, sliced: bytes) -> dict[str, Any]:
+    """The scorecard a worker computed for a city report (``{key: frame}``; empty when it computed none)."""
+    import pickle
+
+    try:
+        got = pickle.loads(sliced)  # noqa: S301 - from this run's workers, trusted like the code (README)
+        frame, _ = got[((spec.parameters["city"],), spec.year)]
+    except Exception:  # none (a city without targets, a failure): the export computes it and reports why
+        return {}
+    return {spec.key: frame}
+
+
 def _export(
-    specs: Sequence[ReportSpec], results: dict[str, ReportResult], processed: Path, pdir: Path | None
+    specs: Sequence[ReportSpec],
+    results: dict[str, ReportResult],
+    processed: Path,
+    pdir: Path | None,
+    loaded: Mapping[tuple[Path, ...], Any] | None = None,
+    computed: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, dict[str, int]], list[Path], dict[str, dict[str, int]]]:
-    """Export the scorecards; a report whose scorecard failed is marked failed.
+    """Export the scorecards (those the workers computed as they are); a report whose scorecard failed is marked failed.
 
     Returns (counts, files written, headline counts).
     """
-    counts, sc_errors, written, headlines = export_scorecards(specs, processed_dir=processed, params_dir=pdir)
+    counts, sc_errors, written, headlines = export_scorecards(
+        specs, processed_dir=processed, params_dir=pdir, inputs=loaded, computed=computed
+    )
     for key, err in sc_errors.items():
         r = results[key]
         if r.status != "failed":
