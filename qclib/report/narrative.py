@@ -535,6 +535,30 @@ def status_summary(statuses: Iterable[str]) -> str:
     return f"共有{len(statuses)}项目标指标，其中{detail}"
 
 
+def _domain_counts(rows: Sequence[Mapping[str, Any]]) -> str:
+    """:func:`status_summary` of a domain's rows, counting a judged status on a figure that is not official as 待核实.
+
+    The domain's counts then agree with the overview table (:func:`overview_bucket`).
+
+    Examples
+    --------
+    >>> _domain_counts([{"status": "met"}, {"status": "met", "provisional": True}, {"status": "no_data"}])
+    '共有3项目标指标，其中已达标1项、待核实1项、无数据1项'
+    """
+    text = status_summary(str(r.get("status")) for r in rows)  # validates the ids
+    if not rows:
+        return text
+    labels = [
+        "待核实" if str(r.get("status")) in JUDGED_STATUSES and is_provisional(r) else str(r.get("status"))
+        for r in rows
+    ]
+    order = (
+        [s for s in STATUSES if s in JUDGED_STATUSES] + ["待核实"] + [s for s in STATUSES if s not in JUDGED_STATUSES]
+    )
+    detail = "、".join(f"{STATUS_NAMES_ZH.get(k, k)}{labels.count(k)}项" for k in order if labels.count(k))
+    return f"共有{len(rows)}项目标指标，其中{detail}"
+
+
 def _quoted(name: Any) -> str:
     text = str(name)
     return text if "“" in text else f"“{text}”"
@@ -583,9 +607,7 @@ def domain_paragraph(rows: Iterable[Mapping[str, Any]], *, domain: str, city_nam
     if domain not in DOMAIN_NAMES_ZH:
         raise InvalidChoiceError("domain", domain, tuple(DOMAIN_NAMES_ZH))
     rows = list(rows)
-    lead = (
-        f"{year}年，{city_name_zh}{DOMAIN_NAMES_ZH[domain]}领域{status_summary(str(r.get('status')) for r in rows)}。"
-    )
+    lead = f"{year}年，{city_name_zh}{DOMAIN_NAMES_ZH[domain]}领域{_domain_counts(rows)}。"
     judged = [r for r in rows if r.get("status") not in ("no_data", "not_assessable") and _present(r.get("value"))]
     old = [r for r in rows if r.get("status") == "no_data" and _present(r.get("value"))]
     unjudged = [r for r in rows if r not in judged and r not in old]

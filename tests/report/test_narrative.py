@@ -276,3 +276,14 @@ def test_the_comparison_says_which_city_is_in_its_baseline_year():
     assert "比例最高的是新乡市" in text  # the city in its baseline year is not ranked
     alone = narrative.comparison_headline(card.iloc[:1], {"zz": "株洲市"}, 2015)
     assert "比例最高" not in alone and "均无法作出判断" not in alone
+
+
+def test_a_domain_counts_unofficial_figures_as_in_the_overview():
+    proxy = {**MSW_2013, "provisional": True, "provisional_reason_zh": "以相近指标的数值近似"}
+    text = narrative.domain_paragraph(
+        [proxy, MSW_2013, MISSING_2013], domain="environment", city_name_zh="郑州市", year=2013
+    )
+    assert text.startswith(
+        "2013年，郑州市环境质量领域共有3项目标指标，其中规划前已达到目标值1项、待核实1项、无数据1项。"
+    )
+    assert [narrative.overview_bucket(r) for r in (proxy, MSW_2013)] == ["待核实", "规划前已达到目标值"]

@@ -273,6 +273,8 @@ def test_rendered_zhengzhou_2013_report_states_the_baseline_and_no_pace(rendered
     assert "以下3项目标的基期水平距目标尚有差距" in text
     assert "不一致：按数值计算为-61.2%" in text  # the published 64.2 % cut is still flagged
     assert "规划自2014年起实施" in text
+    # the domain counts agree with the overview table: the two proxies at their target are 待核实 there too
+    assert "郑州市工程质量领域共有6项目标指标，其中待核实2项、无数据4项" in text
 
 
 def test_word_report_of_zhengzhou_2013_says_the_same(rendered):
