@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -339,14 +340,51 @@ def parse_tables(html: str) -> list[Table]:
 _WRAPPER = '<div class="qc-table-scroll">'
 
 
+#: Tables of at least this many columns become one block per row on a phone (see report.css).
+STACK_MIN_COLUMNS = 3
+
+
+def column_labels(table: Table) -> dict[int, str]:
+    """Grid column → its header text (the last header row that names it); empty headers left out.
+
+    Examples
+    --------
+    >>> t = parse_tables("<table><thead><tr><th></th><th>目标数</th></tr></thead><tr><th>产品</th><td>9</td></tr></table>")[0]
+    >>> column_labels(t)
+    {1: '目标数'}
+    """
+    labels: dict[int, str] = {}
+    for placed in grid(table.head):
+        for col, cell in placed:
+            text = " ".join(cell.text.split())
+            for c in range(col, col + cell.colspan):
+                if text:
+                    labels[c] = text
+    return labels
+
+
+def _stacks(labels: dict[int, str], layout: list[tuple[str, str]]) -> bool:
+    """Whether a table reads as one block per row on a phone: several named columns, and text beyond the first.
+
+    A table of counts (the overview) stays a grid: its numbers read across.
+    """
+    prose = any(kind == "text" and width in ("m", "l") for kind, width in layout[1:])
+    return len(labels) >= STACK_MIN_COLUMNS and prose
+
+
 def decorate_tables(html: str) -> str:
     """``html`` with every table's cells marked for the stylesheet and each table wrapped in a scroll block.
 
     Each ``<td>``/``<th>`` gets ``data-qc-kind`` (``number``, ``status``, ``text``) and
     ``data-qc-width`` (``s``, ``m``, ``l``) of its column (:func:`column_layout`); a status
     cell also ``data-qc-status`` (:data:`STATUS_TEXT_KEYS`).  Each outermost table is placed
-    in ``<div class="qc-table-scroll">`` (scrolls sideways on a narrow screen).  Nothing
-    else of the page changes.
+    in ``<div class="qc-table-scroll">`` (scrolls sideways on a narrow screen).  A table
+    with a header row of at least :data:`STACK_MIN_COLUMNS` named columns and text
+    beyond its first column (:func:`_stacks`) is marked
+    ``data-qc-stack`` and each body cell gets ``data-qc-label`` (its column's header,
+    attribute-escaped): on a phone the stylesheet shows each row as one block of
+    "列名：值" lines, so that no column is off the screen.  Nothing else of the page
+    changes.
 
     Examples
     --------
@@ -361,14 +399,21 @@ def decorate_tables(html: str) -> str:
     inserts: list[tuple[int, str]] = []
     for table in parse_tables(html):
         layout = column_layout(table)
+        labels = column_labels(table)
         inserts.append((table.span[0], _WRAPPER))
-        for placed in grid(table.rows):
+        stack = _stacks(labels, layout) and html.startswith("<table", table.span[0])
+        if stack:
+            inserts.append((table.span[0] + len("<table"), " data-qc-stack"))
+        n_head = len(table.head)
+        for r, placed in enumerate(grid(table.rows)):
             for col, cell in placed:
                 kind, width = layout[col] if cell.colspan == 1 and col < len(layout) else ("text", "s")
                 attrs = f' data-qc-kind="{kind}" data-qc-width="{width}"'
                 key = status_key(cell.text) if not cell.header else None
                 if key is not None:
                     attrs += f' data-qc-status="{key}"'
+                if stack and r >= n_head and not cell.header and labels.get(col) and cell.colspan == 1:
+                    attrs += f' data-qc-label="{html_escape(labels[col], quote=True)}"'
                 start, end = cell.tag_span
                 inserts.append((start + 3, attrs))  # after "<td" / "<th"
         inserts.append((table.span[1], "</div>"))

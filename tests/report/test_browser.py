@@ -71,6 +71,7 @@ PROBE = """(() => {
   const imgs = Array.from(document.images);
   const em = parseFloat(getComputedStyle(document.body).fontSize) || 16;
   const squeezed = Array.from(document.querySelectorAll('td, th'))
+    .filter(c => c.getClientRects().length > 0)  // a cell not shown (a stacked table's header row on a phone)
     .filter(c => (c.innerText || '').trim().length >= 4 && c.getBoundingClientRect().width < 2.5 * em)
     .map(c => c.innerText.trim().slice(0, 20));
   return {

@@ -168,3 +168,27 @@ def test_every_template_file_is_package_data():
     assert files
     for f in files:
         assert any(fnmatch.fnmatch(f, g) for g in globs), f"{f} would be missing from an installed qclib"
+
+
+def test_a_table_with_text_columns_stacks_on_a_phone_and_a_table_of_counts_does_not():
+    text = (
+        "<table><thead><tr><th>领域</th><th>指标</th><th>说明</th></tr></thead><tbody>"
+        "<tr><td>环境质量</td><td>PM2.5年均浓度</td><td>数值为研究文献的监测均值，非官方发布 &amp; “待核实”</td></tr>"
+        "</tbody></table>"
+    )
+    out = decorate_tables(text)
+    assert "<table data-qc-stack>" in out and 'data-qc-label="说明"' in out and 'data-qc-label="领域"' in out
+    counts = (
+        "<table><thead><tr><th></th><th>目标数</th><th>已达标</th><th>无法判断</th></tr></thead><tbody>"
+        "<tr><th>产品质量</th><td>9</td><td>0</td><td>9</td></tr></tbody></table>"
+    )
+    assert "data-qc-stack" not in decorate_tables(counts) and "data-qc-label" not in decorate_tables(counts)
+
+
+def test_a_header_from_data_is_an_escaped_attribute():
+    text = (
+        '<table><thead><tr><th>a"onmouseover="x</th><th>&lt;b&gt;</th><th>c</th></tr></thead><tbody>'
+        "<tr><td>一段较长的说明文字，超过短列的宽度</td><td>一段较长的说明文字，超过短列的宽度</td><td>x</td></tr></tbody></table>"
+    )
+    out = decorate_tables(text)
+    assert 'data-qc-label="a&quot;onmouseover=&quot;x"' in out and 'data-qc-label="&lt;b&gt;"' in out
