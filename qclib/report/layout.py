@@ -364,12 +364,12 @@ def column_labels(table: Table) -> dict[int, str]:
 
 
 def _stacks(labels: dict[int, str], layout: list[tuple[str, str]]) -> bool:
-    """Whether a table reads as one block per row on a phone: several named columns, and text beyond the first.
+    """Whether a table reads as one block per row on a phone: at least :data:`STACK_MIN_COLUMNS` named columns.
 
-    A table of counts (the overview) stays a grid: its numbers read across.
+    In a block, text cells take a line each and numbers run on in one line
+    (``目标数：9　已达标：0 …``), so a table of counts stays short.
     """
-    prose = any(kind == "text" and width in ("m", "l") for kind, width in layout[1:])
-    return len(labels) >= STACK_MIN_COLUMNS and prose
+    return len(labels) >= STACK_MIN_COLUMNS
 
 
 def decorate_tables(html: str) -> str:
@@ -379,8 +379,7 @@ def decorate_tables(html: str) -> str:
     ``data-qc-width`` (``s``, ``m``, ``l``) of its column (:func:`column_layout`); a status
     cell also ``data-qc-status`` (:data:`STATUS_TEXT_KEYS`).  Each outermost table is placed
     in ``<div class="qc-table-scroll">`` (scrolls sideways on a narrow screen).  A table
-    with a header row of at least :data:`STACK_MIN_COLUMNS` named columns and text
-    beyond its first column (:func:`_stacks`) is marked
+    with a header row of at least :data:`STACK_MIN_COLUMNS` named columns (:func:`_stacks`) is marked
     ``data-qc-stack`` and each body cell gets ``data-qc-label`` (its column's header,
     attribute-escaped): on a phone the stylesheet shows each row as one block of
     "列名：值" lines, so that no column is off the screen.  Nothing else of the page

@@ -851,6 +851,22 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
     return "".join(out)
 
 
+def _of_them_provisional(rows: Sequence[Mapping[str, Any]]) -> str:
+    """``（其中2项待核实）`` when some of ``rows`` rest on figures that are not official (the overview's 待核实).
+
+    Examples
+    --------
+    >>> _of_them_provisional([{"provisional": True}, {}]), _of_them_provisional([{}])
+    ('（其中1项待核实）', '')
+    >>> _of_them_provisional([{"provisional": True}])
+    '（待核实）'
+    """
+    n = sum(is_provisional(r) for r in rows)
+    if not n:
+        return ""
+    return "（待核实）" if n == len(rows) else f"（其中{n}项待核实）"
+
+
 def _baseline_sentences(rows: Sequence[Mapping[str, Any]], buckets: Sequence[str], *, in_baseline_report: bool) -> str:
     """The 综述's sentences on targets whose figure is from before the plan (met already, short, level only)."""
     met = [r for r, b in zip(rows, buckets) if b == STATUS_NAMES_ZH["baseline_met"]]
@@ -867,9 +883,9 @@ def _baseline_sentences(rows: Sequence[Mapping[str, Any]], buckets: Sequence[str
         other = [r for r in level if r not in short]
         starts = [int(_num(r.get("plan_start_year"))) for r in met + level if _present(r.get("plan_start_year"))]
         since = f"（{min(starts)}年以前）" if starts else ""
-        parts = [f"已达到目标值的有{_names(met)}"] if met else []
-        parts += [f"距目标尚有差距的有{_names(short)}"] if short else []
-        parts += [f"只列示数值的有{_names(other)}"] if other else []
+        parts = [f"已达到目标值的有{_names(met)}{_of_them_provisional(met)}"] if met else []
+        parts += [f"距目标尚有差距的有{_names(short)}{_of_them_provisional(short)}"] if short else []
+        parts += [f"只列示数值的有{_names(other)}{_of_them_provisional(other)}"] if other else []
         return f"有{len(met + level)}项目标只有规划实施前{since}的数据，不作进度判断：" + "；".join(parts) + "。"
     if met:
         out.append(f"规划实施前已达到目标值的有{_names(met)}，规划要求在目标年达到，届时再作达标判断。")
@@ -880,37 +896,62 @@ def _baseline_sentences(rows: Sequence[Mapping[str, Any]], buckets: Sequence[str
     return "".join(out)
 
 
+#: How the 存在问题 list is ordered (gaps in different units compare only relative to their targets).
+ORDER_NOTE = "（按距目标的相对差距从大到小排列）"
+
+
 def problems_lead(rows: Iterable[Mapping[str, Any]], n_problems: int) -> str:
     """The first line of 存在问题: never "no problems" when most targets could not be checked.
+
+    What could not be checked comes first, then the list's own lead (which ends in a colon,
+    right before the list).  Before the plan starts the listed gaps are base levels, not a
+    pace; in a later year, targets that have only figures from before the plan are named as
+    such, apart from those behind.
 
     Examples
     --------
     >>> problems_lead([{"status": "no_data"}, {"status": "on_track"}], 0)
-    '可以作出判断的1项目标中，没有落后于规划要求的指标；但另有1项目标缺少数据，无法确认是否落后，这本身是当前的主要问题。'
+    '可以作出判断的1项目标中，没有落后于规划要求的指标；但另有1项目标缺少数据或无可核对的数值，无法确认是否落后，这本身是当前的主要问题。'
     >>> problems_lead([{"status": "off_track"}], 1)
-    '以下1项目标落后于规划要求（差距大的在前）：'
+    '以下1项目标落后于规划要求（按距目标的相对差距从大到小排列）：'
+    >>> problems_lead([{"status": "no_data"}, {"status": "not_assessable"}], 0)
+    '2项目标均缺少数据或无可核对的数值，无法确认是否落后于规划要求，这本身是当前的主要问题。'
     >>> problems_lead([{"status": "baseline", "before_plan": True, "plan_start_year": 2014},
     ...                {"status": "no_data", "before_plan": True}], 1)
-    '本年度在规划实施之前，不作进度判断。以下1项目标的基期水平距目标尚有差距，是规划实施中需要重点推进的（差距大的在前）：另有1项目标缺少基期数据，尚不清楚与目标的差距。'
+    '本年度在规划实施之前，不作进度判断。另有1项目标缺少基期数据，尚不清楚与目标的差距。以下1项目标的基期水平距目标尚有差距，是规划实施中需要重点推进的（按距目标的相对差距从大到小排列）：'
+    >>> problems_lead([{"status": "baseline", "gap": 3, "before_plan": True}, {"status": "off_track"},
+    ...                {"status": "on_track"}], 2)
+    '以下2项目标中，1项落后于规划要求，1项只有规划实施前的数据、基期水平距目标尚有差距（按距目标的相对差距从大到小排列）：'
     """
     rows = list(rows)
     judged = sum(r.get("status") in JUDGED_STATUSES for r in rows)
     unknown = len(rows) - judged
     if baseline_report(rows) is not None:
         lead = "本年度在规划实施之前，不作进度判断。"
+        lead += f"另有{unknown}项目标缺少基期数据，尚不清楚与目标的差距。" if unknown and n_problems else ""
         if n_problems:
-            lead += f"以下{n_problems}项目标的基期水平距目标尚有差距，是规划实施中需要重点推进的（差距大的在前）："
-        elif judged:
+            return lead + f"以下{n_problems}项目标的基期水平距目标尚有差距，是规划实施中需要重点推进的{ORDER_NOTE}："
+        if judged:
             lead += f"有基期数据的{judged}项目标中，没有距目标尚有差距的指标。"
         return lead + (f"另有{unknown}项目标缺少基期数据，尚不清楚与目标的差距。" if unknown else "")
+    missing = f"{unknown}项目标缺少数据或无可核对的数值，无法确认是否落后。" if unknown else ""
     if n_problems:
-        lead = f"以下{n_problems}项目标落后于规划要求（差距大的在前）："
-        return lead + (f"另有{unknown}项目标缺少数据，无法确认是否落后。" if unknown else "")
-    if unknown:
+        short = sum(r.get("status") == "baseline" and _num(r.get("gap")) > 0 for r in rows)
+        behind = n_problems - short
+        if short and behind > 0:
+            what = f"中，{behind}项落后于规划要求，{short}项只有规划实施前的数据、基期水平距目标尚有差距"
+        elif short:
+            what = "只有规划实施前的数据，基期水平距目标尚有差距"
+        else:
+            what = "落后于规划要求"
+        return f"{'另有' if missing else ''}{missing}以下{n_problems}项目标{what}{ORDER_NOTE}："
+    if unknown and judged:
         return (
-            f"可以作出判断的{judged}项目标中，没有落后于规划要求的指标；但另有{unknown}项目标缺少数据，"
+            f"可以作出判断的{judged}项目标中，没有落后于规划要求的指标；但另有{unknown}项目标缺少数据或无可核对的数值，"
             "无法确认是否落后，这本身是当前的主要问题。"
         )
+    if unknown:
+        return f"{unknown}项目标均缺少数据或无可核对的数值，无法确认是否落后于规划要求，这本身是当前的主要问题。"
     return "所有目标均未落后于规划要求。"
 
 

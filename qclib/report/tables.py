@@ -58,6 +58,17 @@ _KIND_ZH: dict[str, str] = {
 }
 
 
+def natural_key(text: Any) -> str:
+    """A sort key that puts numbers in their order: ``x_2`` before ``x_10`` (digits zero-padded).
+
+    Examples
+    --------
+    >>> sorted(["zz_product_10", "zz_product_2", "zz_product_1_b"], key=natural_key)
+    ['zz_product_1_b', 'zz_product_2', 'zz_product_10']
+    """
+    return re.sub(r"\d+", lambda m: m.group().zfill(8), str(text))
+
+
 @dataclass
 class ReportInputs:
     """The catalog and observations one report works from.
@@ -145,8 +156,9 @@ class ReportInputs:
             lambda r: registry.name_zh(r) if isinstance(r, str) and registry.find(r) else None
         )
         order = {d: i for i, d in enumerate(DOMAINS)}
-        sc = sc.assign(_o=sc["domain"].map(order)).sort_values(["city", "_o", "target_id"], kind="stable")
-        return sc.drop(columns="_o").reset_index(drop=True)
+        sc = sc.assign(_o=sc["domain"].map(order), _n=sc["target_id"].map(natural_key))
+        sc = sc.sort_values(["city", "_o", "_n"], kind="stable")  # the plan's item order: 第2项 before 第10项
+        return sc.drop(columns=["_o", "_n"]).reset_index(drop=True)
 
     def _name_proxies(self, sc: pd.DataFrame) -> pd.DataFrame:
         """Say which indicator stands in where a figure is a proxy's (basis ``proxy``): ``proxy_name_zh``."""
@@ -1675,14 +1687,17 @@ def common_indicator_lines(
 
 
 def judged_by_domain(scorecard: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Per domain and city: ``good / judged / total`` (met or on track, judged, all targets).
+    """Per domain and city: ``good / judged / total`` (met or on track on an official figure, judged, all targets).
+
+    A met or on-track status resting on a figure that is not official is 待核实 in the
+    overview, so it is not counted as good here either.
 
     Examples
     --------
-    >>> sc = pd.DataFrame({"city": ["a", "a", "b"], "domain": ["product"] * 3,
-    ...                    "status": ["met", "no_data", "off_track"]})
+    >>> sc = pd.DataFrame({"city": ["a", "a", "b", "b"], "domain": ["product"] * 4,
+    ...                    "status": ["met", "no_data", "off_track", "met"], "provisional": [False, False, False, True]})
     >>> judged_by_domain(sc, {"a": "甲市"}).loc["产品质量"].to_dict()
-    {'甲市': '1 / 1 / 2', 'b': '0 / 1 / 1'}
+    {'甲市': '1 / 1 / 2', 'b': '0 / 2 / 2'}
     """
     names = dict(names or {})
     present = list(dict.fromkeys(scorecard["city"]))
@@ -1691,7 +1706,8 @@ def judged_by_domain(scorecard: pd.DataFrame, names: Mapping[str, str] | None = 
         index=[DOMAIN_NAMES_ZH[d] for d in DOMAINS], columns=[names.get(c, c) for c in cities], dtype=object
     )
     judged = judged_mask(scorecard)
-    good = scorecard["status"].isin(["met", "on_track"])
+    official = ~scorecard["provisional"].fillna(False).astype(bool) if "provisional" in scorecard else True
+    good = scorecard["status"].isin(["met", "on_track"]) & official
     for d in DOMAINS:
         for c in cities:
             m = (scorecard["domain"] == d) & (scorecard["city"] == c)

@@ -101,7 +101,7 @@ def test_spans_keep_the_columns_aligned():
     (table,) = parse_tables(html)
     assert column_layout(table) == [("text", "s"), ("number", "s"), ("number", "s")]
     out = decorate_tables(html)
-    assert '<td data-qc-kind="number" data-qc-width="s">2.5</td>' in out
+    assert '<td data-qc-kind="number" data-qc-width="s" data-qc-label="值">2.5</td>' in out
 
 
 def test_hostile_text_stays_escaped_through_decoration():
@@ -120,7 +120,7 @@ def test_decoration_only_adds_attributes_and_wrappers(rows):
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], columns=[f"列{i}" for i in range(width)])
     html = "<p>x</p>" + escape.table(frame).to_html() + "<p>y</p>"
     out = decorate_tables(html)
-    stripped = re.sub(r' data-qc-(kind|width|status)="[^"]*"', "", out)
+    stripped = re.sub(r' data-qc-(kind|width|status|label)="[^"]*"', "", out).replace(" data-qc-stack", "")
     stripped = stripped.replace('<div class="qc-table-scroll">', "").replace("</table></div>", "</table>")
     assert stripped == html
     assert decorate_tables(out) == out
@@ -170,7 +170,7 @@ def test_every_template_file_is_package_data():
         assert any(fnmatch.fnmatch(f, g) for g in globs), f"{f} would be missing from an installed qclib"
 
 
-def test_a_table_with_text_columns_stacks_on_a_phone_and_a_table_of_counts_does_not():
+def test_tables_of_several_columns_stack_on_a_phone():
     text = (
         "<table><thead><tr><th>领域</th><th>指标</th><th>说明</th></tr></thead><tbody>"
         "<tr><td>环境质量</td><td>PM2.5年均浓度</td><td>数值为研究文献的监测均值，非官方发布 &amp; “待核实”</td></tr>"
@@ -182,7 +182,12 @@ def test_a_table_with_text_columns_stacks_on_a_phone_and_a_table_of_counts_does_
         "<table><thead><tr><th></th><th>目标数</th><th>已达标</th><th>无法判断</th></tr></thead><tbody>"
         "<tr><th>产品质量</th><td>9</td><td>0</td><td>9</td></tr></tbody></table>"
     )
-    assert "data-qc-stack" not in decorate_tables(counts) and "data-qc-label" not in decorate_tables(counts)
+    out = decorate_tables(counts)
+    assert "<table data-qc-stack>" in out and 'data-qc-label="无法判断"' in out
+    two = (
+        "<table><thead><tr><th>城市</th><th>值</th></tr></thead><tbody><tr><td>郑州</td><td>1</td></tr></tbody></table>"
+    )
+    assert "data-qc-stack" not in decorate_tables(two) and "data-qc-label" not in decorate_tables(two)
 
 
 def test_a_header_from_data_is_an_escaped_attribute():

@@ -254,7 +254,10 @@ def test_a_later_report_says_which_targets_rest_on_figures_from_before_the_plan(
 def test_baseline_problems_and_next_steps_speak_of_the_gap_to_close():
     rows = [SEWAGE_2013, MSW_2013, MISSING_2013]
     lead = narrative.problems_lead(rows, 1)
-    assert lead.startswith("本年度在规划实施之前，不作进度判断。以下1项目标的基期水平距目标尚有差距")
+    assert lead.startswith("本年度在规划实施之前，不作进度判断。另有1项目标缺少基期数据")
+    assert lead.endswith(
+        "以下1项目标的基期水平距目标尚有差距，是规划实施中需要重点推进的（按距目标的相对差距从大到小排列）："
+    )
     line = narrative.problem_sentence(SEWAGE_2013, 2013)
     assert (
         line
@@ -287,3 +290,15 @@ def test_a_domain_counts_unofficial_figures_as_in_the_overview():
         "2013年，郑州市环境质量领域共有3项目标指标，其中规划前已达到目标值1项、待核实1项、无数据1项。"
     )
     assert [narrative.overview_bucket(r) for r in (proxy, MSW_2013)] == ["待核实", "规划前已达到目标值"]
+
+
+def test_a_later_year_names_the_pre_plan_gaps_apart_from_the_targets_behind():
+    later = {**SEWAGE_2013, "status": "baseline"}  # the 2013 figure in the 2014 report: still a base level
+    behind = {"name_zh": "PM2.5", "status": "off_track", "gap": 5.0}
+    lead = narrative.problems_lead([later, behind, MISSING_2013], 2)
+    assert lead == (
+        "另有1项目标缺少数据或无可核对的数值，无法确认是否落后。以下2项目标中，1项落后于规划要求，"
+        "1项只有规划实施前的数据、基期水平距目标尚有差距（按距目标的相对差距从大到小排列）："
+    )
+    alone = narrative.problems_lead([later, {"status": "on_track"}], 1)
+    assert "落后于规划要求" not in alone and alone.startswith("以下1项目标只有规划实施前的数据")
