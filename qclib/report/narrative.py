@@ -944,7 +944,7 @@ def problems_lead(rows: Iterable[Mapping[str, Any]], n_problems: int) -> str:
             what = "只有规划实施前的数据，基期水平距目标尚有差距"
         else:
             what = "落后于规划要求"
-        return f"{'另有' if missing else ''}{missing}以下{n_problems}项目标{what}{ORDER_NOTE}："
+        return f"{missing}以下{n_problems}项目标{what}{ORDER_NOTE}："
     if unknown and judged:
         return (
             f"可以作出判断的{judged}项目标中，没有落后于规划要求的指标；但另有{unknown}项目标缺少数据或无可核对的数值，"

@@ -297,7 +297,7 @@ def test_a_later_year_names_the_pre_plan_gaps_apart_from_the_targets_behind():
     behind = {"name_zh": "PM2.5", "status": "off_track", "gap": 5.0}
     lead = narrative.problems_lead([later, behind, MISSING_2013], 2)
     assert lead == (
-        "另有1项目标缺少数据或无可核对的数值，无法确认是否落后。以下2项目标中，1项落后于规划要求，"
+        "1项目标缺少数据或无可核对的数值，无法确认是否落后。以下2项目标中，1项落后于规划要求，"
         "1项只有规划实施前的数据、基期水平距目标尚有差距（按距目标的相对差距从大到小排列）："
     )
     alone = narrative.problems_lead([later, {"status": "on_track"}], 1)
