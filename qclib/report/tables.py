@@ -697,7 +697,7 @@ def observations_table(
                 "_o": order.get(dom, len(order)),
                 "领域": DOMAIN_NAMES_ZH.get(dom, dom or "—"),
                 "指标": name + (f"（{scope}）" if scope else ""),
-                "数值": _fmt(r["value"]),
+                "数值": _yes_no(r["value"]) if r.get("unit") == "bool" else _fmt(r["value"]),
                 "单位": unit_label(r.get("unit", ""), words.get(iid, "")),
                 "数据性质": basis_label(r.get("basis", ""), r.get("source_kind", "")),
                 "来源": source_label(r.get("source", ""), r.get("source_kind", "")),
@@ -705,6 +705,18 @@ def observations_table(
         )
     df = pd.DataFrame(rows, columns=["_o", "领域", "指标", "数值", "单位", "数据性质", "来源"])
     return df.sort_values(["_o", "指标"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def _yes_no(value: Any) -> str:
+    """A yes/no figure (unit ``bool``) as a reader says it: 是 (1), 否 (0), else the number.
+
+    Examples
+    --------
+    >>> _yes_no(1.0), _yes_no(0), _yes_no(0.5)
+    ('是', '否', '0.5')
+    """
+    v = _num(value)
+    return "是" if v == 1 else "否" if v == 0 else _fmt(value)
 
 
 # --------------------------------------------------------------------------- comparison
