@@ -18,6 +18,7 @@ from qclib.constants import (
     ASSESSED_STATUSES,
     BASELINE_STATUSES,
     DOMAIN_NAMES_ZH,
+    DOMAINS,
     STATUS_NAMES_ZH,
     STATUSES,
     UNIT_NAMES_ZH,
@@ -799,7 +800,7 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
     ...         {"name_zh": "抽检合格率", "status": "met", "domain": "product", "provisional": True,
     ...          "target_year": 2015}]
     >>> print(headline(rows, city_name_zh="郑州市", year=2015))
-    2015年，郑州市质量强市规划共4项目标，其中3项可以作出判断：进度正常1项，进度滞后1项，待核实1项。本年度到期的2项目标中，确认已达标0项、待核实1项，1项缺少2015年数据，无法确认是否完成。已达标或进度正常的有“PM2.5年均浓度”。落后于规划要求的有“污水处理率”。“待核实”的1项所依据的数据不是官方发布数据，需核实后再作结论。其余1项目标缺少可用数据，无法判断，集中在服务质量领域。
+    2015年，郑州市质量强市规划共4项目标，其中3项可以作出判断：进度正常1项，进度滞后1项，待核实1项。本年度到期的2项目标中，确认已达标0项、待核实1项，1项缺少2015年数据，无法确认是否完成。已达标或进度正常的有“PM2.5年均浓度”。落后于规划要求的有“污水处理率”。“待核实”的1项所依据的数据不是官方发布数据，需核实后再作结论。其余1项目标缺少可用数据，无法判断，均在服务质量领域。
 
     A baseline year (every row before the plan's start year): the base level, no pace.
 
@@ -808,7 +809,7 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
     ...         {**base, "name_zh": "污水处理率", "status": "baseline", "gap": 10, "domain": "environment"},
     ...         {**base, "name_zh": "顾客满意度", "status": "no_data", "domain": "service"}]
     >>> print(headline(rows, city_name_zh="郑州市", year=2013))
-    2013年在郑州市质量强市规划实施之前（规划自2014年起实施），为规划的基期，不作进度判断。规划共3项目标，其中2项有基期数据：规划前已达到目标值1项，基期水平1项。规划实施前已达到目标值的有“生活垃圾无害化处理率”，规划要求在目标年达到，届时再作达标判断。基期距目标尚有差距的有“污水处理率”，差距见“存在问题”。其余1项目标缺少可用数据，无法判断，集中在服务质量领域。
+    2013年在郑州市质量强市规划实施之前（规划自2014年起实施），为规划的基期，不作进度判断。规划共3项目标，其中2项有基期数据：规划前已达到目标值1项，基期水平1项。规划实施前已达到目标值的有“生活垃圾无害化处理率”，规划要求在目标年达到，届时再作达标判断。基期距目标尚有差距的有“污水处理率”，差距见“存在问题”。其余1项目标缺少可用数据，无法判断，均在服务质量领域。
     """
     rows = list(rows)
     if not rows:
@@ -840,15 +841,30 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
     missing = [r for r in rows if r.get("status") == "no_data"]
     vague = [r for r in rows if r.get("status") == "not_assessable"]
     if missing:
-        doms = sorted(
-            {str(r.get("domain")) for r in missing}, key=lambda d: -sum(str(r.get("domain")) == d for r in missing)
-        )
-        where = "、".join(DOMAIN_NAMES_ZH.get(d, d) for d in doms[:2])
         lead = "其余" if not vague else ""
-        out.append(f"{lead}{len(missing)}项目标缺少可用数据，无法判断，集中在{where}领域。")
+        out.append(f"{lead}{len(missing)}项目标缺少可用数据，无法判断{_by_domain(missing)}。")
     if vague:
         out.append(f"{len(vague)}项目标未给出可核对的数值或参照，无法评估。")
     return "".join(out)
+
+
+def _by_domain(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Where ``rows`` are: ``，均在服务质量领域`` or ``（产品质量9项、环境质量7项）``, largest first.
+
+    Examples
+    --------
+    >>> _by_domain([{"domain": "service"}] * 2)
+    '，均在服务质量领域'
+    >>> _by_domain([{"domain": "service"}, {"domain": "product"}, {"domain": "product"}])
+    '（产品质量2项、服务质量1项）'
+    """
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[str(r.get("domain"))] = counts.get(str(r.get("domain")), 0) + 1
+    if len(counts) == 1:
+        return f"，均在{DOMAIN_NAMES_ZH.get(next(iter(counts)), next(iter(counts)))}领域"
+    order = sorted(counts, key=lambda d: (-counts[d], DOMAINS.index(d) if d in DOMAINS else len(DOMAINS)))
+    return "（" + "、".join(f"{DOMAIN_NAMES_ZH.get(d, d)}{counts[d]}项" for d in order) + "）"
 
 
 def _of_them_provisional(rows: Sequence[Mapping[str, Any]]) -> str:
