@@ -1617,15 +1617,30 @@ def official_conflicts_table(
     return pd.DataFrame(rows, columns=["指标", "年份", "各来源数值", "采用"])
 
 
-def city_warnings(records: Iterable[Any], city: str) -> list[str]:
+def city_warnings(records: Iterable[Any], city: str, years: Iterable[int] | None = None) -> list[str]:
     """The recorded warnings that concern one city (its id in the message), others left out.
+
+    With ``years``, a warning about one figure (``… for CITY INDICATOR YEAR``) of another
+    year is left out too: the report shows and uses only its own years' figures.
 
     Examples
     --------
-    >>> city_warnings(["a.csv, row 3: a second official figure for zhengzhou r 2020", "b: for xinxiang"], "zhengzhou")
+    >>> lines = ["a.csv, row 3: a second official figure for zhengzhou r 2020", "b: for xinxiang"]
+    >>> city_warnings(lines, "zhengzhou")
     ['a.csv, row 3: a second official figure for zhengzhou r 2020']
+    >>> city_warnings(lines, "zhengzhou", years=[2015, 2016])
+    []
     """
-    return [line for line in warning_lines(records) if re.search(rf"\b{re.escape(city)}\b", line)]
+    keep = None if years is None else {int(y) for y in years}
+    out = []
+    for line in warning_lines(records):
+        if not re.search(rf"\b{re.escape(city)}\b", line):
+            continue
+        when = re.search(rf"\bfor {re.escape(city)} \S+ (\d{{4}})\b", line)
+        if keep is not None and when and int(when.group(1)) not in keep:
+            continue
+        out.append(line)
+    return out
 
 
 def warnings_sentence(records: Iterable[Any]) -> str:

@@ -316,3 +316,9 @@ def test_data_request_sheet_is_written_and_loads_back(rendered, tmp_path):
         warnings.simplefilter("ignore", QclibWarning)
         obs = qclib.load_observations([filled], include_shipped=False)
     assert len(obs) == 1 and obs.iloc[0]["source_kind"] == "analyst" and obs.iloc[0]["city"] == "zhengzhou"
+
+
+def test_a_report_counts_only_the_load_warnings_of_its_own_years(rendered):
+    # the shipped data's two official figures are for 2020: the 2016 report shows no table of them, nor counts them
+    text = _visible(rendered / "zhengzhou" / "2016" / "city_report.html")
+    assert "读取数据时没有校验提示。" in text and "同一年份有两个官方数值" not in text
