@@ -25,7 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from qclib._numbers import as_float
-from qclib.constants import STATUS_NAMES_ZH, STATUSES
+from qclib.constants import REPRODUCED_SOURCE_KINDS, STATUS_NAMES_ZH, STATUSES
 from qclib.exceptions import InvalidChoiceError
 from qclib.indicators.trajectory import trajectory_path
 from qclib.report.series import drawable, indicator_history, reference_histories
@@ -224,6 +224,17 @@ def _word(row: Mapping[str, Any] | None) -> str:
 #: Legend label of research (non-official) figures.
 RESEARCH_LABEL: str = "研究值（非官方数据）"
 
+#: Legend label of figures known only from a copy site or an aggregator (转载, 待核实 in the tables).
+REPRODUCED_LABEL: str = "转载值（待核实）"
+
+
+def _unofficial(h: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Rows of a history that are a study's figure, and rows known only from a copy site or an aggregator."""
+    none = pd.Series(False, index=h.index)
+    research = h["basis"].eq("research") if "basis" in h.columns else none
+    copied = h["source_kind"].isin(REPRODUCED_SOURCE_KINDS) if "source_kind" in h.columns else none
+    return research, copied & ~research
+
 
 def finish_axes(
     ax: Axes, *, years: Sequence[float], values: Sequence[float], unit: str, title: str = "", measure_word: str = ""
@@ -299,8 +310,10 @@ def plot_indicator_history(
     ----------
     history : DataFrame
         Columns ``year`` and ``value`` (one row per year; duplicated years
-        keep the last row) and optionally ``basis``: ``research`` rows are
-        drawn as separate open markers labelled :data:`RESEARCH_LABEL`.
+        keep the last row) and optionally ``basis`` and ``source_kind``:
+        ``research`` rows are drawn as separate open markers labelled
+        :data:`RESEARCH_LABEL`, rows from a copy site or an aggregator as open
+        squares labelled :data:`REPRODUCED_LABEL`.
     target : mapping, optional
         Scorecard/targets row (see :func:`target_level_points`).  A threshold
         is drawn as a dashed horizontal line, a trajectory as the planned path,
@@ -334,6 +347,9 @@ def plot_indicator_history(
     >>> mixed = hist.assign(basis=["official", "research", "official"])
     >>> [line.get_label() for line in plot_indicator_history(mixed).get_lines()]
     ['实际值', '研究值（非官方数据）']
+    >>> copied = hist.assign(source_kind=["mirror", "official_site", "official_site"])
+    >>> [line.get_label() for line in plot_indicator_history(copied).get_lines()]
+    ['实际值', '转载值（待核实）']
     >>> plt.close("all")
     """
     if ax is None:
@@ -342,12 +358,13 @@ def plot_indicator_history(
         r = ref.drop_duplicates("year", keep="last").sort_values("year")
         ax.plot(r["year"], r["value"], color="0.6", lw=1, ls=(0, (1, 1 + i)), marker=".", label=name)
     h = history.drop_duplicates("year", keep="last").sort_values("year")
-    # research figures (a study's monitoring average) are not official values:
-    # drawn as open markers of their own, never joined to the official line
-    is_research = h["basis"].eq("research") if "basis" in h.columns else pd.Series(False, index=h.index)
+    # research figures (a study's monitoring average) and figures known only from a copy site are
+    # not official values: drawn as open markers of their own, never joined to the official line
+    is_research, is_copied = _unofficial(h)
     styles: tuple[tuple[pd.DataFrame, dict[str, Any]], ...] = (
-        (h.loc[~is_research], dict(color="#1565c0", lw=2, marker="o", label=label)),
+        (h.loc[~is_research & ~is_copied], dict(color="#1565c0", lw=2, marker="o", label=label)),
         (h.loc[is_research], dict(color="#6a1b9a", lw=0, marker="o", mfc="none", label=RESEARCH_LABEL)),
+        (h.loc[is_copied], dict(color="#8d6e63", lw=0, marker="s", mfc="none", label=REPRODUCED_LABEL)),
     )
     for part, style in styles:
         if part.empty:
@@ -432,19 +449,21 @@ def plot_cities_indicator(
     for i, (name, hist) in enumerate(histories.items()):
         color = colors[i % len(colors)]
         h = hist.drop_duplicates("year", keep="last").sort_values("year")
-        research = h["basis"].eq("research") if "basis" in h.columns else pd.Series(False, index=h.index)
-        if not h.loc[~research].empty:
-            ax.plot(h.loc[~research, "year"], h.loc[~research, "value"], color=color, marker="o", lw=2, label=name)
-        if research.any():  # a study's figure is not joined to the official series
-            ax.plot(
-                h.loc[research, "year"],
-                h.loc[research, "value"],
-                color=color,
-                marker="o",
-                mfc="none",
-                lw=0,
-                label=f"{name} {RESEARCH_LABEL}",
-            )
+        research, copied = _unofficial(h)
+        official = ~research & ~copied
+        if not h.loc[official].empty:
+            ax.plot(h.loc[official, "year"], h.loc[official, "value"], color=color, marker="o", lw=2, label=name)
+        for rows, marker, what in ((research, "o", RESEARCH_LABEL), (copied, "s", REPRODUCED_LABEL)):
+            if rows.any():  # not joined to the official series
+                ax.plot(
+                    h.loc[rows, "year"],
+                    h.loc[rows, "value"],
+                    color=color,
+                    marker=marker,
+                    mfc="none",
+                    lw=0,
+                    label=f"{name} {what}",
+                )
         years += list(h["year"])
         values += list(h["value"])
         t = (targets or {}).get(name)
