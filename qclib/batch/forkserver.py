@@ -31,6 +31,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -67,8 +68,6 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # --------------------------------------------------------------------------- the server process
 def _child(request: dict[str, Any], stderr_fd: int) -> None:
     """In the forked child: become the kernel the request describes (never returns)."""
-    import signal
-
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server ignores it; a kernel's own subprocesses need it
@@ -110,8 +109,6 @@ def _reseed() -> None:
 
 def serve(requests: IO[str], answers: IO[str]) -> None:
     """The fork server's loop: import the template, say ``ready``, fork one kernel per request line."""
-    import signal
-
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     failed: list[str] = []
     for name in TEMPLATE_IMPORTS:
@@ -268,13 +265,9 @@ class ForkedProcess:
             self.returncode = 0
 
     def terminate(self) -> None:
-        import signal
-
         self.send_signal(signal.SIGTERM)
 
     def kill(self) -> None:
-        import signal
-
         self.send_signal(signal.SIGKILL)
 
 

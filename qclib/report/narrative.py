@@ -18,7 +18,6 @@ from qclib.constants import (
     ASSESSED_STATUSES,
     BASELINE_STATUSES,
     DOMAIN_NAMES_ZH,
-    DOMAINS,
     STATUS_NAMES_ZH,
     STATUSES,
     UNIT_NAMES_ZH,
@@ -709,6 +708,17 @@ HEADLINE_BUCKETS: tuple[str, ...] = (
 BASELINE_BUCKETS: tuple[str, ...] = tuple(STATUS_NAMES_ZH[s] for s in BASELINE_STATUSES)
 
 
+def is_short_before_plan(r: Mapping[str, Any]) -> bool:
+    """A base level (status ``baseline``) still short of its target: listed in 存在问题 and 下一步.
+
+    Examples
+    --------
+    >>> is_short_before_plan({"status": "baseline", "gap": 10}), is_short_before_plan({"status": "baseline", "gap": 0})
+    (True, False)
+    """
+    return r.get("status") == "baseline" and _num(r.get("gap")) > 0
+
+
 def is_before_plan(r: Mapping[str, Any]) -> bool:
     """Whether a scorecard row is of a report year, or rests on a figure, before the plan starts (``before_plan``).
 
@@ -848,8 +858,13 @@ def headline(rows: Iterable[Mapping[str, Any]], *, city_name_zh: str, year: int)
     return "".join(out)
 
 
+def _per_domain(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """``["产品质量9项", "环境质量7项"]``: how many of ``rows`` each domain holds, in the domains' order."""
+    return [f"{DOMAIN_NAMES_ZH[d]}{n}项" for d in DOMAIN_NAMES_ZH if (n := sum(r.get("domain") == d for r in rows))]
+
+
 def _by_domain(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Where ``rows`` are: ``，均在服务质量领域`` or ``（产品质量9项、环境质量7项）``, largest first.
+    """Where ``rows`` are: ``，均在服务质量领域`` or ``（产品质量2项、服务质量1项）``.
 
     Examples
     --------
@@ -858,13 +873,11 @@ def _by_domain(rows: Sequence[Mapping[str, Any]]) -> str:
     >>> _by_domain([{"domain": "service"}, {"domain": "product"}, {"domain": "product"}])
     '（产品质量2项、服务质量1项）'
     """
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[str(r.get("domain"))] = counts.get(str(r.get("domain")), 0) + 1
-    if len(counts) == 1:
-        return f"，均在{DOMAIN_NAMES_ZH.get(next(iter(counts)), next(iter(counts)))}领域"
-    order = sorted(counts, key=lambda d: (-counts[d], DOMAINS.index(d) if d in DOMAINS else len(DOMAINS)))
-    return "（" + "、".join(f"{DOMAIN_NAMES_ZH.get(d, d)}{counts[d]}项" for d in order) + "）"
+    domains = {str(r.get("domain")) for r in rows}
+    if len(domains) == 1:
+        d = next(iter(domains))
+        return f"，均在{DOMAIN_NAMES_ZH.get(d, d)}领域"
+    return "（" + "、".join(_per_domain(rows)) + "）"
 
 
 def _of_them_provisional(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -952,7 +965,7 @@ def problems_lead(rows: Iterable[Mapping[str, Any]], n_problems: int) -> str:
         return lead + (f"另有{unknown}项目标缺少基期数据，尚不清楚与目标的差距。" if unknown else "")
     missing = f"{unknown}项目标缺少数据或无可核对的数值，无法确认是否落后。" if unknown else ""
     if n_problems:
-        short = sum(r.get("status") == "baseline" and _num(r.get("gap")) > 0 for r in rows)
+        short = sum(map(is_short_before_plan, rows))
         behind = n_problems - short
         if short and behind > 0:
             what = f"中，{behind}项落后于规划要求，{short}项只有规划实施前的数据、基期水平距目标尚有差距"
@@ -1027,7 +1040,7 @@ def next_steps(rows: Iterable[Mapping[str, Any]], *, year: int) -> list[str]:
     """
     rows = list(rows)
     out = []
-    short = [r for r in rows if r.get("status") == "baseline" and _num(r.get("gap")) > 0]
+    short = [r for r in rows if is_short_before_plan(r)]
     if short:
         out.append(
             f"对基期距目标尚有差距的{_names(short, 4)}，在规划实施中逐项明确年度任务和责任单位，"
@@ -1050,14 +1063,11 @@ def next_steps(rows: Iterable[Mapping[str, Any]], *, year: int) -> list[str]:
         out.append(f"请统计部门或主管部门提供{_names(prov, 4)}的官方数据，替换目前依据的非官方数据后再作最终判断。")
     missing = [r for r in rows if r.get("status") == "no_data"]
     if missing:
-        by_domain = [
-            f"{DOMAIN_NAMES_ZH[d]}{n}项" for d in DOMAIN_NAMES_ZH if (n := sum(r.get("domain") == d for r in missing))
-        ]
         ended = all(_num(r.get("target_year")) < year for r in rows if not math.isnan(_num(r.get("target_year"))))
         why = "用于规划实施情况的总结和验收" if ended else "纳入年度统计，按年报送"
         if baseline_report(rows) is not None:
             why = "作为规划实施的基期数据，并" + why
-        what = _names(missing) if len(missing) <= 3 else f"{len(missing)}项目标（{'、'.join(by_domain)}）"
+        what = _names(missing) if len(missing) <= 3 else f"{len(missing)}项目标（{'、'.join(_per_domain(missing))}）"
         out.append(
             f"补齐{what}的数据，{why}；"
             "所需指标、年份和规划条款见随报告附送的数据需求清单，请逐项明确责任部门和报送时间。"

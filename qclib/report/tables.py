@@ -32,6 +32,7 @@ from qclib.data.catalog import plan_start_year
 from qclib.exceptions import InvalidChoiceError
 from qclib.report.escape import table as escaped_table
 from qclib.report.narrative import (
+    HEADLINE_BUCKETS,
     JUDGED_STATUSES,
     is_provisional,
     measure_word_of,
@@ -1126,18 +1127,7 @@ def history_table(
 #: rests on official figures; otherwise it counts as 待核实.  The two baseline columns
 #: (规划前已达到目标值, 基期水平) appear only where a row is before the plan, and the pace
 #: columns (and 变化方向) only where a row is not (:func:`overview_columns`).
-OVERVIEW_COLUMNS: tuple[str, ...] = (
-    "目标数",
-    "已达标",
-    "进度正常",
-    "进度滞后",
-    "未达标",
-    "规划前已达到目标值",
-    "基期水平",
-    "待核实",
-    "无法判断",
-    "变化方向",
-)
+OVERVIEW_COLUMNS: tuple[str, ...] = ("目标数", *HEADLINE_BUCKETS, "无法判断", "变化方向")
 
 #: The columns of the statuses of a plan that runs (and the direction since the base).
 _PLAN_COLUMNS: tuple[str, ...] = ("已达标", "进度正常", "进度滞后", "未达标", "变化方向")
