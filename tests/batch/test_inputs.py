@@ -42,6 +42,46 @@ def test_precomputed_scorecards_equal_the_notebooks_own_for_every_run_city_and_y
     assert checked > 5
 
 
+def test_a_reports_slice_scores_and_reads_as_the_whole_catalog_for_every_run_report(shared):
+    cfg = runner.load_run_config()
+    reports = [([c], y) for c, ys in cfg.city_years.items() for y in ys]
+    reports += [(list(cfg.comparison_cities), y) for y in cfg.comparison_years]
+    for cities, year in reports:
+        part = prepared.report_slice(shared, cities)
+        assert sorted(part.catalog.cities) == sorted(cities)
+        assert set(part.catalog.targets["city"]) <= set(cities)
+        assert part.catalog.indicators is shared.catalog.indicators  # the whole registry: names of any indicator
+        others = set(shared.catalog.cities) - set(cities)
+        assert not others & set(part.observations["city"]), "another catalog city's figures were kept"
+        refs = set(shared.observations["city"]) - set(shared.catalog.cities)
+        assert refs and refs <= set(part.observations["city"]), "a reference's figures (province, China) were dropped"
+        for c in cities:  # every figure of the report's cities, in order
+            pd.testing.assert_frame_equal(
+                part.observations.loc[part.observations["city"] == c],
+                shared.observations.loc[shared.observations["city"] == c],
+            )
+        assert part.load_warnings == shared.load_warnings
+        assert prepared.scorecard_slice(part, cities, year).keys() == prepared.scorecard_slice(shared, cities, year).keys()
+        for key, (frame, recorded) in prepared.scorecard_slice(part, cities, year).items():
+            full, full_recorded = prepared.scorecard_slice(shared, cities, year)[key]
+            pd.testing.assert_frame_equal(frame, full)
+            assert recorded == full_recorded
+
+
+def test_the_notebooks_inputs_file_holds_its_slice_and_the_worker_unpickles_the_run_inputs_once(tmp_path, shared):
+    blob = prepared.dumps_shared(shared)
+    prepared._LOADED.clear()
+    path, _ = prepared.prepare_report_inputs(tmp_path / "a.pickle", blob, ["zhuzhou"], 2017)
+    first = prepared._LOADED[0][1]
+    prepared.prepare_report_inputs(tmp_path / "b.pickle", blob, ["zhengzhou"], 2015)
+    assert prepared._LOADED[0][1] is first  # the same bytes object: not unpickled again
+    prepared.prepare_report_inputs(tmp_path / "c.pickle", bytes(bytearray(blob)), ["zhengzhou"], 2015)
+    assert prepared._LOADED[0][1] is not first  # other bytes (another run, other data files): unpickled
+    got = prepared.load_inputs(path)
+    assert sorted(got.catalog.cities) == ["zhuzhou"]
+    assert path.stat().st_size < len(blob)  # four shipped cities; a national catalog is ~100 times its slice
+
+
 def test_load_inputs_raises_the_load_warnings_again_and_returns_copies(tmp_path, shared):
     assert shared.load_warnings, "the shipped data raises data warnings (two official figures for one year)"
     path = prepared.write_inputs_file(
