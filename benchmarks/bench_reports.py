@@ -179,8 +179,8 @@ def prepare_seconds(params: Path, obs: Path, cities: list[str], year: int) -> tu
     blob = prepared.dumps_shared(shared)
     load = time.perf_counter() - t0
     t0 = time.perf_counter()
-    for c in cities:
-        pickle.dumps(prepared.scorecard_slice(shared, [c], year))
+    for c in cities:  # as a worker does: the report's slice of the inputs, then its scorecard
+        pickle.dumps(prepared.scorecard_slice(prepared.report_slice(shared, [c]), [c], year))
     per = (time.perf_counter() - t0) / len(cities)
     print(
         f"client: load + validate {len(shared.catalog.cities)} cities once {load:5.2f} s "
