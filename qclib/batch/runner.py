@@ -1730,7 +1730,7 @@ def run_reports(
         except (OSError, ValueError, QclibError) as exc:  # this report fails; the others go on
             res = {**res, "status": "failed", "error": {"stage": "write", **_error_fields(exc)}}
         raw[s.key] = {k: v for k, v in res.items() if k not in ("outputs", "failed_notebook", "scorecards")}
-        if s.kind == "city" and res.get("scorecards"):
+        if res.get("scorecards"):
             computed.update(_worker_scorecard(s, res["scorecards"]))
         results[s.key] = ReportResult(
             s.key, s.kind, res["status"], reasons[s.key] or "", res.get("duration_s", 0.0), res.get("error")
@@ -1757,7 +1757,8 @@ def run_reports(
     export_key = _export_key(specs, components, processed)
     headlines: dict[str, dict[str, int]] = {}
     if not scorecards:
-        counts, written = {}, []
+        written = []
+        counts, headlines = _counts_without_export(specs, computed, previous)
     elif _export_unchanged(previous_manifest, export_key, specs):
         counts = {s.key: previous[s.key]["counts"] for s in specs if previous.get(s.key, {}).get("counts")}
         headlines = {s.key: previous[s.key]["headline"] for s in specs if previous.get(s.key, {}).get("headline")}
@@ -1918,13 +1919,61 @@ def _export_unchanged(previous: Mapping[str, Any], key: str, specs: Sequence[Rep
     return True
 
 
+def _counts_without_export(
+    specs: Sequence[ReportSpec], computed: Mapping[str, Any], previous: Mapping[str, Any]
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """The index's counts when no scorecard is exported (``--no-scorecards``); nothing is computed again.
+
+    A report this run rendered counts its worker's scorecard (a comparison's
+    holds all its cities); any other keeps the counts of the run that rendered
+    it (the manifest's), else a comparison sums its cities' when all are known.  Without this the index showed every count
+    as —, as if it did not apply.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> spec = ReportSpec("city", "zz/2015", None, {"city": "zz"}, None)
+    >>> sc = pd.DataFrame({"status": ["met", "no_data"], "provisional": [False, False],
+    ...                    "progress_category": ["achieved", "not_assessable"]})
+    >>> counts, heads = _counts_without_export([spec], {"zz/2015": sc}, {})
+    >>> counts["zz/2015"]["met"], heads["zz/2015"]["cannot_judge"]
+    (1, 1)
+    >>> _counts_without_export([spec], {}, {"zz/2015": {"counts": {"met": 2}, "headline": {"met": 2}}})[1]
+    {'zz/2015': {'met': 2}}
+    """
+    counts: dict[str, dict[str, int]] = {}
+    headlines: dict[str, dict[str, int]] = {}
+    for spec in specs:
+        if spec.key in computed:
+            vc = computed[spec.key]["status"].value_counts()
+            counts[spec.key] = {st: int(vc.get(st, 0)) for st in STATUSES}
+            headlines[spec.key] = headline_counts(computed[spec.key])
+            continue
+        old = previous.get(spec.key) or {}
+        if old.get("counts"):
+            counts[spec.key] = old["counts"]
+        if old.get("headline"):
+            headlines[spec.key] = old["headline"]
+    for spec in specs:
+        keys = [f"{c}/{spec.year}" for c in spec.parameters.get("cities", [])] if spec.kind == "comparison" else []
+        if keys and spec.key not in headlines and all(k in headlines and k in counts for k in keys):
+            counts[spec.key] = {st: sum(counts[k].get(st, 0) for k in keys) for st in STATUSES}
+            headlines[spec.key] = {h: sum(headlines[k].get(h, 0) for k in keys) for h in headlines[keys[0]]}
+    return counts, headlines
+
+
 def _worker_scorecard(spec: ReportSpec, sliced: bytes) -> dict[str, Any]:
-    """The scorecard a worker computed for a city report (``{key: frame}``; empty when it computed none)."""
+    """The scorecard a worker computed for a report (``{key: frame}``; empty when it computed none).
+
+    A comparison's frame holds all its cities' rows (the index counts them;
+    the export computes and writes the city reports' only).
+    """
     import pickle
 
+    cities = (spec.parameters["city"],) if spec.kind == "city" else tuple(spec.parameters.get("cities", ()))
     try:
         got = pickle.loads(sliced)  # noqa: S301 - from this run's workers, trusted like the code (README)
-        frame, _ = got[((spec.parameters["city"],), spec.year)]
+        frame, _ = got[(cities, spec.year)]
     except Exception:  # none (a city without targets, a failure): the export computes it and reports why
         return {}
     return {spec.key: frame}

@@ -270,6 +270,35 @@ def test_scorecards_exported_with_counts_in_index(tmp_path, fake):
     assert sum(comp.values()) == len(df)
 
 
+def test_without_the_scorecard_export_the_index_still_counts_from_the_workers_scorecards(tmp_path, monkeypatch):
+    import pickle
+
+    from qclib.batch import inputs as prepared
+
+    shared = prepared.load_shared(None, [])
+    plain = fake_execute([])
+
+    def with_scorecard(task, shared_bytes=None):  # as render_report: the scorecard it computed comes back
+        p = task["parameters"]
+        cities = [p["city"]] if "city" in p else list(p["cities"])
+        return plain(task) | {"scorecards": pickle.dumps(prepared.scorecard_slice(shared, cities, int(p["year"])))}
+
+    monkeypatch.setattr(runner, "render_report", with_scorecard)
+    run_reports("zhengzhou,xinxiang", "2015", **run_kw(tmp_path))  # scorecards=False: --no-scorecards
+    assert not list((tmp_path / "processed").glob("scorecard_*")), "nothing exported"
+    m = read_manifest(tmp_path / "reports/manifest.json")["reports"]
+    expected = runner.headline_counts(shared.scorecard("zhengzhou", 2015))
+    assert m["zhengzhou/2015"]["headline"] == expected
+    cities = ["zhengzhou", "xinxiang"]  # the test config's comparison
+    assert m["comparison/2015"]["headline"] == runner.headline_counts(shared.scorecard(cities, 2015))
+    index = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
+    assert f'<td class="cannot_judge">{expected["cannot_judge"]}</td>' in index
+    run_reports("zhengzhou,xinxiang", "2015", **run_kw(tmp_path))  # nothing changed: every report skipped
+    again = read_manifest(tmp_path / "reports/manifest.json")["reports"]
+    assert again["zhengzhou/2015"]["headline"] == expected, "a skipped report keeps the counts of the run that made it"
+    assert again["comparison/2015"]["headline"] == m["comparison/2015"]["headline"]
+
+
 def test_a_partial_run_keeps_the_other_cities_scorecard_rows(tmp_path, fake):
     run_reports("zhengzhou,xinxiang", "2015", **run_kw(tmp_path, scorecards=True))
     parquet = tmp_path / "processed/scorecard_2015.parquet"
