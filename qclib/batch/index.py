@@ -35,16 +35,24 @@ INDEX_STATUSES: tuple[str, ...] = ("met", "on_track", "off_track", "not_met")
 _PACE_KEYS: tuple[str, ...] = ("met", "on_track", "off_track", "not_met")
 _BASELINE_KEYS: tuple[str, ...] = ("baseline_met", "baseline")
 
+#: Headers too long for one line of a 1280 px screen, broken where they read well.
+_HEAD_BREAKS: dict[str, str] = {"规划前已达到目标值": "规划前已达到<br>目标值"}
+
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em auto;max-width:72rem;
 padding:0 1em;color:#222}
-table{border-collapse:collapse;margin-bottom:2em}th,td{border:1px solid #ccc;padding:.3em .7em;text-align:right}
+table{border-collapse:collapse;margin-bottom:2em}th,td{border:1px solid #ccc;padding:.3em .55em;text-align:right}
 th{background:#f0f0f0;text-align:center}td.l{text-align:left}tr.failed td{background:#ffebee}
 td.met{color:#2e7d32}td.not_met{color:#c62828;font-weight:bold}td.off_track{color:#ef6c00;font-weight:bold}
 td.provisional{color:#8d6e00}td.cannot_judge{color:#757575}
 footer{color:#666;font-size:.85em;border-top:1px solid #ddd;padding-top:.5em}
 .scroll{max-width:100%;overflow-x:auto}th,td{white-space:nowrap}
-@media (max-width:640px){body{margin:.8em}th,td{padding:.25em .4em}}
+@media (max-width:640px){body{margin:.8em}.scroll{overflow:visible}
+table,tbody,tr,td{display:block}thead{display:none}table{border:none;margin-bottom:1.2em}
+tr{border:1px solid #ccc;margin-bottom:.6em;padding:.4em .6em}
+td{border:none;padding:.1em 0;text-align:left;white-space:normal;display:inline-block;margin-right:.9em}
+td.who{font-weight:bold}td.links{display:block}td.na{display:none}
+td[data-label]::before{content:attr(data-label) "：";color:#666;font-weight:normal}}
 """
 
 
@@ -85,8 +93,20 @@ def _cells(e: Mapping[str, Any]) -> str:
         h |= dict.fromkeys(_PACE_KEYS, "—")
     elif not (isinstance(h.get("before_plan"), int) and h["before_plan"] > 0):
         h |= dict.fromkeys(_BASELINE_KEYS, "—")
-    cells = "".join(f'<td class="{k}">{html_text(h.get(k, "—"))}</td>' for k, _ in INDEX_COLUMNS)
-    return cells + f"<td>{html_text(_arrows(h))}</td>"
+    return "".join(_cell(k, zh, h.get(k, "—")) for k, zh in INDEX_COLUMNS) + _cell("", "变化方向", _arrows(h))
+
+
+def _cell(status: str, label: str, value: Any) -> str:
+    """One count cell; its column name goes with it (a phone shows each row as a card: "已达标：5").
+
+    Examples
+    --------
+    >>> _cell("met", "已达标", 5), _cell("met", "已达标", "—")
+    ('<td class="met" data-label="已达标">5</td>', '<td class="met na" data-label="已达标">—</td>')
+    """
+    cls = " ".join(x for x in (status, "na" if value == "—" else "") if x)
+    return f'<td class="{cls}" data-label="{html.escape(label)}">{html_text(value)}</td>'
+
 
 
 def _row(kind: str, e: Mapping[str, Any], root: Path, names: Mapping[str, str]) -> str:
@@ -112,9 +132,9 @@ def _row(kind: str, e: Mapping[str, Any], root: Path, names: Mapping[str, str]) 
             (links + " " if links else "") + "<small>（本次未能生成，保留上次的报告）</small>" if links else "未能生成"
         )
     return (
-        f'<tr class="{html.escape(status)}"><td class="l">{html.escape(str(who))}</td>'
-        f"<td>{html.escape(str(p.get('year', '')))}</td>"
-        f'<td class="l">{links}</td>{_cells(e)}</tr>'
+        f'<tr class="{html.escape(status)}"><td class="l who">{html.escape(str(who))}</td>'
+        f'<td class="who">{html.escape(str(p.get("year", "")))}</td>'
+        f'<td class="l links">{links}</td>{_cells(e)}</tr>'
     )
 
 
@@ -142,7 +162,7 @@ def _footer(manifest: Mapping[str, Any]) -> str:
     fail = f"；{len(failed)}份报告本次未能生成" if failed else ""
     return (
         f"<footer>最近一次生成：{html.escape(_when(run.get('started_at')))}；"
-        f"代码版本：{html.escape(str(run.get('git_commit') or '未知'))}{html.escape(fail)}；"
+        f"代码版本：{html.escape(str(run.get('git_commit') or '未知')[:12])}{html.escape(fail)}；"
         f'运行明细见<a href="manifest.json">运行清单</a>。</footer>'
     )
 
@@ -188,7 +208,7 @@ def render_index(manifest: Mapping[str, Any], root: str | Path, names: Mapping[s
     root = Path(root)
     labels = dict(names or {})
     reports = manifest.get("reports", {})
-    head = "".join(f"<th>{zh}</th>" for _, zh in INDEX_COLUMNS) + "<th>变化方向</th>"
+    head = "".join(f"<th>{_HEAD_BREAKS.get(zh, zh)}</th>" for _, zh in INDEX_COLUMNS) + "<th>变化方向</th>"
     sections = []
     for kind, title in (("city", "城市质量分析报告"), ("comparison", "城市对比报告")):
         rows = [
@@ -199,8 +219,8 @@ def render_index(manifest: Mapping[str, Any], root: str | Path, names: Mapping[s
         if rows:
             first = "城市" if kind == "city" else "对比城市"
             sections.append(
-                f'<h2>{title}</h2><div class="scroll"><table><tr><th>{first}</th><th>年份</th><th>报告</th>'
-                f"{head}</tr>{''.join(rows)}</table></div>"
+                f'<h2>{title}</h2><div class="scroll"><table><thead><tr><th>{first}</th><th>年份</th><th>报告</th>'
+                f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
             )
     body = "".join(sections) or "<p>尚无报告。</p>"
     domains = "、".join(DOMAIN_NAMES_ZH.values())

@@ -292,7 +292,7 @@ def test_without_the_scorecard_export_the_index_still_counts_from_the_workers_sc
     cities = ["zhengzhou", "xinxiang"]  # the test config's comparison
     assert m["comparison/2015"]["headline"] == runner.headline_counts(shared.scorecard(cities, 2015))
     index = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
-    assert f'<td class="cannot_judge">{expected["cannot_judge"]}</td>' in index
+    assert f'<td class="cannot_judge" data-label="无法判断">{expected["cannot_judge"]}</td>' in index
     run_reports("zhengzhou,xinxiang", "2015", **run_kw(tmp_path))  # nothing changed: every report skipped
     again = read_manifest(tmp_path / "reports/manifest.json")["reports"]
     assert again["zhengzhou/2015"]["headline"] == expected, "a skipped report keeps the counts of the run that made it"
@@ -672,8 +672,9 @@ def test_index_of_a_baseline_year_shows_no_pace_columns():
     assert (h13["baseline_met"], h13["baseline"], h13["provisional"], h13["cannot_judge"]) == (2, 2, 3, 32)
     assert h13["before_plan"] == 39 and h13["on_track"] == h13["off_track"] == 0
     page = render_index({"reports": entries}, "/nonexistent")
-    rows = {y: re.search(rf"<td>{y}</td>.*?</tr>", page).group(0) for y in (2013, 2015)}
-    cells = {y: [kv for kv in re.findall(r'<td class="(\w+)">([^<]*)</td>', rows[y]) if kv[0] != "l"] for y in rows}
+    rows = {y: re.search(rf'<td class="who">{y}</td>.*?</tr>', page).group(0) for y in (2013, 2015)}
+    found = {y: re.findall(r'<td class="(\w+)(?: na)?" data-label="[^"]*">([^<]*)</td>', rows[y]) for y in rows}
+    cells = {y: {k: v for k, v in found[y] if k != "na"} for y in rows}  # "na" alone: the arrows cell, empty
     assert dict(cells[2013]) == {
         "met": "—",
         "on_track": "—",

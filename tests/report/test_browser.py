@@ -73,6 +73,10 @@ PROBE = """(() => {
   const squeezed = Array.from(document.querySelectorAll('td, th'))
     .filter(c => c.getClientRects().length > 0)  // a cell not shown (a stacked table's header row on a phone)
     .filter(c => (c.innerText || '').trim().length >= 4 && c.getBoundingClientRect().width < 2.5 * em)
+    .filter(c => {  // and its text wrapped: a year on one line ("2015", digits half as wide) is not squeezed
+      const r = document.createRange(); r.selectNodeContents(c);
+      return new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size > 1;
+    })
     .map(c => c.innerText.trim().slice(0, 20));
   return {
     lang: d.lang, scrollWidth: d.scrollWidth, innerWidth: window.innerWidth,
