@@ -1372,24 +1372,36 @@ def source_label(source: Any, kind: Any = "") -> str:
 
     Never a file name: a transcribed document shows its title; a URL shows
     the kind of host (政府网站, 新闻媒体, 转载（非发布机构） …) and the address
-    decoded (``%E6%A0%AA`` -> 株).
+    decoded (``%E6%A0%AA`` -> 株).  A page that only copies a publisher's
+    text (``mirror``, ``aggregator``) shows its site alone: the page is not
+    the publisher's, and some copy sites' paths read like advertising.  Its
+    full address stays in the data file and the exported scorecard
+    (``value_source``), and the data request asks for the official source.
 
     Examples
     --------
     >>> source_label("seeds/001_1e9d2761d1d519df.txt — 《郑州市创建全国质量强市示范城市工作方案》（郑政〔2014〕17号）")
     '《郑州市创建全国质量强市示范城市工作方案》（郑政〔2014〕17号）'
+    >>> source_label("http://www.example.gov.cn/%E6%A0%AA%E6%B4%B2/1.htm", "official_site")
+    '政府网站：www.example.gov.cn/株洲/1.htm'
     >>> source_label("http://www.example.cn/%E6%A0%AA%E6%B4%B2/1.htm", "mirror")
-    '转载（非发布机构）：www.example.cn/株洲/1.htm'
+    '转载（非发布机构）：www.example.cn 网站'
     """
-    from urllib.parse import unquote
+    from urllib.parse import unquote, urlsplit
 
     from qclib.constants import SOURCE_KIND_NAMES_ZH
 
     text = _SEED_PREFIX.sub("", str(source or "").strip())
     if re.match(r"^https?://", text):
         who = SOURCE_KIND_NAMES_ZH.get(str(kind or ""), "网页")
+        if str(kind or "") in COPY_KINDS:
+            return f"{who}：{urlsplit(text).hostname or text} 网站"
         return f"{who}：{unquote(re.sub(r'^https?://', '', text))}"
     return text or "—"
+
+
+#: Source kinds of a page that copies a publisher's text (its site is shown, not the page).
+COPY_KINDS: frozenset[str] = frozenset({"mirror", "aggregator"})
 
 
 #: Order of the credibility groups of the sources appendix.
