@@ -601,6 +601,9 @@ def domain_paragraph(rows: Iterable[Mapping[str, Any]], *, domain: str, city_nam
     ...         {"name_zh": "顾客满意度", "status": "no_data"}]
     >>> domain_paragraph(rows, domain="product", city_name_zh="郑州市", year=2015)
     '2015年，郑州市产品质量领域共有2项目标指标，其中已达标1项、无数据1项。农业标准化生产普及率为32.5%，比上年提高2.1个百分点；2015年目标为高于30%，已达标。另有1项目标暂无可用数据，见“数据缺口”。'
+    >>> domain_paragraph([{"status": "no_data"}, {"status": "not_assessable"}], domain="service",
+    ...                  city_name_zh="新乡市", year=2017)
+    '2017年，新乡市服务质量领域共有2项目标指标，其中无数据1项、无法评估1项。1项目标暂无可用数据，1项目标未给出可核对的数值或参照，无法评估，均见“数据缺口”。'
     >>> domain_paragraph([], domain="culture", city_name_zh="秦皇岛市", year=2010)
     '2010年，秦皇岛市质量文化及质量基础领域没有目标指标。'
     """
@@ -615,12 +618,15 @@ def domain_paragraph(rows: Iterable[Mapping[str, Any]], *, domain: str, city_nam
     text += "".join(old_value_sentence(r) for r in old)
     missing = [r for r in unjudged if r.get("status") == "no_data"]
     vague = [r for r in unjudged if r.get("status") != "no_data"]
-    if missing and (judged or old or vague):
+    vague_text = f"{len(vague)}项目标未给出可核对的数值或参照，无法评估"
+    if missing and (judged or old):  # "另有" only after targets the paragraph has named
         text += f"另有{len(missing)}项目标暂无可用数据，见“数据缺口”。"
+    elif missing and vague:
+        return text + f"{len(missing)}项目标暂无可用数据，{vague_text}，均见“数据缺口”。"
     elif missing:
         text += "以上目标均暂无可用数据，见“数据缺口”。"
     if vague:
-        text += f"{len(vague)}项目标未给出可核对的数值或参照，无法评估，见“数据缺口”。"
+        text += f"{vague_text}，见“数据缺口”。"
     return text
 
 
