@@ -544,19 +544,34 @@ def _domain_counts(rows: Sequence[Mapping[str, Any]]) -> str:
     --------
     >>> _domain_counts([{"status": "met"}, {"status": "met", "provisional": True}, {"status": "no_data"}])
     '共有3项目标指标，其中已达标1项、待核实1项、无数据1项'
+
+    A target without a figure of a year it can be judged on, but with an
+    older one (quoted in the paragraph), is 仅有往年数据, not 无数据:
+
+    >>> _domain_counts([{"status": "no_data", "value": 93.1}, {"status": "no_data"}])
+    '共有2项目标指标，其中仅有往年数据1项、无数据1项'
     """
     text = status_summary(str(r.get("status")) for r in rows)  # validates the ids
     if not rows:
         return text
-    labels = [
-        "待核实" if str(r.get("status")) in JUDGED_STATUSES and is_provisional(r) else str(r.get("status"))
-        for r in rows
-    ]
+    labels = [_count_label(r) for r in rows]
     order = (
-        [s for s in STATUSES if s in JUDGED_STATUSES] + ["待核实"] + [s for s in STATUSES if s not in JUDGED_STATUSES]
+        [s for s in STATUSES if s in JUDGED_STATUSES]
+        + ["待核实", "仅有往年数据"]
+        + [s for s in STATUSES if s not in JUDGED_STATUSES]
     )
     detail = "、".join(f"{STATUS_NAMES_ZH.get(k, k)}{labels.count(k)}项" for k in order if labels.count(k))
     return f"共有{len(rows)}项目标指标，其中{detail}"
+
+
+def _count_label(r: Mapping[str, Any]) -> str:
+    """The count a row goes into in a domain's lead: its status, 待核实, or 仅有往年数据."""
+    status = str(r.get("status"))
+    if status in JUDGED_STATUSES and is_provisional(r):
+        return "待核实"
+    if status == "no_data" and _present(r.get("value")):
+        return "仅有往年数据"
+    return status
 
 
 def _quoted(name: Any) -> str:
@@ -624,7 +639,7 @@ def domain_paragraph(rows: Iterable[Mapping[str, Any]], *, domain: str, city_nam
     elif missing and vague:
         return text + f"{len(missing)}项目标暂无可用数据，{vague_text}，均见“数据缺口”。"
     elif missing:
-        text += "以上目标均暂无可用数据，见“数据缺口”。"
+        text += "所缺数据见“数据缺口”。"
     if vague:
         text += f"{vague_text}，见“数据缺口”。"
     return text
@@ -946,11 +961,11 @@ def problems_lead(rows: Iterable[Mapping[str, Any]], n_problems: int) -> str:
     Examples
     --------
     >>> problems_lead([{"status": "no_data"}, {"status": "on_track"}], 0)
-    '可以作出判断的1项目标中，没有落后于规划要求的指标；但另有1项目标缺少数据或无可核对的数值，无法确认是否落后，这本身是当前的主要问题。'
+    '可以作出判断的1项目标中，没有落后于规划要求的指标；但另有1项目标缺少数据或无可核对的数值，无法确认是否落后，数据缺失是当前最突出的问题。'
     >>> problems_lead([{"status": "off_track"}], 1)
     '以下1项目标落后于规划要求（按距目标的相对差距从大到小排列）：'
     >>> problems_lead([{"status": "no_data"}, {"status": "not_assessable"}], 0)
-    '2项目标均缺少数据或无可核对的数值，无法确认是否落后于规划要求，这本身是当前的主要问题。'
+    '2项目标均缺少数据或无可核对的数值，无法确认是否落后于规划要求，数据缺失是当前最突出的问题。'
     >>> problems_lead([{"status": "baseline", "before_plan": True, "plan_start_year": 2014},
     ...                {"status": "no_data", "before_plan": True}], 1)
     '本年度在规划实施之前，不作进度判断。另有1项目标缺少基期数据，尚不清楚与目标的差距。以下1项目标的基期水平距目标尚有差距，是规划实施中需要重点推进的（按距目标的相对差距从大到小排列）：'
@@ -983,10 +998,10 @@ def problems_lead(rows: Iterable[Mapping[str, Any]], n_problems: int) -> str:
     if unknown and judged:
         return (
             f"可以作出判断的{judged}项目标中，没有落后于规划要求的指标；但另有{unknown}项目标缺少数据或无可核对的数值，"
-            "无法确认是否落后，这本身是当前的主要问题。"
+            "无法确认是否落后，数据缺失是当前最突出的问题。"
         )
     if unknown:
-        return f"{unknown}项目标均缺少数据或无可核对的数值，无法确认是否落后于规划要求，这本身是当前的主要问题。"
+        return f"{unknown}项目标均缺少数据或无可核对的数值，无法确认是否落后于规划要求，数据缺失是当前最突出的问题。"
     return "所有目标均未落后于规划要求。"
 
 
@@ -1093,7 +1108,9 @@ def comparison_headline(card: Any, names: Mapping[str, str], year: int) -> str:
     >>> card = pd.DataFrame({"city": ["a", "a", "b"], "status": ["met", "no_data", "off_track"],
     ...                      "provisional": [False, False, False]})
     >>> comparison_headline(card, {"a": "甲市", "b": "乙市"}, 2015)
-    '2015年，各市可作出判断的目标数：甲市1项（共2项）、乙市1项（共1项）；确认已达标或进度正常的：甲市1项、乙市0项；落后于规划要求的：甲市0项、乙市1项。可判断的目标比例最高的是乙市。'
+    '2015年，各市可作出判断的目标数：甲市1项（共2项）、乙市1项（共1项）；确认已达标或进度正常的：甲市1项、乙市0项；落后于规划要求的：甲市0项、乙市1项。依据官方数据可作出判断的目标比例最高的是乙市。'
+    >>> comparison_headline(card.assign(provisional=[False, False, True]), {"a": "甲市", "b": "乙市"}, 2015).split("。")[-2]
+    '依据官方数据可作出判断的目标比例最高的是甲市'
     """
     rows = card.to_dict("records")
     judged, good, bad, total = {}, {}, {}, {}
@@ -1105,8 +1122,12 @@ def comparison_headline(card: Any, names: Mapping[str, str], year: int) -> str:
         good[label] = sum(b in ("已达标", "进度正常") for b in buckets)
         bad[label] = sum(b in ("未达标", "进度滞后") for b in buckets)
     before = [label for c, label in names.items() if baseline_report(r for r in rows if r.get("city") == c)]
-    running = [k for k in names.values() if k not in before and judged[k]]  # a baseline year is not ranked
-    best = max(running, key=lambda k: judged[k] / total[k] if total[k] else 0) if running else ""
+    # ranked on judgments resting on official figures only (a 待核实 one ranks nobody); a baseline year, a tie: no rank
+    confirmed = {k: judged[k] - sum(overview_bucket(r) == "待核实" for r in rows if names.get(r.get("city")) == k)
+                 for k in names.values()}
+    share = {k: confirmed[k] / total[k] for k in names.values() if k not in before and confirmed[k] and total[k]}
+    top = [k for k, v in share.items() if v == max(share.values())] if share else []
+    best = top[0] if len(top) == 1 else ""
     note = (
         f"{'、'.join(before)}{year}年在规划实施之前，只列示基期水平，不作进度判断，不计入已达标或进度正常。"
         if before
@@ -1120,9 +1141,10 @@ def comparison_headline(card: Any, names: Mapping[str, str], year: int) -> str:
         + "；落后于规划要求的："
         + "、".join(f"{k}{bad[k]}项" for k in names.values())
         + (
-            f"。可判断的目标比例最高的是{best}。"
+            f"。依据官方数据可作出判断的目标比例最高的是{best}。"
             if best
-            else ("。" if any(judged.values()) else "。各市目前均无法作出判断。")
+            else ("。" if any(confirmed.values()) else "。各市目前均没有依据官方数据的判断。" if any(judged.values())
+                  else "。各市目前均无法作出判断。")
         )
         + note
     )

@@ -560,7 +560,7 @@ def sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     ...     "source_section": ["三、（一）"], "source_item": ["1"], "source_clause": ["表内第1项"],
     ...     "value": [92.0], "year_assessed": [2015], "value_source": ["统计公报"], "value_basis": ["official"]})
     >>> sources_table(sc).iloc[0]["目标出处"]
-    '《工作方案》（郑政〔2014〕17号）三、（一） 第1项 表内第1项'
+    '《工作方案》（郑政〔2014〕17号）三、（一） 表内第1项'
     >>> pm = sc.assign(base_year=[2013], base_value=[108.0], base_value_basis=["plan_text"], base_value_source=[""])
     >>> sources_table(pm).iloc[0]["基期值及来源"]
     '2013年108（规划文本；规划文本（见目标出处））'
@@ -592,12 +592,22 @@ def target_clause(r: Mapping[str, Any]) -> str:
     --------
     >>> target_clause({"plan_title": "工作方案", "doc_number": "郑政〔2014〕17号", "source_section": "三、（一）",
     ...                "source_item": "1", "source_clause": "表内第1项"})
-    '《工作方案》（郑政〔2014〕17号）三、（一） 第1项 表内第1项'
+    '《工作方案》（郑政〔2014〕17号）三、（一） 表内第1项'
+    >>> target_clause({"source_section": "四、（五）", "source_item": "19", "source_clause": "第19项第2句"})
+    '四、（五） 第19项第2句'
+    >>> target_clause({"source_section": "二、总体目标", "source_item": "0", "source_clause": "末句"})
+    '二、总体目标 末句'
+
+    The item is left out where the clause already names it, and item 0 (the
+    text before a numbered list) is not an item a reader can find.
     """
     doc = f"《{r.get('plan_title')}》" if r.get("plan_title") else ""
     if r.get("doc_number"):
         doc += f"（{r.get('doc_number')}）"
-    item = f"第{r.get('source_item')}项" if r.get("source_item") not in (None, "") else ""
+    raw_item = str(r.get("source_item") or "").strip()
+    item = f"第{raw_item}项" if raw_item not in ("", "0", "nan") else ""
+    if item and item in str(r.get("source_clause") or ""):
+        item = ""
     clause = " ".join(
         str(x)
         for x in (r.get("source_section"), item, r.get("source_clause"))
@@ -1563,7 +1573,7 @@ def target_sources_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     ...     "kind": ["threshold"], "comparator": [">="], "target_value": [90.0], "unit": ["%"], "target_year": [2015],
     ...     "value": [float("nan")]})
     >>> target_sources_table(sc).iloc[0].tolist()
-    ['合格率', '≥90%（2015）', '《工作方案》（郑政〔2014〕17号）三、（一） 第1项 表内第1项']
+    ['合格率', '≥90%（2015）', '《工作方案》（郑政〔2014〕17号）三、（一） 表内第1项']
     """
     src = sources_table(scorecard)
     return pd.DataFrame(
@@ -1651,7 +1661,7 @@ def warnings_sentence(records: Iterable[Any]) -> str:
     Examples
     --------
     >>> warnings_sentence([])
-    '读取数据时没有校验提示。'
+    ''
     >>> warnings_sentence(["a.csv, row 3: a second official figure for z r 2020: ...", "b: changes by 80 % ..."])
     '读取数据时有2条校验提示：同一年份有两个官方数值1条（采用的数值见上表）、其他提示1条。'
     """
@@ -1662,8 +1672,8 @@ def warnings_sentence(records: Iterable[Any]) -> str:
         "should say": "数据说明不全",
     }
     lines = warning_lines(records)
-    if not lines:
-        return "读取数据时没有校验提示。"
+    if not lines:  # nothing to say (the report says once that there is nothing to check)
+        return ""
     counts: dict[str, int] = {}
     for text in lines:
         label = next((zh for key, zh in kinds.items() if key in text), "其他提示")
@@ -1697,6 +1707,9 @@ def common_indicator_lines(
     >>> common_indicator_lines({"p": {"郑州市": h.assign(value=12.0), "株洲市": e}}, {"p": "国家级质检中心数"},
     ...                        {"p": "count"}, {"p": "个"})[1]
     ['“国家级质检中心数”仅郑州市有数据（2015年12个），无法对比。']
+    >>> common_indicator_lines({"pm": {"郑州市": h.assign(basis="research", source_kind="academic")}},
+    ...                        {"pm": "PM2.5年均浓度"}, {"pm": "ug/m3"})[1]
+    ['“PM2.5年均浓度”仅郑州市有数据（2015年96微克/立方米，研究值（非官方）），无法对比。']
     """
     from qclib.report.narrative import format_value
 
@@ -1708,9 +1721,11 @@ def common_indicator_lines(
         elif len(have) == 1:
             ((city, h),) = have.items()
             last = h.iloc[-1]
+            what = basis_label(last.get("basis", "official"), last.get("source_kind", ""))
+            kind = "" if what in ("官方数据", "—") else f"，{what}"  # a research or copied figure says so
             lines.append(
                 f"“{names.get(iid, iid)}”仅{city}有数据（{int(last['year'])}年"
-                f"{format_value(last['value'], units.get(iid, ''), (measure_words or {}).get(iid, ''))}），无法对比。"
+                f"{format_value(last['value'], units.get(iid, ''), (measure_words or {}).get(iid, ''))}{kind}），无法对比。"
             )
     return charted, lines
 

@@ -64,7 +64,7 @@ def test_no_data_is_stated_plainly():
     assert "无数据" in narrative.indicator_sentence(row, 2015)
     para = narrative.domain_paragraph([row], domain="service", city_name_zh="郑州市", year=2015)
     # the target is counted here and named once, in the report's data-gap section
-    assert para == "2015年，郑州市服务质量领域共有1项目标指标，其中无数据1项。以上目标均暂无可用数据，见“数据缺口”。"
+    assert para == "2015年，郑州市服务质量领域共有1项目标指标，其中无数据1项。所缺数据见“数据缺口”。"
 
 
 def test_not_met_states_the_gap():

@@ -321,4 +321,5 @@ def test_data_request_sheet_is_written_and_loads_back(rendered, tmp_path):
 def test_a_report_counts_only_the_load_warnings_of_its_own_years(rendered):
     # the shipped data's two official figures are for 2020: the 2016 report shows no table of them, nor counts them
     text = _visible(rendered / "zhengzhou" / "2016" / "city_report.html")
-    assert "读取数据时没有校验提示。" in text and "同一年份有两个官方数值" not in text
+    assert "本年度没有需要核对的数据事项。" in text and "同一年份有两个官方数值" not in text
+    assert "读取数据时" not in text  # no sentence about checks that found nothing
