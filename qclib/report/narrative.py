@@ -697,7 +697,15 @@ JUDGED_STATUSES: tuple[str, ...] = ASSESSED_STATUSES
 
 
 def _names(rows: Sequence[Mapping[str, Any]], limit: int = 3) -> str:
-    """'“A”“B”“C”等5项' style list of target names (at most ``limit`` named)."""
+    """'“A”“B”“C”等5项' style list of target names (at most ``limit`` named; one more is named, not 等).
+
+    Examples
+    --------
+    >>> _names([{"name_zh": n} for n in "ABCD"]), _names([{"name_zh": n} for n in "ABCDE"])
+    ('“A”“B”“C”“D”', '“A”“B”“C”等5项')
+    """
+    if len(rows) == limit + 1:  # "“A”“B”“C”等4项" would leave out a single name
+        limit += 1
     names = "".join(_quoted(r.get("name_zh") or r.get("indicator_id")) for r in rows[:limit])
     return names + (f"等{len(rows)}项" if len(rows) > limit else "")
 
