@@ -1414,12 +1414,13 @@ def source_label(source: Any, kind: Any = "") -> str:
 COPY_KINDS: frozenset[str] = frozenset({"mirror", "aggregator"})
 
 
-#: Order of the credibility groups of the sources appendix.
+#: Order of the credibility groups of the sources appendix (a column of its rows, so not numbered: a report may have no
+#: row of the first group).
 CREDIBILITY_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("一、发布机构（政府文件、政府网站）", ("official_document", "official_site")),
-    ("二、新闻媒体与本单位填报", ("media", "analyst")),
-    ("三、学术文献", ("academic",)),
-    ("四、转载（非发布机构，待核实）", ("aggregator", "mirror")),
+    ("发布机构（政府文件、政府网站）", ("official_document", "official_site")),
+    ("新闻媒体与本单位填报", ("media", "analyst")),
+    ("学术文献", ("academic",)),
+    ("转载（非发布机构，待核实）", ("aggregator", "mirror")),
 )
 
 
@@ -1429,7 +1430,7 @@ def credibility_group(kind: Any) -> str:
     Examples
     --------
     >>> credibility_group("mirror")
-    '四、转载（非发布机构，待核实）'
+    '转载（非发布机构，待核实）'
     """
     for name, kinds in CREDIBILITY_GROUPS:
         if kind in kinds:
@@ -1446,7 +1447,7 @@ def sources_by_credibility(scorecard: pd.DataFrame) -> pd.DataFrame:
     ...     "value_source": ["http://a.cn/x", "seeds/000_fcc7a09923591210.txt — 《报道》"],
     ...     "value_source_kind": ["mirror", "media"], "value_basis": ["official", "official"]})
     >>> sources_by_credibility(sc)[["来源类别", "指标"]].values.tolist()
-    [['二、新闻媒体与本单位填报', '合格率'], ['四、转载（非发布机构，待核实）', 'PM2.5']]
+    [['新闻媒体与本单位填报', '合格率'], ['转载（非发布机构，待核实）', 'PM2.5']]
     """
     rows = []
     order = {name: i for i, (name, _) in enumerate(CREDIBILITY_GROUPS)}
