@@ -1710,7 +1710,7 @@ def common_indicator_lines(
     ['“国家级质检中心数”仅郑州市有数据（2015年12个），无法对比。']
     >>> common_indicator_lines({"pm": {"郑州市": h.assign(basis="research", source_kind="academic")}},
     ...                        {"pm": "PM2.5年均浓度"}, {"pm": "ug/m3"})[1]
-    ['“PM2.5年均浓度”仅郑州市有数据（2015年96微克/立方米，研究值（非官方）），无法对比。']
+    ['“PM2.5年均浓度”仅郑州市有数据（2015年96微克/立方米，研究值，非官方），无法对比。']
     """
     from qclib.report.narrative import format_value
 
@@ -1723,7 +1723,8 @@ def common_indicator_lines(
             ((city, h),) = have.items()
             last = h.iloc[-1]
             what = basis_label(last.get("basis", "official"), last.get("source_kind", ""))
-            kind = "" if what in ("官方数据", "—") else f"，{what}"  # a research or copied figure says so
+            plain = what.replace("（", "，").replace("）", "")  # no brackets inside the sentence's brackets
+            kind = "" if what in ("官方数据", "—") else f"，{plain}"  # a research or copied figure says so
             lines.append(
                 f"“{names.get(iid, iid)}”仅{city}有数据（{int(last['year'])}年"
                 f"{format_value(last['value'], units.get(iid, ''), (measure_words or {}).get(iid, ''))}{kind}），无法对比。"
