@@ -116,16 +116,32 @@ def floor_seconds(engine: DaskEngine, root: Path, repeat: int) -> list[float]:
 
 SPIN = "import time\nt = time.perf_counter()\nx = 0\nfor i in range(20_000_000):\n    x += i\nprint(time.perf_counter() - t)\n"
 
+#: A loop that works like a report (pandas frames of strings, filtering, pickling: memory and caches, not only the CPU).
+SPIN_MEMORY = """\
+import pickle, time
+import numpy as np, pandas as pd
+rng = np.random.default_rng(0)
+df = pd.DataFrame({"city": rng.choice([f"c{i}" for i in range(337)], 20000), "v": rng.random(20000),
+                   "s": [f"source {i}" for i in range(20000)]})
+t = time.perf_counter()
+for i in range(40):
+    part = df.loc[df["city"].isin([f"c{i}", "c1"])].to_dict("records")
+    pickle.loads(pickle.dumps(df))
+    df.groupby("city")["v"].mean()
+print(time.perf_counter() - t)
+"""
 
-def parallel_ceiling(repeat: int = 3) -> float:
-    """What 2 processes get from this machine at all: 2 × (one CPU-bound loop alone) / (the same loop, two at once).
+
+def parallel_ceiling(repeat: int = 3, code: str = SPIN) -> float:
+    """What 2 processes get from this machine at all: 2 × (one loop alone) / (the same loop, two at once).
 
     2.0 on two idle, independent cores; less where the cores are shared
-    (virtual CPUs, other load, turbo limits).  Medians of ``repeat`` rounds.
+    (virtual CPUs, other load, turbo limits) or, for :data:`SPIN_MEMORY`,
+    where the two compete for memory and caches.  Medians of ``repeat`` rounds.
     """
 
     def spin(n: int) -> list[float]:
-        procs = [subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.PIPE, text=True) for _ in range(n)]
+        procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(n)]
         return [float(p.communicate()[0]) for p in procs]
 
     alone = statistics.median(spin(1)[0] for _ in range(repeat))
@@ -268,12 +284,13 @@ def main() -> None:
                 "like the reports)"
             )
             per1 = m if jobs == 1 else per1
-        ceiling = parallel_ceiling()
+        ceiling, memory_ceiling = parallel_ceiling(), parallel_ceiling(code=SPIN_MEMORY)
         print(
             f"speed-up jobs=2 vs jobs=1: {walls[1] / walls[2]:4.2f}x for the whole run, {renders[1] / renders[2]:4.2f}x "
             f"for the rendering alone ({renders[1]:.1f} s vs {renders[2]:.1f} s; the rest, {walls[1] - renders[1]:.1f} s, "
             f"is the client loading and validating once and writing the scorecards, index and manifest); "
-            f"on {os.cpu_count()} cores, whose own ceiling for 2 processes (a CPU-bound loop, measured now) is {ceiling:4.2f}x"
+            f"on {os.cpu_count()} cores, whose own ceiling for 2 processes (measured now) is {ceiling:4.2f}x for a CPU-bound "
+            f"loop and {memory_ceiling:4.2f}x for a pandas loop (frames, filters, pickles: like a report)"
         )
         n = 337 * 10
         for workers in (16, 64):
