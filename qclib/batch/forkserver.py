@@ -88,6 +88,7 @@ def kernel_options(parent: int) -> list[str]:
     """
     return [f"--IPKernelApp.parent_handle={parent}", "--HistoryManager.hist_file=:memory:"]
 
+
 #: The inline backend a kernel selects (ipykernel sets it before matplotlib is imported; so must the template).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 

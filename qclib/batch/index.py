@@ -108,7 +108,6 @@ def _cell(status: str, label: str, value: Any) -> str:
     return f'<td class="{cls}" data-label="{html.escape(label)}">{html_text(value)}</td>'
 
 
-
 def _row(kind: str, e: Mapping[str, Any], root: Path, names: Mapping[str, str]) -> str:
     p = e.get("parameters", {})
     who = (

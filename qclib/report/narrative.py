@@ -1107,6 +1107,15 @@ def next_steps(rows: Iterable[Mapping[str, Any]], *, year: int) -> list[str]:
     return out
 
 
+def _ranking_sentence(best: str, any_confirmed: bool, any_judged: bool) -> str:
+    """The end of :func:`comparison_headline`: who ranks first, or why nobody does."""
+    if best:
+        return f"。依据官方数据可作出判断的目标比例最高的是{best}。"
+    if any_confirmed:  # a tie
+        return "。"
+    return "。各市目前均没有依据官方数据的判断。" if any_judged else "。各市目前均无法作出判断。"
+
+
 def comparison_headline(card: Any, names: Mapping[str, str], year: int) -> str:
     """One comparative sentence for the comparison report: judged targets and confirmed results per city.
 
@@ -1131,8 +1140,10 @@ def comparison_headline(card: Any, names: Mapping[str, str], year: int) -> str:
         bad[label] = sum(b in ("未达标", "进度滞后") for b in buckets)
     before = [label for c, label in names.items() if baseline_report(r for r in rows if r.get("city") == c)]
     # ranked on judgments resting on official figures only (a 待核实 one ranks nobody); a baseline year, a tie: no rank
-    confirmed = {k: judged[k] - sum(overview_bucket(r) == "待核实" for r in rows if names.get(r.get("city")) == k)
-                 for k in names.values()}
+    confirmed = {
+        k: judged[k] - sum(overview_bucket(r) == "待核实" for r in rows if names.get(r.get("city")) == k)
+        for k in names.values()
+    }
     share = {k: confirmed[k] / total[k] for k in names.values() if k not in before and confirmed[k] and total[k]}
     top = [k for k, v in share.items() if v == max(share.values())] if share else []
     best = top[0] if len(top) == 1 else ""
@@ -1148,11 +1159,6 @@ def comparison_headline(card: Any, names: Mapping[str, str], year: int) -> str:
         + "、".join(f"{k}{good[k]}项" for k in names.values())
         + "；落后于规划要求的："
         + "、".join(f"{k}{bad[k]}项" for k in names.values())
-        + (
-            f"。依据官方数据可作出判断的目标比例最高的是{best}。"
-            if best
-            else ("。" if any(confirmed.values()) else "。各市目前均没有依据官方数据的判断。" if any(judged.values())
-                  else "。各市目前均无法作出判断。")
-        )
+        + _ranking_sentence(best, any(confirmed.values()), any(judged.values()))
         + note
     )

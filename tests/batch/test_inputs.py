@@ -61,7 +61,9 @@ def test_a_reports_slice_scores_and_reads_as_the_whole_catalog_for_every_run_rep
                 shared.observations.loc[shared.observations["city"] == c],
             )
         assert part.load_warnings == shared.load_warnings
-        assert prepared.scorecard_slice(part, cities, year).keys() == prepared.scorecard_slice(shared, cities, year).keys()
+        assert (
+            prepared.scorecard_slice(part, cities, year).keys() == prepared.scorecard_slice(shared, cities, year).keys()
+        )
         for key, (frame, recorded) in prepared.scorecard_slice(part, cities, year).items():
             full, full_recorded = prepared.scorecard_slice(shared, cities, year)[key]
             pd.testing.assert_frame_equal(frame, full)
