@@ -732,9 +732,16 @@ def _yes_no(value: Any) -> str:
 
 # --------------------------------------------------------------------------- comparison
 def targets_side_by_side(
-    targets: pd.DataFrame, cities: Sequence[str], names: Mapping[str, str] | None = None
+    targets: pd.DataFrame,
+    cities: Sequence[str],
+    names: Mapping[str, str] | None = None,
+    indicator_names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Each indicator's targets in several cities, side by side.
+
+    A row is one indicator: it is named as the indicator registry names it
+    (``indicator_names``; the cities' plans may each word the target their
+    own way), and its 领域 lists every domain the cities' plans file it under.
 
     Parameters
     ----------
@@ -744,6 +751,8 @@ def targets_side_by_side(
         City ids (columns, in this order).
     names : mapping, optional
         City id → display name.
+    indicator_names : mapping, optional
+        Indicator id → its registry name (else the first city's target name).
 
     Returns
     -------
@@ -767,6 +776,9 @@ def targets_side_by_side(
     >>> r = targets_side_by_side(t2, ["a"]).iloc[0]
     >>> r["指标"], r["a"]
     ('污水处理率', '市区：≥95%（2015）；县（市）：≥85%（2015）')
+    >>> t3 = t.assign(domain=["service", "product"], name_zh=["示范区称号", "创建示范区"])
+    >>> targets_side_by_side(t3, ["a", "b"], indicator_names={"x": "知名品牌示范区数"}).iloc[0][["领域", "指标"]].tolist()
+    ['产品质量、服务质量', '知名品牌示范区数']
     """
     names = dict(names or {})
     sel = targets.loc[targets["city"].isin(list(cities))]
@@ -778,10 +790,11 @@ def targets_side_by_side(
         several_scopes = "scope" in grp.columns and grp["scope"].map(_scope_key).nunique() > 1
         if several_scopes:  # e.g. 污水处理率（市区） and （县（市））: one row, scopes in the cells
             name = re.sub(r"（[^（）]*(（[^（）]*）)?[^（）]*）$", "", str(name)) or name
+        domains = sorted(set(grp["domain"]), key=lambda d: order.get(d, 99))
         row: dict[str, Any] = {
-            "_o": order.get(first["domain"], 99),
-            "领域": DOMAIN_NAMES_ZH.get(first["domain"], first["domain"]),
-            "指标": name,
+            "_o": order.get(domains[0], 99),
+            "领域": "、".join(DOMAIN_NAMES_ZH.get(d, d) for d in domains),
+            "指标": (indicator_names or {}).get(iid) or name,
         }
         texts = {}
         for c in cities:
