@@ -356,7 +356,17 @@ def plot_indicator_history(
         ax = new_chart()
     for i, (name, ref) in enumerate((references or {}).items()):
         r = ref.drop_duplicates("year", keep="last").sort_values("year")
-        ax.plot(r["year"], r["value"], color="0.6", lw=1, ls=(0, (1, 1 + i)), marker=".", label=name)
+        ax.plot(r["year"], r["value"], color="0.45", lw=1, ls=(0, (1, 1 + i)), marker="o", ms=4, label=name)
+        if not r.empty:  # its latest figure is labelled, like the city's: a reader compares the two numbers
+            ax.annotate(
+                _fmt(float(r["value"].iloc[-1])),
+                (r["year"].iloc[-1], r["value"].iloc[-1]),
+                textcoords="offset points",
+                xytext=(0, -12),
+                ha="center",
+                fontsize=CHART_FONT_PT["annotation"],
+                color="0.35",
+            )
     h = history.drop_duplicates("year", keep="last").sort_values("year")
     # research figures (a study's monitoring average) and figures known only from a copy site are
     # not official values: drawn as open markers of their own, never joined to the official line
