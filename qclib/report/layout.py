@@ -143,11 +143,19 @@ def status_key(text: str) -> str | None:
     --------
     >>> status_key("未达标"), status_key("√ 已达标"), status_key("未达标的指标")
     ('not_met', 'met', None)
+
+    A judged status resting on a figure that is not official is 待核实, with
+    its symbol and colour (the 状态 column writes it "已达标（待核实）"):
+
+    >>> status_key("已达标（待核实）"), status_key("规划前已达到目标值（待核实）"), status_key("某某（待核实）")
+    ('pending', 'pending', None)
     """
     t = text.strip()
     for symbol in set(STATUS_SYMBOLS.values()):
         if t.startswith(symbol + " "):
             t = t[len(symbol) + 1 :]
+    if t.endswith("（待核实）") and t[: -len("（待核实）")] in STATUS_TEXT_KEYS:
+        return "pending"
     return STATUS_TEXT_KEYS.get(t)
 
 
