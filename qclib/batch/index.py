@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from qclib.atomic import atomic_write_text
+from qclib.batch.manifest import int_counts
 from qclib.constants import DOMAIN_NAMES_ZH
 from qclib.report.escape import CSP_META, html_text
 
@@ -26,9 +27,6 @@ INDEX_COLUMNS: tuple[tuple[str, str], ...] = (
     ("provisional", "待核实"),
     ("cannot_judge", "无法判断"),
 )
-
-#: Statuses of an older manifest without headline counts (their counts are shown as they are).
-INDEX_STATUSES: tuple[str, ...] = ("met", "on_track", "off_track", "not_met")
 
 #: Columns of a running plan (shown as — for a baseline-year report) and of a figure from before the plan
 #: (shown as — for a report without one).
@@ -78,17 +76,13 @@ def _all_before_plan(h: Mapping[str, Any]) -> bool:
 
 
 def _cells(e: Mapping[str, Any]) -> str:
-    """The headline cells of one report (older manifests: the status counts, 待核实 unknown).
+    """The headline cells of one report; — throughout when the manifest has no headline for it.
 
     A baseline-year report has no pace columns (—); a report without a figure from before the
-    plan has no baseline columns (—).
+    plan has no baseline columns (—).  The raw status ``counts`` are never shown instead: their
+    已达标 includes the figures that are not official (待核实 in the headline).
     """
-    h = e.get("headline")
-    if not h:
-        c = e.get("counts") or {}
-        h = {k: c.get(k, "—") for k in INDEX_STATUSES} | {"provisional": "—"}
-        h["cannot_judge"] = (c.get("no_data", 0) + c.get("not_assessable", 0)) if c else "—"
-    h = dict(h)
+    h: dict[str, Any] = dict(int_counts(e.get("headline")) or {})
     if _all_before_plan(h):
         h |= dict.fromkeys(_PACE_KEYS, "—")
     elif not (isinstance(h.get("before_plan"), int) and h["before_plan"] > 0):

@@ -207,6 +207,16 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
     --------
     >>> read_manifest("/nonexistent/manifest.json")["reports"]
     {}
+
+    A report entry that is not a mapping (a hand-edited file) is dropped: that
+    report runs again, as if it had never run.  The same goes for a
+    ``last_run`` that is not a mapping.
+
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "manifest.json")
+    >>> _ = open(p, "w").write('{"reports": {"a/2015": ["x"], "b/2015": {"status": "ok"}}, "last_run": 3}')
+    >>> m = read_manifest(p); list(m["reports"]), m["last_run"]
+    (['b/2015'], {})
     """
     p = Path(path)
     try:
@@ -216,7 +226,9 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("reports"), dict):
         data = {}
     data.setdefault("manifest_version", MANIFEST_VERSION)
-    data.setdefault("reports", {})
+    data["reports"] = {k: v for k, v in data.get("reports", {}).items() if isinstance(v, dict)}
+    if not isinstance(data.get("last_run", {}), dict):
+        data["last_run"] = {}
     return data
 
 
@@ -257,3 +269,22 @@ def write_manifest(
     data["reports"] = dict(sorted(reports.items()))
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
     return data
+
+
+def int_counts(value: Any) -> dict[str, int] | None:
+    """Counts read back from a manifest: a mapping of names to integers, else None (a hand-edited file).
+
+    A report's ``counts`` and ``headline`` are reused when nothing changed; a
+    value that is not a count is dropped (the index shows —), never trusted.
+
+    Examples
+    --------
+    >>> int_counts({"met": 2}), int_counts({"met": "2"}), int_counts([1]), int_counts({})
+    ({'met': 2}, None, None, None)
+    """
+    ok = (
+        isinstance(value, dict)
+        and value
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value.values())
+    )
+    return dict(value) if ok else None

@@ -64,6 +64,7 @@ from qclib.batch.manifest import (
     digest,
     git_commit,
     hash_files,
+    int_counts,
     read_manifest,
     sha256_file,
     utc_now,
@@ -1354,8 +1355,7 @@ def export_scorecards(
         except Exception as exc:  # recorded per report; the others are still exported
             errors[spec.key] = {"stage": "scorecard", **_error_fields(exc)}
             continue
-        vc = sc["status"].value_counts()
-        counts[spec.key] = {s: int(vc.get(s, 0)) for s in STATUSES}
+        counts[spec.key] = status_counts(sc)
         headlines[spec.key] = headline_counts(sc)
         frames.setdefault(spec.year, []).append(sc.assign(year=spec.year))
     for spec in specs:
@@ -1393,15 +1393,33 @@ def _comparison_counts(
                 if spec.data_paths not in inputs_cache:
                     inputs_cache[spec.data_paths] = load_report_inputs(pdir, list(spec.data_paths))
                 sc = inputs_cache[spec.data_paths].scorecard(c, spec.year)
-                vc = sc["status"].value_counts()
-                counts[key] = {s: int(vc.get(s, 0)) for s in STATUSES}
+                counts[key] = status_counts(sc)
                 headlines[key] = headline_counts(sc)
     except Exception:  # a city without targets or inputs that fail: the comparison shows no counts
         return
-    cities = spec.parameters["cities"]
-    counts[spec.key] = {s: sum(counts[f"{c}/{spec.year}"][s] for c in cities) for s in STATUSES}
-    heads = [headlines[f"{c}/{spec.year}"] for c in cities]
-    headlines[spec.key] = {k: sum(h[k] for h in heads) for k in heads[0]}
+    _sum_cities(spec, counts, headlines)
+
+
+def status_counts(scorecard: Any) -> dict[str, int]:
+    """Status → number of targets (every status of :data:`~qclib.constants.STATUSES`, 0 when absent).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> status_counts(pd.DataFrame({"status": ["met", "met", "no_data"]}))["met"]
+    2
+    """
+    vc = scorecard["status"].value_counts()
+    return {s: int(vc.get(s, 0)) for s in STATUSES}
+
+
+def _sum_cities(spec: ReportSpec, counts: dict[str, dict[str, int]], headlines: dict[str, dict[str, int]]) -> None:
+    """A comparison's counts and headline: the sums over its cities' (all of them known, else none)."""
+    keys = [f"{c}/{spec.year}" for c in spec.parameters.get("cities", [])]
+    if not keys or not all(k in counts and k in headlines for k in keys):
+        return
+    counts[spec.key] = {s: sum(counts[k].get(s, 0) for k in keys) for s in STATUSES}
+    headlines[spec.key] = {h: sum(headlines[k].get(h, 0) for k in keys) for h in headlines[keys[0]]}
 
 
 def headline_counts(scorecard: Any) -> dict[str, int]:
@@ -1760,8 +1778,8 @@ def run_reports(
         written = []
         counts, headlines = _counts_without_export(specs, computed, previous)
     elif _export_unchanged(previous_manifest, export_key, specs):
-        counts = {s.key: previous[s.key]["counts"] for s in specs if previous.get(s.key, {}).get("counts")}
-        headlines = {s.key: previous[s.key]["headline"] for s in specs if previous.get(s.key, {}).get("headline")}
+        counts = {s.key: c for s in specs if (c := int_counts((previous.get(s.key) or {}).get("counts")))}
+        headlines = {s.key: h for s in specs if (h := int_counts((previous.get(s.key) or {}).get("headline")))}
         written = [PROJ_ROOT / p for p in previous_manifest["last_run"].get("scorecards", [])]
     else:
         counts, written, headlines = _export(specs, results, processed, pdir, loaded, computed)
@@ -1940,25 +1958,23 @@ def _counts_without_export(
     (1, 1)
     >>> _counts_without_export([spec], {}, {"zz/2015": {"counts": {"met": 2}, "headline": {"met": 2}}})[1]
     {'zz/2015': {'met': 2}}
+    >>> _counts_without_export([spec], {}, {"zz/2015": {"counts": {"met": "2"}, "headline": None}})  # hand-edited
+    ({}, {})
     """
     counts: dict[str, dict[str, int]] = {}
     headlines: dict[str, dict[str, int]] = {}
     for spec in specs:
         if spec.key in computed:
-            vc = computed[spec.key]["status"].value_counts()
-            counts[spec.key] = {st: int(vc.get(st, 0)) for st in STATUSES}
+            counts[spec.key] = status_counts(computed[spec.key])
             headlines[spec.key] = headline_counts(computed[spec.key])
             continue
-        old = previous.get(spec.key) or {}
-        if old.get("counts"):
-            counts[spec.key] = old["counts"]
-        if old.get("headline"):
-            headlines[spec.key] = old["headline"]
+        old = previous.get(spec.key) if isinstance(previous.get(spec.key), dict) else {}
+        kept_counts, kept_head = int_counts(old.get("counts")), int_counts(old.get("headline"))
+        if kept_counts and kept_head:  # both or neither: the index reads the headline, the manifest both
+            counts[spec.key], headlines[spec.key] = kept_counts, kept_head
     for spec in specs:
-        keys = [f"{c}/{spec.year}" for c in spec.parameters.get("cities", [])] if spec.kind == "comparison" else []
-        if keys and spec.key not in headlines and all(k in headlines and k in counts for k in keys):
-            counts[spec.key] = {st: sum(counts[k].get(st, 0) for k in keys) for st in STATUSES}
-            headlines[spec.key] = {h: sum(headlines[k].get(h, 0) for k in keys) for h in headlines[keys[0]]}
+        if spec.kind == "comparison" and spec.key not in headlines:
+            _sum_cities(spec, counts, headlines)
     return counts, headlines
 
 

@@ -765,3 +765,22 @@ def test_an_up_to_date_run_removes_a_killed_runs_temporary_files(tmp_path, fake)
     live.write_text("busy", encoding="utf-8")
     summary = run_reports("zhengzhou", "2015", **run_kw(tmp_path))
     assert summary.count("skipped") == 1 and not dead.exists() and live.exists()
+
+
+def test_a_hand_edited_manifest_neither_breaks_the_run_nor_shows_counts_it_cannot_trust(tmp_path, fake):
+    import re
+
+    run_reports("zhengzhou", "2015", **run_kw(tmp_path))
+    path = tmp_path / "reports/manifest.json"
+    m = json.loads(path.read_text(encoding="utf-8"))
+    m["reports"]["zhengzhou/2015"]["headline"] = {"met": "lots"}  # not a count
+    m["reports"]["zhengzhou/2015"]["counts"] = {"met": 3}  # raw counts: never shown in place of a headline
+    m["reports"]["comparison/2015"] = ["broken"]  # not an entry
+    m["last_run"] = "yesterday"
+    path.write_text(json.dumps(m), encoding="utf-8")
+    summary = run_reports("zhengzhou", "2015", **run_kw(tmp_path))  # nothing changed: every report skipped
+    assert summary.exit_code == 0
+    index = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
+    row = re.search(r'<td class="who">2015</td>.*?</tr>', index).group(0)
+    assert "lots" not in row and ">3<" not in row
+    assert set(re.findall(r'data-label="[^"]*">([^<]*)</td>', row)) == {"—"}
