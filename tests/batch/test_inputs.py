@@ -170,3 +170,17 @@ def test_the_real_report_shows_the_same_with_prepared_inputs_as_stand_alone(tmp_
     assert _shown(nbformat.reads(warm["outputs"]["city_report.ipynb"].decode(), as_version=4)) == shown
     # the load warnings reach the report through the prepared route too (the shipped data raise two)
     assert any("同一年份有两个官方数值" in str(s) for s in shown)
+
+
+def test_preparing_every_run_report_leaves_the_workers_cached_inputs_as_they_were(tmp_path, shared):
+    # the worker keeps the run's inputs across its reports: a report that changed them would change the next
+    blob = prepared.dumps_shared(shared)
+    prepared._LOADED.clear()
+    before = pickle.dumps(prepared._shared_inputs(blob))
+    cfg = runner.load_run_config()
+    for city, years in cfg.city_years.items():
+        for year in years:
+            prepared.prepare_report_inputs(tmp_path / "in.pickle", blob, [city], year)
+    for year in cfg.comparison_years:
+        prepared.prepare_report_inputs(tmp_path / "in.pickle", blob, list(cfg.comparison_cities), year)
+    assert pickle.dumps(prepared._shared_inputs(blob)) == before
