@@ -1968,7 +1968,7 @@ def _counts_without_export(
             counts[spec.key] = status_counts(computed[spec.key])
             headlines[spec.key] = headline_counts(computed[spec.key])
             continue
-        old = previous.get(spec.key) if isinstance(previous.get(spec.key), dict) else {}
+        old = previous.get(spec.key) or {}  # entries are mappings (read_manifest drops the others)
         kept_counts, kept_head = int_counts(old.get("counts")), int_counts(old.get("headline"))
         if kept_counts and kept_head:  # both or neither: the index reads the headline, the manifest both
             counts[spec.key], headlines[spec.key] = kept_counts, kept_head
