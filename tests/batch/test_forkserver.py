@@ -56,7 +56,7 @@ PROBE = (
     "import os, sys, random, matplotlib\n"
     "print(os.getpid(), os.getppid(), os.getpgid(0), 'seaborn' in sys.modules, 'qclib.report.tables' in sys.modules,"
     " matplotlib.get_backend(), 'left_over' in dir(), random.random(), os.getcwd(),"
-    " 'ipykernel.debugger' in sys.modules, get_ipython().history_manager.hist_file)\n"
+    " 'ipykernel.debugger' in sys.modules, get_ipython().history_manager.hist_file, __import__('gc').get_freeze_count() > 0)\n"
     "left_over = 1"
 )
 
@@ -77,7 +77,8 @@ def test_each_report_gets_a_fresh_forked_kernel_with_the_libraries_imported(serv
         assert p1[3:7] == ["True", "True", "module://matplotlib_inline.backend_inline", "False"]
         assert p1[7] != p2[7], "random seeds are not shared with the template or the other kernel"
         assert (p1[8], p2[8]) == (str(f1), str(f2)), "each in its report's private folder"
-        assert p1[9:] == ["True", ":memory:"], "the kernel's own imports done by the template; no history file"
+        assert p1[9:11] == ["True", ":memory:"], "the kernel's own imports done by the template; no history file"
+        assert p1[11] == "True", "the template's objects are frozen: a kernel's collector leaves their pages alone"
         assert _run(km1, EXIT_CODE)["text"] == "3"
     finally:
         eng.release_kernel(f1, km1)
