@@ -78,5 +78,15 @@ def restore(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(restore_text)
+            quoted = _quoted(out[col])
+            if quoted.any():  # most columns have no quoted cell: nothing to map (a national file has ~10^5 cells)
+                out.loc[quoted, col] = out.loc[quoted, col].map(restore_text)
     return out
+
+
+def _quoted(column: pd.Series) -> pd.Series:
+    """Which cells are text beginning with ``'`` (the only ones :func:`restore_text` may change)."""
+    try:
+        return column.str.startswith("'").fillna(False).astype(bool)
+    except AttributeError:  # no text in the column at all
+        return pd.Series(False, index=column.index)

@@ -59,3 +59,19 @@ def test_observation_file_written_neutralised_loads_the_original_source(tmp_path
     path = tmp_path / "o.csv"
     neutralise(df).to_csv(path, index=False)
     assert read_table(path)["source"].tolist() == ["=公报"]
+
+
+def test_restore_changes_only_quoted_text_in_mixed_and_empty_columns():
+    df = pd.DataFrame(
+        {
+            "mixed": ["'=1+1", 3, None, "'plain"],  # text, a number, a missing cell, a quote that hid no formula
+            "text": pd.Series(["'+x", "y", None, "'@z"], dtype="string"),
+            "empty": [None, None, None, None],
+            "number": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    out = restore(df)
+    assert out["mixed"].tolist() == ["=1+1", 3, None, "'plain"]
+    assert out["text"].tolist()[:2] == ["+x", "y"] and pd.isna(out["text"][2]) and out["text"][3] == "@z"
+    assert out["empty"].isna().all() and out["number"].equals(df["number"])
+    assert df["mixed"].tolist()[0] == "'=1+1", "the frame given is not changed"
