@@ -1715,7 +1715,7 @@ def run_reports(
     pdir = _params_folder(params_dir)
     code = code_hash()
     previous_manifest = read_manifest(root / "manifest.json")
-    names, names_cache = cached_city_names(pdir, (previous_manifest.get("last_run") or {}).get("city_names"))
+    names_before = (previous_manifest.get("last_run") or {}).get("city_names")
     hashes: dict[Path, dict[str, str]] = {}
     components = {s.key: cache_components(s, params_dir=pdir, code=code, hashed=hashes) for s in specs}
     reasons = {s.key: rerun_reason(s, components[s.key], force=force, formats=fmts) for s in specs}
@@ -1729,6 +1729,8 @@ def run_reports(
         ]
         return RunSummary(out)
 
+    if not to_run:  # else read from the catalog the run loads
+        names, names_cache = cached_city_names(pdir, names_before)
     started, t0 = utc_now(), time.perf_counter()
     prog = _Progress(len(specs), stream, bar)
     for s in specs:
@@ -1760,10 +1762,12 @@ def run_reports(
         if to_run:
             n_sets = len({s.data_paths for s in specs})
             loaded, bad = _validated_inputs(to_run, pdir, n_sets)  # a bad data file or catalog stops the run here
+            names, names_cache = cached_city_names(pdir, names_before, known=_catalog_names(loaded))
             for s in [s for s in to_run if s.data_paths in bad]:
                 error = {"stage": "inputs", **_error_fields(bad[s.data_paths]), "evalue": str(bad[s.data_paths])}
                 record({"key": s.key}, {"status": "failed", "duration_s": 0.0, "error": error})
             runnable = [s for s in to_run if s.data_paths not in bad]
+            runnable = longest_first(runnable, _previous_durations(previous_manifest), _target_counts(runnable, loaded))
             tasks = _tasks(runnable, components, names, pdir, kernel_name, timeout, fmts, loaded)
             with engine:
                 engine_info = engine.describe()
@@ -1834,6 +1838,76 @@ def engine_label(info: Mapping[str, Any]) -> str:
     return f"{name} {info['address']}" if info.get("address") else name
 
 
+def report_cities(spec: ReportSpec) -> list[str]:
+    """The catalog cities a report reads: its city, or a comparison's cities.
+
+    Examples
+    --------
+    >>> report_cities(ReportSpec("comparison", "comparison/2015", Path("c.ipynb"), {"cities": ["a", "b"]}, Path(".")))
+    ['a', 'b']
+    """
+    return [spec.parameters["city"]] if spec.kind == "city" else list(spec.parameters["cities"])
+
+
+def longest_first(
+    specs: Sequence[ReportSpec], durations: Mapping[str, float], sizes: Mapping[str, int]
+) -> list[ReportSpec]:
+    """The reports in the order they are handed to the workers: the longest first.
+
+    Longest-processing-time-first scheduling: when the long reports start
+    first, the run ends on short ones, and no worker waits long for the last
+    report of another.  A report's expected time is its duration in the
+    previous run (``durations``, seconds); a report without one (new, or
+    failed before) goes first, by ``sizes`` (its targets), largest first.
+    Ties keep the given order.
+
+    Examples
+    --------
+    >>> mk = lambda k: ReportSpec("city", k, Path("n.ipynb"), {"city": k.split("/")[0]}, Path("."))
+    >>> specs = [mk("a/2015"), mk("b/2015"), mk("c/2015"), mk("d/2015")]
+    >>> [s.key for s in longest_first(specs, {"a/2015": 0.5, "b/2015": 0.9}, {"c/2015": 10, "d/2015": 30})]
+    ['d/2015', 'c/2015', 'b/2015', 'a/2015']
+    """
+
+    def expected(spec: ReportSpec) -> tuple[int, float]:
+        if spec.key in durations:
+            return (0, float(durations[spec.key]))
+        return (1, float(sizes.get(spec.key, 0)))
+
+    return sorted(specs, key=expected, reverse=True)
+
+
+def _catalog_names(loaded: Mapping[tuple[Path, ...], Any]) -> dict[str, str]:
+    """City id → Chinese name, from the catalogs the run loaded (the names its city files give)."""
+    names: dict[str, str] = {}
+    for got in loaded.values():
+        for city, entry in got.catalog.cities.items():
+            name = (entry.get("city") or {}).get("name_zh")
+            if isinstance(name, str) and name:
+                names[city] = name
+    return names
+
+
+def _previous_durations(manifest: Mapping[str, Any]) -> dict[str, float]:
+    """Seconds each report took in the previous run, for those that rendered (``ok``)."""
+    out: dict[str, float] = {}
+    for key, entry in (manifest.get("reports") or {}).items():
+        seconds = entry.get("duration_s") if entry.get("status") == "ok" else None
+        if isinstance(seconds, (int, float)) and not isinstance(seconds, bool):
+            out[key] = float(seconds)
+    return out
+
+
+def _target_counts(specs: Sequence[ReportSpec], loaded: Mapping[tuple[Path, ...], Any]) -> dict[str, int]:
+    """Each report's number of targets (its cities' plans), where its inputs were loaded."""
+    per_city = {paths: got.catalog.targets["city"].value_counts().to_dict() for paths, got in loaded.items()}
+    return {
+        s.key: int(sum(per_city[s.data_paths].get(c, 0) for c in report_cities(s)))
+        for s in specs
+        if s.data_paths in per_city
+    }
+
+
 def _tasks(
     to_run: Sequence[ReportSpec],
     components: Mapping[str, Mapping[str, Any]],
@@ -1856,7 +1930,10 @@ def _tasks(
     from qclib.batch import inputs as prepared
 
     texts: dict[Path, str] = {}
-    shared: dict[tuple[Path, ...], tuple[Any, bytes] | None] = {}
+    shared: dict[tuple[Path, ...], bytes | None] = {}
+    run_cities: dict[tuple[Path, ...], set[str]] = {}
+    for s in to_run:
+        run_cities.setdefault(s.data_paths, set()).update(report_cities(s))
     cities: list[str] | None
     for s in to_run:
         if s.notebook not in texts:
@@ -1867,13 +1944,14 @@ def _tasks(
             if s.data_paths not in shared:
                 try:
                     got = (loaded or {}).get(s.data_paths) or prepared.load_shared(pdir, s.data_paths)
-                    shared[s.data_paths] = (got, prepared.dumps_shared(got))
+                    # what this run's reports read of it (all of it for a national run): less to send and unpickle
+                    sent = prepared.report_slice(got, sorted(run_cities[s.data_paths]))
+                    shared[s.data_paths] = prepared.dumps_shared(sent)
                 except QclibError:
                     shared[s.data_paths] = None
-            entry = shared[s.data_paths]
-            if entry is not None:
-                cities = [s.parameters["city"]] if s.kind == "city" else list(s.parameters["cities"])
-                blob = entry[1]
+            blob = shared[s.data_paths]
+            if blob is not None:
+                cities = report_cities(s)
         task = make_task(
             s,
             components[s.key],
@@ -2099,11 +2177,14 @@ def city_names(params_dir: str | Path | None = None) -> dict[str, str]:
     return out
 
 
-def cached_city_names(params_dir: str | Path | None, cache: Any = None) -> tuple[dict[str, str], dict[str, list[str]]]:
+def cached_city_names(
+    params_dir: str | Path | None, cache: Any = None, known: Mapping[str, str] | None = None
+) -> tuple[dict[str, str], dict[str, list[str]]]:
     """:func:`city_names`, parsing only the city files that changed since ``cache`` was made.
 
     A national catalog has hundreds of city files; a no-change run reads their
-    hashes, not their YAML.
+    hashes, not their YAML, and a run that has loaded the catalog takes the
+    names it read (``known``) instead of parsing every file a second time.
 
     Parameters
     ----------
@@ -2112,6 +2193,9 @@ def cached_city_names(params_dir: str | Path | None, cache: Any = None) -> tuple
     cache : mapping, optional
         City id → ``[sha256 of its file, name]`` from an earlier run (the
         manifest's ``last_run.city_names``); anything else is ignored.
+    known : mapping, optional
+        City id → name, from the loaded catalog (a file whose id is not in
+        it is parsed).
 
     Returns
     -------
@@ -2125,6 +2209,8 @@ def cached_city_names(params_dir: str | Path | None, cache: Any = None) -> tuple
     >>> names, cache = cached_city_names(None)
     >>> names["zhengzhou"], cached_city_names(None, cache)[0] == names
     ('郑州市', True)
+    >>> cached_city_names(None, known={"zhengzhou": "郑州"})[0]["zhengzhou"]
+    '郑州'
     """
     pdir = Path(params_dir) if params_dir not in (None, "") else PARAMS_DIR
     old = cache if isinstance(cache, dict) else {}
@@ -2137,6 +2223,8 @@ def cached_city_names(params_dir: str | Path | None, cache: Any = None) -> tuple
         hit = old.get(path.stem)
         if isinstance(hit, list) and len(hit) == 2 and hit[0] == sha and isinstance(hit[1], str):
             name = hit[1]
+        elif known and path.stem in known:
+            name = str(known[path.stem])
         else:
             try:
                 name = str(read_yaml(path)["city"]["name_zh"])

@@ -184,3 +184,30 @@ def test_preparing_every_run_report_leaves_the_workers_cached_inputs_as_they_wer
     for year in cfg.comparison_years:
         prepared.prepare_report_inputs(tmp_path / "in.pickle", blob, list(cfg.comparison_cities), year)
     assert pickle.dumps(prepared._shared_inputs(blob)) == before
+
+
+def test_a_run_sends_its_workers_only_its_own_cities_and_every_reference(tmp_path, shared):
+    specs = [
+        runner.ReportSpec(
+            "city", "zhuzhou/2017", NOTEBOOKS_DIR / "city_report.ipynb", {"city": "zhuzhou", "year": 2017}, tmp_path
+        ),
+        runner.ReportSpec(
+            "comparison",
+            "comparison/2015",
+            NOTEBOOKS_DIR / "city_comparison.ipynb",
+            {"cities": ["zhengzhou", "xinxiang"], "year": 2015},
+            tmp_path,
+        ),
+    ]
+    comps = {s.key: runner.cache_components(s) for s in specs}
+    (_, one), (_, two) = list(runner._tasks(specs, comps, {}, None, "python3", None))
+    assert one is two, "the run's inputs are sent once"
+    sent = pickle.loads(one)
+    assert sorted(sent.catalog.cities) == ["xinxiang", "zhengzhou", "zhuzhou"], "qinhuangdao is not in this run"
+    refs = set(shared.observations["city"]) - set(shared.catalog.cities)
+    assert refs <= set(sent.observations["city"]), "the references (provinces, China) are sent"
+    for cities in (["zhuzhou"], ["zhengzhou", "xinxiang"]):  # what each report reads is what it would read of all
+        mine, whole = prepared.report_slice(sent, cities), prepared.report_slice(shared, cities)
+        pd.testing.assert_frame_equal(mine.observations, whole.observations)
+        pd.testing.assert_frame_equal(mine.catalog.targets, whole.catalog.targets)
+        assert mine.catalog.cities == whole.catalog.cities and mine.load_warnings == whole.load_warnings

@@ -193,6 +193,45 @@ def test_force_reruns_everything(tmp_path, fake):
     assert len(fake) == 10
 
 
+def test_the_longest_reports_are_handed_to_the_workers_first(tmp_path, fake):
+    run_reports(**run_kw(tmp_path))  # no earlier run: by the number of targets of the report's cities
+    # the shipped plans: 郑州 39 targets, 株洲 30, 新乡 23; the comparison reads 郑州 and 新乡 (62)
+    assert [t["key"] for t in fake] == [
+        "comparison/2015",
+        "zhengzhou/2014",
+        "zhengzhou/2015",
+        "zhuzhou/2017",
+        "xinxiang/2015",
+    ]
+    manifest = tmp_path / "reports" / "manifest.json"
+    doc = json.loads(manifest.read_text(encoding="utf-8"))
+    took = {"zhengzhou/2014": 0.4, "zhengzhou/2015": 0.5, "xinxiang/2015": 2.0, "zhuzhou/2017": 1.0}
+    for key, seconds in took.items():
+        doc["reports"][key]["duration_s"] = seconds
+    doc["reports"]["comparison/2015"]["status"] = "failed"  # no duration to trust: it goes first
+    manifest.write_text(json.dumps(doc), encoding="utf-8")
+    fake.clear()
+    run_reports(force=True, **run_kw(tmp_path))  # then by the seconds each took in the previous run
+    assert [t["key"] for t in fake] == [
+        "comparison/2015",
+        "xinxiang/2015",
+        "zhuzhou/2017",
+        "zhengzhou/2015",
+        "zhengzhou/2014",
+    ]
+
+
+def test_a_run_reads_the_city_names_from_the_catalog_it_loaded_not_the_files_again(tmp_path, fake, monkeypatch):
+    calls = []
+    real = runner.read_yaml
+    monkeypatch.setattr(runner, "read_yaml", lambda path, *a, **k: calls.append(path) or real(path, *a, **k))
+    summary = run_reports(**run_kw(tmp_path))
+    assert summary.count("ok") == 5 and calls == []
+    index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert all(name in index for name in ("郑州市", "新乡市", "株洲市"))
+    assert fake[0]["title"] == "郑州市、新乡市2015年对比报告"
+
+
 def test_changed_input_reruns_only_the_reports_that_read_it(tmp_path, fake):
     extra = tmp_path / "xinxiang_extra.csv"
     extra.write_text("city,indicator_id,year,value,unit,source\n", encoding="utf-8")
