@@ -11,7 +11,9 @@ writes no file: the client does (see :mod:`qclib.batch.runner`).
   with ``dask scheduler`` / ``dask worker``.  Each worker imports papermill and
   nbconvert once (:func:`warm`) and starts a kernel fork server that imports
   the kernel's libraries once (:mod:`qclib.batch.forkserver`); each report
-  still gets a fresh kernel, forked from it.
+  still gets a fresh kernel, forked from it.  With as many workers as cores
+  or more, each worker (with its fork server and kernels) is pinned to one
+  core (:func:`pin_to_core`).
 - **Keep going.**  The worker function records a failing notebook as a
   result; an exception that reaches the engine (a worker lost more often than
   ``allowed-failures`` allows: :class:`distributed.KilledWorker`) becomes
@@ -209,6 +211,33 @@ def warm(quiet: bool = False, prestart: bool = True, fork: bool = True) -> None:
 
     if srv is not None:
         srv.ready()  # a worker is warm when its template is: the first report forks at once
+
+
+def available_cores() -> list[int]:
+    """The CPUs this process may run on (empty where the platform cannot pin).
+
+    Examples
+    --------
+    >>> all(isinstance(c, int) for c in available_cores())
+    True
+    """
+    if not hasattr(os, "sched_getaffinity") or not os.path.isdir("/proc/self/task"):
+        return []
+    return sorted(os.sched_getaffinity(0))
+
+
+def pin_to_core(core: int) -> int:
+    """Pin every thread of this process to ``core``; threads and processes it starts later inherit it.
+
+    Run on an embedded cluster's workers before :func:`warm` starts their
+    fork servers (see :meth:`DaskEngine._pin_workers`).  Returns ``core``.
+    """
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            os.sched_setaffinity(int(tid), {core})
+        except (ProcessLookupError, PermissionError):  # a thread that has just ended / not ours to pin
+            pass
+    return core
 
 
 # --------------------------------------------------------------------------- kernels started ahead (worker side)
@@ -415,6 +444,8 @@ class DaskEngine:
         otherwise (measured: a fork ahead makes ``--jobs 2`` on 2 cores ~4 %
         faster; a new process ahead did not).
         """
+        if self.scheduler is None:
+            self._pin_workers()
         cpus = self.client.run(os.cpu_count)
         threads: dict[str, int] = {}
         info = self.client.scheduler_info()["workers"]
@@ -424,6 +455,22 @@ class DaskEngine:
             on_host = [a for a, w in info.items() if w["host"] == host]
             spare = (cpus.get(on_host[0]) or 1) > n
             self.client.run(warm, quiet=self.scheduler is None, prestart=spare, workers=on_host)
+
+    def _pin_workers(self) -> None:
+        """Embedded cluster with a worker per core or more: pin each worker (and its kernels) to one core.
+
+        Measured on 2 cores: ``--jobs 2`` renders ~4 % faster when each worker,
+        its fork server and its kernels stay on one core (a report's worker and
+        kernel then share that core's caches; nothing migrates).  With fewer
+        workers than cores nothing is pinned: a report's worker and kernel use
+        the spare cores.
+        """
+        cores = available_cores()
+        workers = sorted(self.client.scheduler_info()["workers"])
+        if not cores or len(workers) < len(cores):
+            return
+        for i, address in enumerate(workers):
+            self.client.run(pin_to_core, cores[i % len(cores)], workers=[address])
 
     def dashboard(self) -> str | None:
         """The scheduler's dashboard address, when it serves one."""

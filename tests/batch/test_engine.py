@@ -306,3 +306,62 @@ def test_a_warm_worker_keeps_one_fresh_kernel_started_ahead(monkeypatch):
         eng.release_kernel(second, km2)
         eng._release_spare()
     assert not eng._alive(km2) and not second.exists() and eng._SPARE is None
+
+
+def _affinities() -> dict:
+    """On a worker, as a report's task: the CPUs of each of its threads, its fork server and a kernel it forks."""
+    from qclib.batch import forkserver
+
+    threads = [sorted(os.sched_getaffinity(int(t))) for t in os.listdir("/proc/self/task")]
+    srv = forkserver.server()
+    folder, km = eng.take_kernel("python3")
+    try:
+        kernel = sorted(os.sched_getaffinity(km.provisioner.pid)) if km is not None else None
+    finally:
+        eng.release_kernel(folder, km)
+    return {
+        "threads": threads,
+        "server": sorted(os.sched_getaffinity(srv.process.pid)) if srv else None,
+        "kernel": kernel,
+    }
+
+
+def _on_each_worker(engine, func) -> list:
+    """``func()`` run as a task on each worker of the engine (in its task thread, where reports run)."""
+    workers = sorted(engine.client.scheduler_info()["workers"])
+    return [engine.client.submit(func, workers=[w], pure=False).result() for w in workers]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not 1 <= len(eng.available_cores()) <= 4, reason="needs CPU affinity (Linux) and a few cores")
+def test_a_worker_per_core_is_pinned_with_its_kernels_and_fewer_workers_are_not():
+    cores = eng.available_cores()
+    with eng.DaskEngine(jobs=len(cores)) as engine:
+        seen = _on_each_worker(engine, _affinities)
+    assert sorted(s["server"][0] for s in seen) == cores, "one core each"
+    for s in seen:
+        core = s["server"]
+        assert len(core) == 1 and all(t == core for t in s["threads"]) and s["kernel"] == core
+    if len(cores) > 1:
+        with eng.DaskEngine(jobs=len(cores) - 1) as engine:
+            seen = _on_each_worker(engine, _affinities)
+        assert all(s["server"] == s["kernel"] == cores and all(t == cores for t in s["threads"]) for s in seen)
+
+
+def test_pinning_a_process_pins_its_threads_and_what_it_starts_later():
+    if not eng.available_cores():
+        pytest.skip("needs CPU affinity (Linux)")
+    core = eng.available_cores()[-1]
+    code = (
+        "import os, subprocess, sys, threading\n"
+        "from qclib.batch.engine import pin_to_core\n"
+        "before = threading.Thread(target=threading.Event().wait, args=(5,), daemon=True); before.start()\n"
+        f"pin_to_core({core})\n"
+        "seen = []\n"
+        "later = threading.Thread(target=lambda: seen.append(sorted(os.sched_getaffinity(0)))); later.start(); later.join()\n"
+        "child = subprocess.run([sys.executable, '-c', 'import os; print(sorted(os.sched_getaffinity(0)))'],"
+        " capture_output=True, text=True).stdout.strip()\n"
+        "print(sorted(os.sched_getaffinity(before.native_id)), seen[0], child)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("] ")
+    assert [part.strip(" []\n") for part in out] == [str(core)] * 3
