@@ -459,11 +459,12 @@ class DaskEngine:
     def _pin_workers(self) -> None:
         """Embedded cluster with a worker per core or more: pin each worker (and its kernels) to one core.
 
-        Measured on 2 cores: ``--jobs 2`` renders ~4 % faster when each worker,
-        its fork server and its kernels stay on one core (a report's worker and
-        kernel then share that core's caches; nothing migrates).  With fewer
-        workers than cores nothing is pinned: a report's worker and kernel use
-        the spare cores.
+        Measured on 2 cores (``make bench``, 48 reports): ``--jobs 2`` rendered
+        1.84x faster than ``--jobs 1`` with each worker, its fork server and its
+        kernels kept on one core, 1.74x without (a report's worker and kernel
+        then stay on the same core and nothing migrates).  With fewer workers
+        than cores nothing is pinned: a report's worker and kernel use the spare
+        cores.
         """
         cores = available_cores()
         workers = sorted(self.client.scheduler_info()["workers"])

@@ -12,8 +12,9 @@ folder, with the environment the kernel manager gives it.
 
 The template freezes its objects (:func:`gc.freeze`) before the first fork, so
 that a kernel's garbage collector never walks them.  A forked kernel is still a
-fresh kernel: the template has imported libraries and run no code of any report; each fork is a new process (its own pid,
-session and random seeds) that serves one report and is then killed.
+fresh kernel: the template has imported libraries and run no code of any
+report; each fork is a new process (its own pid, session and random seeds)
+that serves one report and is then killed.
 
 Only the worker's own interpreter is forked (``python -m ipykernel_launcher``
 with :data:`sys.executable`); any other kernel spec, a platform without

@@ -1879,13 +1879,7 @@ def longest_first(
 
 def _catalog_names(loaded: Mapping[tuple[Path, ...], Any]) -> dict[str, str]:
     """City id → Chinese name, from the catalogs the run loaded (the names its city files give)."""
-    names: dict[str, str] = {}
-    for got in loaded.values():
-        for city, entry in got.catalog.cities.items():
-            name = (entry.get("city") or {}).get("name_zh")
-            if isinstance(name, str) and name:
-                names[city] = name
-    return names
+    return {city: got.city_name(city) for got in loaded.values() for city in got.catalog.cities}
 
 
 def _previous_durations(manifest: Mapping[str, Any]) -> dict[str, float]:

@@ -8,6 +8,7 @@ fails alone, and the manifest names the engine and the workers.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -353,7 +354,7 @@ def test_pinning_a_process_pins_its_threads_and_what_it_starts_later():
         pytest.skip("needs CPU affinity (Linux)")
     core = eng.available_cores()[-1]
     code = (
-        "import os, subprocess, sys, threading\n"
+        "import json, os, subprocess, sys, threading\n"
         "from qclib.batch.engine import pin_to_core\n"
         "before = threading.Thread(target=threading.Event().wait, args=(5,), daemon=True); before.start()\n"
         f"pin_to_core({core})\n"
@@ -361,7 +362,7 @@ def test_pinning_a_process_pins_its_threads_and_what_it_starts_later():
         "later = threading.Thread(target=lambda: seen.append(sorted(os.sched_getaffinity(0)))); later.start(); later.join()\n"
         "child = subprocess.run([sys.executable, '-c', 'import os; print(sorted(os.sched_getaffinity(0)))'],"
         " capture_output=True, text=True).stdout.strip()\n"
-        "print(sorted(os.sched_getaffinity(before.native_id)), seen[0], child)\n"
+        "print(json.dumps([sorted(os.sched_getaffinity(before.native_id)), seen[0], json.loads(child)]))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("] ")
-    assert [part.strip(" []\n") for part in out] == [str(core)] * 3
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [[core]] * 3, "a thread started before, one started after, a child process"
